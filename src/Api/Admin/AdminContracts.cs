@@ -1,0 +1,79 @@
+using TryOn.Grains.Accounts;
+
+namespace TryOn.Api.Admin;
+
+internal sealed record LimitsRequest(int? WritesPerMinute, int? ReadsPerMinute, int? MaxInFlightGenerations)
+{
+    public AccountLimitsPatch ToPatch() => new(WritesPerMinute, ReadsPerMinute, MaxInFlightGenerations);
+}
+
+internal sealed record CreateAccountRequest(string? Name, long? Credits, LimitsRequest? Limits, int? RetentionDays);
+
+internal sealed record UpdateAccountRequest(string? Name, LimitsRequest? Limits, int? RetentionDays, bool? Active);
+
+internal sealed record AdjustCreditsRequest(long? Amount, string? Reason);
+
+internal sealed record IssueApiKeyRequest(string? Name);
+
+internal sealed record LimitsResponse(int WritesPerMinute, int ReadsPerMinute, int MaxInFlightGenerations);
+
+internal sealed record AccountResponse(
+    string AccountId,
+    string Name,
+    string Status,
+    bool Active,
+    long CreditBalance,
+    long Reserved,
+    LimitsResponse Limits,
+    int RetentionDays,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static AccountResponse From(AccountSnapshot account) => new(
+        account.AccountId,
+        account.Name,
+        account.Active ? "active" : "inactive",
+        account.Active,
+        account.CreditBalance,
+        account.ReservedCredits,
+        new LimitsResponse(account.Limits.WritesPerMinute, account.Limits.ReadsPerMinute, account.Limits.MaxInFlightGenerations),
+        account.RetentionDays,
+        account.CreatedAt,
+        account.UpdatedAt);
+}
+
+internal sealed record LedgerEntryResponse(
+    long Sequence,
+    string Kind,
+    long Amount,
+    long BalanceAfter,
+    long ReservedAfter,
+    string Reason,
+    string? Reference,
+    DateTimeOffset CreatedAt)
+{
+    public static LedgerEntryResponse From(LedgerEntry entry) => new(
+        entry.Sequence,
+        entry.Kind.ToString().ToLowerInvariant(),
+        entry.Amount,
+        entry.BalanceAfter,
+        entry.ReservedAfter,
+        entry.Reason,
+        entry.Reference,
+        entry.CreatedAt);
+}
+
+internal sealed record CreditAdjustmentResponse(string AccountId, long CreditBalance, long Reserved, LedgerEntryResponse Entry);
+
+internal sealed record IssuedApiKeyResponse(string KeyId, string Name, string Key, string Prefix, DateTimeOffset CreatedAt);
+
+internal sealed record ApiKeyResponse(
+    string KeyId,
+    string Name,
+    string Prefix,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyResponse From(ApiKeyInfo key) => new(key.KeyId, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt, key.RevokedAt);
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TryOn.Api.Authentication;
+
+internal sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    /// <summary>
+    /// The bearer token of the admin API. Required in cluster mode; in embedded mode a missing token is
+    /// generated into <c>&lt;DataDirectory&gt;/admin-token.txt</c> at the first start.
+    /// </summary>
+    public string? Token { get; set; }
+}
+
+/// <summary>
+/// The admin credential, held only as a SHA-256 hash and compared in constant time. Configured from
+/// <see cref="AdminOptions.Token"/>, or supplied by the embedded bootstrap before the server accepts requests.
+/// </summary>
+internal sealed class AdminCredential
+{
+    public const int MinimumTokenLength = 16;
+
+    private byte[]? _hash;
+
+    public AdminCredential(Microsoft.Extensions.Options.IOptions<AdminOptions> options)
+    {
+        if (!string.IsNullOrEmpty(options.Value.Token))
+        {
+            Use(options.Value.Token);
+        }
+    }
+
+    public bool IsConfigured => Volatile.Read(ref _hash) is not null;
+
+    public void Use(string token)
+    {
+        if (token.Length < MinimumTokenLength)
+        {
+            throw new InvalidOperationException($"The admin token must have at least {MinimumTokenLength} characters.");
+        }
+
+        Volatile.Write(ref _hash, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    }
+
+    public bool Matches(string presented)
+    {
+        var expected = Volatile.Read(ref _hash);
+        return expected is not null
+            && CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+    }
+
+    public static string Generate() => "adm_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 43);
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace TryOn.Api.Authentication;
+
+internal sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
+{
+    public const string SectionName = "Authentication:ApiKeys";
+
+    /// <summary>
+    /// How long a key's verdict is reused before the account is asked again. It bounds how late a revocation or a
+    /// deactivation is noticed, which the contract puts at one second, so it may not exceed that.
+    /// </summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Verdicts kept at most; the cache is emptied when it fills, so memory stays bounded under key guessing.</summary>
+    public int CacheCapacity { get; set; } = 100_000;
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (CacheDuration < TimeSpan.Zero || CacheDuration > TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(CacheDuration)} must be between 0 and 1 second.");
+        }
+
+        if (CacheCapacity < 1)
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(CacheCapacity)} must be at least 1.");
+        }
+    }
+}

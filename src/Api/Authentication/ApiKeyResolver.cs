@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.ApiKeys;
+
+namespace TryOn.Api.Authentication;
+
+internal sealed record ApiKeyIdentity(string AccountId, string KeyId);
+
+/// <summary>
+/// Turns a presented key into its account: SHA-256 of the key → the index grain for that hash → the account's
+/// verdict (revoked? inactive?). Verdicts, good and bad, are cached briefly so the hot path is one hash and
+/// one dictionary read, while revocations are still seen within <see cref="ApiKeyAuthenticationOptions.CacheDuration"/>.
+/// </summary>
+internal sealed class ApiKeyResolver(
+    IGrainFactory grains,
+    TimeProvider timeProvider,
+    IOptionsMonitor<ApiKeyAuthenticationOptions> options)
+{
+    private readonly ConcurrentDictionary<string, CachedVerdict> _verdicts = new(StringComparer.Ordinal);
+
+    public async ValueTask<ApiKeyIdentity?> ResolveAsync(string presentedKey, CancellationToken cancellationToken = default)
+    {
+        if (!ApiKeySecret.HasValidShape(presentedKey))
+        {
+            return null;
+        }
+
+        var hash = ApiKeySecret.Hash(presentedKey);
+        var indexKey = ApiKeySecret.IndexGrainKey(hash);
+        var now = timeProvider.GetTimestamp();
+        if (_verdicts.TryGetValue(indexKey, out var cached) && now < cached.ExpiresAt)
+        {
+            return cached.Identity;
+        }
+
+        var identity = await AskAsync(indexKey, hash, cancellationToken);
+        var settings = options.Get(ApiKeyDefaults.AuthenticationScheme);
+        if (_verdicts.Count >= settings.CacheCapacity)
+        {
+            _verdicts.Clear();
+        }
+
+        var lifetime = (long)(settings.CacheDuration.TotalSeconds * timeProvider.TimestampFrequency);
+        _verdicts[indexKey] = new CachedVerdict(identity, now + lifetime);
+        return identity;
+    }
+
+    private async Task<ApiKeyIdentity?> AskAsync(string indexKey, byte[] hash, CancellationToken cancellationToken)
+    {
+        var owner = await grains.GetGrain<IApiKeyGrain>(indexKey).ResolveAsync(cancellationToken);
+        if (owner is null)
+        {
+            return null;
+        }
+
+        var verdict = await grains.GetGrain<IAccountGrain>(owner.AccountId).CheckApiKeyAsync(owner.KeyId, hash, cancellationToken);
+        return verdict == ApiKeyCheck.Valid ? new ApiKeyIdentity(owner.AccountId, owner.KeyId) : null;
+    }
+
+    private readonly record struct CachedVerdict(ApiKeyIdentity? Identity, long ExpiresAt);
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace TryOn.Api.Authentication;
+
+internal static class AuthenticationExtensions
+{
+    /// <summary>Two schemes, one per audience, and a policy for each: merchants by API key, operators by admin token.</summary>
+    public static IServiceCollection AddTryOnAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ApiKeyResolver>();
+        services.AddSingleton<AdminCredential>();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+
+        services.AddAuthentication()
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null)
+            .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenDefaults.AuthenticationScheme, null);
+        services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.AuthenticationScheme)
+            .Bind(configuration.GetSection(ApiKeyAuthenticationOptions.SectionName));
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthorizationPolicies.Merchant, policy => policy
+                .AddAuthenticationSchemes(ApiKeyDefaults.AuthenticationScheme)
+                .RequireClaim(TryOnClaims.AccountId))
+            .AddPolicy(AuthorizationPolicies.Admin, policy => policy
+                .AddAuthenticationSchemes(AdminTokenDefaults.AuthenticationScheme)
+                .RequireRole(AuthorizationPolicies.Admin));
+        return services;
+    }
+}

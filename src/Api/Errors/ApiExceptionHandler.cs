@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using TryOn.Grains.Errors;
+
+namespace TryOn.Api.Errors;
+
+/// <summary>
+/// The last stop for exceptions: malformed requests become their 4xx code, anything else is a bug and becomes
+/// <c>INTERNAL_ERROR</c> with the request id, logged with that id so support can find it.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger)
+{
+    /// <summary>Runs as the exception handler middleware's handler, after it has cleared the failed response.</summary>
+    public static Task HandleAsync(HttpContext httpContext) =>
+        httpContext.RequestServices.GetRequiredService<ApiExceptionHandler>()
+            .HandleAsync(httpContext, httpContext.Features.GetRequiredFeature<IExceptionHandlerFeature>().Error);
+
+    private async Task HandleAsync(HttpContext httpContext, Exception exception)
+    {
+        ApiError error;
+        if (exception is BadHttpRequestException badRequest)
+        {
+            error = BadRequestErrors.From(badRequest);
+        }
+        else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to read an answer.
+            return;
+        }
+        else
+        {
+            LogUnhandled(logger, exception, httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path);
+            error = ApiError.Of(
+                ErrorCodes.InternalError,
+                $"Unexpected failure on our side. Safe to retry with exponential backoff; quote request id '{httpContext.TraceIdentifier}' if it recurs.");
+        }
+
+        await ErrorEnvelopeWriter.WriteAsync(httpContext, error);
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Unhandled exception for request {RequestId} {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, PathString path);
+}

@@ -1,0 +1,32 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace TryOn.Api.Errors;
+
+internal static class ErrorHandlingExtensions
+{
+    public static IServiceCollection AddTryOnErrors(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiExceptionHandler>();
+        services.AddValidatorsFromAssemblyContaining<ApiExceptionHandler>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        // Body binding failures surface as BadHttpRequestException so that they reach the one error writer
+        // instead of ending as an empty 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        return services;
+    }
+
+    /// <summary>Request ids first, then the exception handler and bare-status envelopes around everything else.</summary>
+    public static IApplicationBuilder UseTryOnErrors(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Malformed requests are the client's mistake, not ours: no error-level log for them.
+            ExceptionHandler = ApiExceptionHandler.HandleAsync,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
+        app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        return app;
+    }
+}

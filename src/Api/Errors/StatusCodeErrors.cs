@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics;
+using TryOn.Grains.Errors;
+
+namespace TryOn.Api.Errors;
+
+/// <summary>Gives an envelope to responses the framework ends with a bare status code (no route, wrong method…).</summary>
+internal static class StatusCodeErrors
+{
+    public static Task WriteAsync(StatusCodeContext context)
+    {
+        var code = context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ErrorCodes.RouteNotFound,
+            StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+            StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+            StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+            StatusCodes.Status401Unauthorized => ErrorCodes.Unauthorized,
+            StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
+            StatusCodes.Status503ServiceUnavailable => ErrorCodes.ServiceUnavailable,
+            >= 500 => ErrorCodes.InternalError,
+            _ => ErrorCodes.BadRequest,
+        };
+        var request = context.HttpContext.Request;
+        var message = code switch
+        {
+            ErrorCodes.RouteNotFound => $"No route matches {request.Method} {request.Path}.",
+            ErrorCodes.MethodNotAllowed => $"{request.Path} does not accept {request.Method}.",
+            _ => null,
+        };
+        return ErrorEnvelopeWriter.WriteAsync(context.HttpContext, ApiError.Of(code, message));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using TryOn.Api.Authentication;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Ids;
+using TryOn.Grains.Paging;
+
+namespace TryOn.Api.Hosting;
+
+/// <summary>
+/// The embedded development bootstrap (API.md §7). On the first start with an empty store it creates a development
+/// account with 100 credits and writes its API key to <c>dev-api-key.txt</c>; without a configured admin token it
+/// generates one into <c>admin-token.txt</c> (and reuses it afterwards). Only the file locations are logged.
+/// Runs before the server accepts requests.
+/// </summary>
+internal sealed partial class EmbeddedBootstrap(
+    IOptions<TryOnHostOptions> hostOptions,
+    IOptions<AdminOptions> adminOptions,
+    AdminCredential adminCredential,
+    IGrainFactory grains,
+    IAccountReadModel accounts,
+    ILogger<EmbeddedBootstrap> logger) : IHostedService
+{
+    public const string DevelopmentKeyFile = "dev-api-key.txt";
+    public const string AdminTokenFile = "admin-token.txt";
+    public const int DevelopmentCredits = 100;
+
+    private string DataDirectory => hostOptions.Value.DataDirectoryFullPath;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogDataDirectory(logger, DataDirectory);
+        if (string.IsNullOrEmpty(adminOptions.Value.Token))
+        {
+            await UseAdminTokenFileAsync(cancellationToken);
+        }
+
+        await EnsureDevelopmentAccountAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task UseAdminTokenFileAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(DataDirectory, AdminTokenFile);
+        if (File.Exists(path))
+        {
+            adminCredential.Use((await File.ReadAllTextAsync(path, cancellationToken)).Trim());
+            LogAdminTokenFile(logger, path, "read from");
+            return;
+        }
+
+        var token = AdminCredential.Generate();
+        await WriteSecretFileAsync(path, token, cancellationToken);
+        adminCredential.Use(token);
+        LogAdminTokenFile(logger, path, "generated into");
+    }
+
+    private async Task EnsureDevelopmentAccountAsync(CancellationToken cancellationToken)
+    {
+        var account = grains.GetGrain<IAccountGrain>(ResourceIds.DevelopmentAccountId);
+        if (await account.GetAsync(cancellationToken) is null)
+        {
+            var existing = await accounts.ListAccountsAsync(new PageRequest(null, 1), cancellationToken);
+            if (existing.Items.Count > 0)
+            {
+                // Not an empty store: accounts were made through the admin API.
+                return;
+            }
+
+            await account.CreateAsync(new NewAccount("Development", DevelopmentCredits, null, null), cancellationToken);
+        }
+
+        var keyPath = Path.Combine(DataDirectory, DevelopmentKeyFile);
+        var keys = await account.ListApiKeysAsync(cancellationToken);
+        if (File.Exists(keyPath) || keys is not { Count: 0 })
+        {
+            // Issued on an earlier start; a removed file is not re-created, the admin API issues new keys.
+            return;
+        }
+
+        var issued = await account.IssueApiKeyAsync("development", cancellationToken)
+            ?? throw new InvalidOperationException("The development account vanished during the bootstrap.");
+        await WriteSecretFileAsync(keyPath, issued.Secret, cancellationToken);
+        LogDevelopmentKeyFile(logger, keyPath, ResourceIds.DevelopmentAccountId, DevelopmentCredits);
+    }
+
+    /// <summary>Written to a temporary file readable by the owner only, then renamed, so a reader never sees half a secret.</summary>
+    private static async Task WriteSecretFileAsync(string path, string secret, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".partial";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(temporary, options))
+        {
+            await file.WriteAsync(Encoding.UTF8.GetBytes(secret + "\n"), cancellationToken);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Embedded mode: data directory {DataDirectory}")]
+    private static partial void LogDataDirectory(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(2, LogLevel.Information, "Admin token {Action} {Path}")]
+    private static partial void LogAdminTokenFile(ILogger logger, string path, string action);
+
+    [LoggerMessage(3, LogLevel.Information, "Development API key for account {AccountId} ({Credits} credits) written to {Path}")]
+    private static partial void LogDevelopmentKeyFile(ILogger logger, string path, string accountId, int credits);
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using TryOn.Api.Authentication;
+
+namespace TryOn.Api.Hosting;
+
+internal enum HostingMode
+{
+    Embedded,
+    Cluster,
+}
+
+/// <summary>How this process hosts Orleans. Bound from the configuration root (<c>DataDirectory</c>) and <c>Orleans:*</c>.</summary>
+internal sealed class TryOnHostOptions
+{
+    public HostingMode Mode { get; set; } = HostingMode.Embedded;
+
+    /// <summary>Embedded mode: where the SQLite database, the blobs and the bootstrap files live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Embedded mode: the silo-to-silo port, bound on loopback only.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Embedded mode: the Orleans client gateway port, bound on loopback only.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+
+    public static TryOnHostOptions From(IConfiguration configuration)
+    {
+        var options = new TryOnHostOptions();
+        Bind(options, configuration);
+        return options;
+    }
+
+    public static void Bind(TryOnHostOptions options, IConfiguration configuration)
+    {
+        configuration.GetSection("Orleans").Bind(options);
+        options.DataDirectory = configuration["DataDirectory"] is { Length: > 0 } dataDirectory ? dataDirectory : options.DataDirectory;
+    }
+}
+
+internal sealed class TryOnHostOptionsValidator(IOptions<AdminOptions> admin) : IValidateOptions<TryOnHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TryOnHostOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Mode == HostingMode.Cluster)
+        {
+            failures.Add("Orleans:Mode=Cluster is not available yet: the PostgreSQL cluster storage is still to be built. Use the embedded default.");
+            if (string.IsNullOrEmpty(admin.Value.Token))
+            {
+                failures.Add("Admin:Token is required in cluster mode.");
+            }
+        }
+
+        if (options.SiloPort is < 1 or > 65535)
+        {
+            failures.Add("Orleans:SiloPort must be a TCP port (1-65535).");
+        }
+
+        if (options.GatewayPort is < 1 or > 65535 || options.GatewayPort == options.SiloPort)
+        {
+            failures.Add("Orleans:GatewayPort must be a TCP port (1-65535) other than Orleans:SiloPort.");
+        }
+
+        if (!string.IsNullOrEmpty(admin.Value.Token) && admin.Value.Token.Length < AdminCredential.MinimumTokenLength)
+        {
+            failures.Add($"Admin:Token must have at least {AdminCredential.MinimumTokenLength} characters.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,33 @@
+using TryOn.Api.Accounts;
+using TryOn.Api.Admin;
+using TryOn.Api.Authentication;
+using TryOn.Api.Errors;
+using TryOn.Api.Health;
+using TryOn.Api.Hosting;
+using TryOn.Api.OpenApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddTryOnOrleans();
+builder.Services.AddTryOnErrors();
+builder.Services.AddTryOnAuthentication(builder.Configuration);
+builder.Services.AddTryOnHealthChecks();
+builder.Services.AddTryOnOpenApi();
+
+var app = builder.Build();
+
+app.UseTryOnErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthEndpoints();
+app.MapTryOnOpenApi();
+app.MapAdminEndpoints();
+app.MapGroup("/tryon/v1")
+    .RequireAuthorization(AuthorizationPolicies.Merchant)
+    .MapAccountEndpoints();
+
+app.Run();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

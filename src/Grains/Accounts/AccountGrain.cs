@@ -1,0 +1,256 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using TryOn.Grains.ApiKeys;
+using TryOn.Grains.Ids;
+using TryOn.Grains.Persistence;
+
+namespace TryOn.Grains.Accounts;
+
+internal sealed partial class AccountGrain(
+    [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
+    IAccountReadModel readModel,
+    TimeProvider timeProvider,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain
+{
+    /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
+    private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan PublishRetryInterval = TimeSpan.FromSeconds(5);
+
+    private IGrainTimer? _publishRetry;
+
+    private AccountState Account => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Account.Created)
+        {
+            // A previous activation may have stopped between committing and publishing.
+            await PublishAsync(cancellationToken);
+        }
+    }
+
+    public async Task<AccountSnapshot> CreateAsync(NewAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (Account.Created)
+        {
+            return Snapshot();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        Account.Created = true;
+        Account.Name = account.Name;
+        Account.Active = true;
+        Account.Limits = AccountLimits.Default.With(account.Limits);
+        Account.RetentionDays = account.RetentionDays ?? AccountDefaults.RetentionDays;
+        Account.CreatedAt = now;
+        if (account.InitialCredits > 0)
+        {
+            Record(LedgerEntryKind.Grant, account.InitialCredits, reservedChange: 0, "Initial credits", reference: null, now);
+        }
+
+        await CommitAsync(now, cancellationToken);
+        LogAccountCreated(logger, this.GetPrimaryKeyString(), account.InitialCredits);
+        return Snapshot();
+    }
+
+    public Task<AccountSnapshot?> GetAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Account.Created ? Snapshot() : null);
+
+    public async Task<AccountSnapshot?> UpdateAsync(AccountChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (!Account.Created)
+        {
+            return null;
+        }
+
+        Account.Name = changes.Name ?? Account.Name;
+        Account.Limits = Account.Limits.With(changes.Limits);
+        Account.RetentionDays = changes.RetentionDays ?? Account.RetentionDays;
+        Account.Active = changes.Active ?? Account.Active;
+        await CommitAsync(timeProvider.GetUtcNow(), cancellationToken);
+        return Snapshot();
+    }
+
+    public async Task<CreditAdjustmentResult> AdjustCreditsAsync(long amount, string reason, CancellationToken cancellationToken = default)
+    {
+        if (!Account.Created)
+        {
+            return new(CreditAdjustmentStatus.AccountNotFound, null, null);
+        }
+
+        if (amount < 0 && Account.CreditBalance + amount < 0)
+        {
+            return new(CreditAdjustmentStatus.InsufficientCredits, Snapshot(), null);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var kind = amount >= 0 ? LedgerEntryKind.Grant : LedgerEntryKind.Deduction;
+        var entry = Record(kind, amount, reservedChange: 0, reason, reference: null, now);
+        await CommitAsync(now, cancellationToken);
+        return new(CreditAdjustmentStatus.Applied, Snapshot(), entry);
+    }
+
+    public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
+
+    public async Task<IssuedApiKey?> IssueApiKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!Account.Created)
+        {
+            return null;
+        }
+
+        var secret = ApiKeySecret.Create();
+        var hash = ApiKeySecret.Hash(secret);
+        var now = timeProvider.GetUtcNow();
+        var record = new ApiKeyRecord
+        {
+            KeyId = ResourceIds.NewApiKeyId(timeProvider),
+            Name = name,
+            Prefix = ApiKeySecret.DisplayPrefix(secret),
+            Hash = hash,
+            CreatedAt = now,
+        };
+
+        // The index entry is written first: a crash in between leaves an entry whose key the account
+        // does not know, which authentication refuses, never a key that cannot be found.
+        var index = GrainFactory.GetGrain<IApiKeyGrain>(ApiKeySecret.IndexGrainKey(hash));
+        if (!await index.RegisterAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), record.KeyId), cancellationToken))
+        {
+            throw new InvalidOperationException("A freshly generated API key collided with an existing one.");
+        }
+
+        Account.ApiKeys.Add(record);
+        await CommitAsync(now, cancellationToken);
+        LogApiKeyIssued(logger, this.GetPrimaryKeyString(), record.KeyId, record.Prefix);
+        return new IssuedApiKey(record.ToInfo(), secret);
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>?> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ApiKeyInfo>?>(Account.Created ? Account.ApiKeys.Select(key => key.ToInfo()).ToList() : null);
+
+    public async Task<ApiKeyRevocation> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        if (!Account.Created)
+        {
+            return ApiKeyRevocation.AccountNotFound;
+        }
+
+        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
+        if (key is null)
+        {
+            return ApiKeyRevocation.KeyNotFound;
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return ApiKeyRevocation.AlreadyRevoked;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        key.RevokedAt = now;
+        await CommitAsync(now, cancellationToken);
+        LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
+        return ApiKeyRevocation.Revoked;
+    }
+
+    public async Task<ApiKeyCheck> CheckApiKeyAsync(string keyId, byte[] keyHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        if (!Account.Created)
+        {
+            return ApiKeyCheck.AccountNotFound;
+        }
+
+        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
+        if (key is null || !CryptographicOperations.FixedTimeEquals(key.Hash, keyHash))
+        {
+            return ApiKeyCheck.UnknownKey;
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return ApiKeyCheck.Revoked;
+        }
+
+        if (!Account.Active)
+        {
+            return ApiKeyCheck.AccountInactive;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
+        {
+            key.LastUsedAt = now;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        return ApiKeyCheck.Valid;
+    }
+
+    private LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)
+    {
+        Account.CreditBalance = checked(Account.CreditBalance + amount);
+        Account.ReservedCredits = checked(Account.ReservedCredits + reservedChange);
+        Account.LedgerSequence++;
+        var entry = new LedgerEntry(Account.LedgerSequence, kind, amount, Account.CreditBalance, Account.ReservedCredits, reason, reference, now);
+        Account.UnpublishedLedger.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Persists the change, then copies it to the read model.</summary>
+    private async Task CommitAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Account.UpdatedAt = now;
+        Account.Version++;
+        await state.WriteStateAsync(cancellationToken);
+        await PublishAsync(cancellationToken);
+    }
+
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, cancellationToken);
+            // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
+            Account.UnpublishedLedger.Clear();
+            _publishRetry?.Dispose();
+            _publishRetry = null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The grain state is the truth and is already committed; the read model catches up by retrying.
+            LogPublishFailed(logger, exception, this.GetPrimaryKeyString());
+            _publishRetry ??= this.RegisterGrainTimer(
+                PublishAsync,
+                new GrainTimerCreationOptions(PublishRetryInterval, PublishRetryInterval) { Interleave = false });
+        }
+    }
+
+    private AccountSnapshot Snapshot() => new(
+        this.GetPrimaryKeyString(),
+        Account.Name,
+        Account.Active,
+        Account.CreditBalance,
+        Account.ReservedCredits,
+        Account.Limits,
+        Account.RetentionDays,
+        Account.CreatedAt,
+        Account.UpdatedAt,
+        Account.Version);
+
+    [LoggerMessage(1, LogLevel.Information, "Account {AccountId} created with {Credits} credits")]
+    private static partial void LogAccountCreated(ILogger logger, string accountId, long credits);
+
+    [LoggerMessage(2, LogLevel.Information, "API key {KeyId} ({Prefix}…) issued for account {AccountId}")]
+    private static partial void LogApiKeyIssued(ILogger logger, string accountId, string keyId, string prefix);
+
+    [LoggerMessage(3, LogLevel.Information, "API key {KeyId} of account {AccountId} revoked")]
+    private static partial void LogApiKeyRevoked(ILogger logger, string accountId, string keyId);
+
+    [LoggerMessage(4, LogLevel.Warning, "Publishing account {AccountId} to the read model failed; it will be retried")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string accountId);
+}

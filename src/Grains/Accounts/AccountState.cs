@@ -1,0 +1,51 @@
+namespace TryOn.Grains.Accounts;
+
+/// <summary>The persisted state of <see cref="AccountGrain"/>. Ids are never renumbered.</summary>
+[GenerateSerializer, Alias("tryon.accounts.AccountState")]
+public sealed class AccountState
+{
+    [Id(0)] public bool Created { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public bool Active { get; set; }
+    [Id(3)] public long CreditBalance { get; set; }
+    [Id(4)] public long ReservedCredits { get; set; }
+    [Id(5)] public AccountLimits Limits { get; set; } = AccountLimits.Default;
+    [Id(6)] public int RetentionDays { get; set; } = AccountDefaults.RetentionDays;
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(9)] public List<ApiKeyRecord> ApiKeys { get; set; } = [];
+
+    /// <summary>Sequence number of the newest ledger entry.</summary>
+    [Id(10)] public long LedgerSequence { get; set; }
+
+    /// <summary>
+    /// Ledger entries committed with this state but not yet copied to the ledger table (an outbox):
+    /// they are written together with the balance, so the ledger can lag but never disagree.
+    /// </summary>
+    [Id(11)] public List<LedgerEntry> UnpublishedLedger { get; set; } = [];
+
+    [Id(12)] public long Version { get; set; }
+}
+
+/// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>
+[GenerateSerializer, Alias("tryon.accounts.ApiKeyRecord")]
+public sealed class ApiKeyRecord
+{
+    [Id(0)] public string KeyId { get; set; } = "";
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public string Prefix { get; set; } = "";
+    [Id(3)] public byte[] Hash { get; set; } = [];
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(5)] public DateTimeOffset? LastUsedAt { get; set; }
+    [Id(6)] public DateTimeOffset? RevokedAt { get; set; }
+
+    public ApiKeyInfo ToInfo() => new(KeyId, Name, Prefix, CreatedAt, LastUsedAt, RevokedAt);
+}
+
+public static class AccountDefaults
+{
+    public const int RetentionDays = 7;
+
+    /// <summary>Retention presets the API accepts for shopper images and results.</summary>
+    public static readonly IReadOnlySet<int> RetentionPresets = new HashSet<int> { 1, 3, 7 };
+}

@@ -1,0 +1,48 @@
+namespace TryOn.Grains.Accounts;
+
+/// <summary>
+/// One merchant account, keyed by its account id (<c>acct_…</c>): the single writer of the account's
+/// settings, API keys and money. Every change is persisted before it is reported.
+/// </summary>
+[Alias("tryon.accounts.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account; idempotent: an existing account is returned unchanged.</summary>
+    [Alias("Create")]
+    Task<AccountSnapshot> CreateAsync(NewAccount account, CancellationToken cancellationToken = default);
+
+    /// <summary>The account, or null when it was never created.</summary>
+    [Alias("Get")]
+    Task<AccountSnapshot?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Applies the given fields; omitted fields keep their value. Null when the account does not exist.</summary>
+    [Alias("Update")]
+    Task<AccountSnapshot?> UpdateAsync(AccountChanges changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants (positive) or deducts (negative) credits, recorded in the ledger. The balance never goes negative.</summary>
+    [Alias("AdjustCredits")]
+    Task<CreditAdjustmentResult> AdjustCreditsAsync(long amount, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Spendable and reserved credits, or null when the account does not exist.</summary>
+    [Alias("GetCredits")]
+    Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Issues a key; the secret is in this answer only. Null when the account does not exist.</summary>
+    [Alias("IssueApiKey")]
+    Task<IssuedApiKey?> IssueApiKeyAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's keys without secrets, oldest first. Null when the account does not exist.</summary>
+    [Alias("ListApiKeys")]
+    Task<IReadOnlyList<ApiKeyInfo>?> ListApiKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a key; idempotent.</summary>
+    [Alias("RevokeApiKey")]
+    Task<ApiKeyRevocation> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether the key with this id and SHA-256 hash may call the API now (compared in constant time).
+    /// Records when the key was last used, at minute precision.
+    /// </summary>
+    [Alias("CheckApiKey")]
+    Task<ApiKeyCheck> CheckApiKeyAsync(string keyId, byte[] keyHash, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Persistence;
+using TryOn.Grains.Persistence.Sqlite;
+using TryOn.Grains.Storage;
+
+namespace TryOn.Grains.Hosting;
+
+public static class TryOnSiloBuilderExtensions
+{
+    /// <summary>
+    /// The invariant Orleans' ADO.NET provider knows for SQLite; despite its name it maps to Microsoft.Data.Sqlite,
+    /// which is the only SQLite package we reference.
+    /// </summary>
+    private const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>Services every silo needs, whatever its storage.</summary>
+    public static ISiloBuilder AddTryOnGrains(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    /// <summary>
+    /// Embedded storage: grain state and the read model in one SQLite file, blobs as files, all under
+    /// <paramref name="dataDirectory"/>. The schema is applied before the silo starts.
+    /// </summary>
+    public static ISiloBuilder UseEmbeddedStorage(this ISiloBuilder silo, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var database = new SqliteDatabase(dataDirectory);
+        silo.Services.AddSingleton(database);
+        silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
+        silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
+
+        silo.AddAdoNetGrainStorage(StorageNames.Grains, options =>
+        {
+            options.Invariant = SqliteInvariant;
+            options.ConnectionString = database.ConnectionString;
+        });
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Grains)
+            .Configure<Serializer>((options, serializer) =>
+                // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        return silo;
+    }
+
+    private sealed class EmbeddedSchemaMigration(SqliteDatabase database) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            // Runs before storage providers initialise (they read their queries from the database).
+            lifecycle.Subscribe(nameof(EmbeddedSchemaMigration), ServiceLifecycleStage.RuntimeInitialize, database.ApplySchemaAsync);
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+
+namespace TryOn.Grains.Persistence.Sqlite;
+
+/// <summary>
+/// The embedded database: one SQLite file under the data directory holding Orleans grain state and the
+/// read model. WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    public const string FileName = "tryon.db";
+
+    public SqliteDatabase(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        FilePath = Path.Combine(Path.GetFullPath(dataDirectory), FileName);
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the file and applies every embedded script (the Orleans one also switches the file to WAL).
+    /// Safe to run at every start; it must run before the silo starts, which reads its queries once.
+    /// </summary>
+    public async Task ApplySchemaAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        foreach (var script in new[] { "orleans-persistence.sql", "read-model.sql" })
+        {
+            await ExecuteAsync(connection, ReadScript(script), cancellationToken);
+        }
+    }
+
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM accounts WHERE 0;";
+        await command.ExecuteScalarAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string ReadScript(string name)
+    {
+        using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream("TryOn.Sqlite." + name)
+            ?? throw new InvalidOperationException($"The embedded SQL script '{name}' is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

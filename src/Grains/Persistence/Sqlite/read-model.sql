@@ -1,0 +1,31 @@
+-- TryOn read model: relational tables written by grains after each committed change and read by list
+-- and query endpoints. Applied at every start; every statement is idempotent.
+
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id      TEXT    NOT NULL PRIMARY KEY,
+    name            TEXT    NOT NULL,
+    active          INTEGER NOT NULL,
+    credit_balance  INTEGER NOT NULL,
+    reserved        INTEGER NOT NULL,
+    writes_per_min  INTEGER NOT NULL,
+    reads_per_min   INTEGER NOT NULL,
+    max_in_flight   INTEGER NOT NULL,
+    retention_days  INTEGER NOT NULL,
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL,
+    version         INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Append-only; (account_id, sequence) makes a re-published entry a no-op.
+CREATE TABLE IF NOT EXISTS ledger_entries (
+    account_id      TEXT    NOT NULL,
+    sequence        INTEGER NOT NULL,
+    kind            TEXT    NOT NULL,
+    amount          INTEGER NOT NULL,
+    balance_after   INTEGER NOT NULL,
+    reserved_after  INTEGER NOT NULL,
+    reason          TEXT    NOT NULL,
+    reference       TEXT    NULL,
+    created_at      TEXT    NOT NULL,
+    PRIMARY KEY (account_id, sequence)
+) WITHOUT ROWID;

@@ -1,0 +1,67 @@
+namespace TryOn.Grains.Storage;
+
+/// <summary>
+/// The embedded blob store: one file per blob under <c>&lt;DataDirectory&gt;/blobs</c>. Writes go to a
+/// temporary file in the same folder and are renamed into place, so a reader never sees half a blob.
+/// </summary>
+internal sealed class FileSystemBlobStore(string root) : IBlobStore
+{
+    private const string TemporarySuffix = ".partial";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(path);
+        return Task.FromResult(true);
+    }
+
+    private string PathOf(string key)
+    {
+        BlobKey.ThrowIfInvalid(key);
+        return Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need on this machine, builds, runs, and ends with
+# "N passed, N failed". Safe to run on a fresh clone; CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK 10 is required (dotnet not found on PATH)." >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="artifacts/test-results"
+rm -rf "$results"
+
+dotnet restore TryOn.sln
+dotnet build TryOn.sln -c Release --no-restore
+status=0
+dotnet test tests/TryOn.Tests/TryOn.Tests.csproj -c Release --no-build \
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+
+# One summary line from the run's TRX file, whatever the runner printed before it.
+trx="$results/results.trx"
+if [ -f "$trx" ]; then
+  passed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+  failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+  skipped=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' notExecuted="[0-9]*"' | grep -o '[0-9]*')
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+else
+  echo "0 passed, 1 failed"
+  [ "$status" -ne 0 ] || status=1
+fi
+exit "$status"
