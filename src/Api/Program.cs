@@ -9,6 +9,7 @@ using TryOn.Api.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddTryOnOrleans();
+builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();
 builder.Services.AddTryOnAuthentication(builder.Configuration);
 builder.Services.AddTryOnHealthChecks();

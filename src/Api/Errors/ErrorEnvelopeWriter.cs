@@ -27,6 +27,8 @@ internal static class ErrorEnvelopeWriter
         response.StatusCode = status;
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-store";
+        // Set again here: the exception handler clears headers set earlier in the pipeline.
+        response.Headers[RequestIdMiddleware.HeaderName] = context.TraceIdentifier;
         var envelope = new ErrorEnvelope(error.Code, error.Message, status, error.Details, context.TraceIdentifier);
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         await response.WriteAsJsonAsync(envelope, json, ContentType, context.RequestAborted);

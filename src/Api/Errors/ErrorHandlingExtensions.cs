@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -12,7 +13,8 @@ internal static class ErrorHandlingExtensions
         // Body binding failures surface as BadHttpRequestException so that they reach the one error writer
         // instead of ending as an empty 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        // A number sent as a string is a type error, as the reference API's validation treats it.
+        services.Configure<JsonOptions>(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return services;
     }
 

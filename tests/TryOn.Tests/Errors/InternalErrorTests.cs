@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Paging;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Errors;
+
+public sealed class InternalErrorTests
+{
+    [Fact]
+    public async Task Unexpected_exception_returns_INTERNAL_ERROR_with_the_request_id_and_logs_it()
+    {
+        using var directory = new TempDirectory();
+        var readModel = new UnreachableReadModel();
+        await using var app = new TryOnApp(directory.Path, replaceServices: services => services.AddSingleton<IAccountReadModel>(readModel));
+        using var admin = app.CreateAdminClient();
+        readModel.Down = true;
+
+        var response = await admin.GetAsync("/admin/v1/accounts");
+
+        var envelope = await response.ShouldBeErrorAsync(HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
+        var requestId = envelope.GetProperty("requestId").GetString()!;
+        Assert.Contains(requestId, envelope.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("database is on fire", envelope.ToString(), StringComparison.Ordinal);
+        Assert.Contains(app.Logs, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains(requestId, StringComparison.Ordinal));
+    }
+
+    /// <summary>A read model whose database goes away once the service has started.</summary>
+    private sealed class UnreachableReadModel : IAccountReadModel
+    {
+        public bool Down { get; set; }
+
+        public Task PublishAsync(AccountSnapshot account, IReadOnlyList<LedgerEntry> newLedgerEntries, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
+
+        public Task<Page<AccountSnapshot>> ListAccountsAsync(PageRequest page, CancellationToken cancellationToken = default) =>
+            Down ? throw new InvalidOperationException("database is on fire") : Task.FromResult(new Page<AccountSnapshot>([], null));
+
+        public Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("database is on fire");
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Hosting;
+
+/// <summary>The embedded default as a newcomer meets it: bootstrap files, readiness, and a restart that keeps everything.</summary>
+public sealed class EmbeddedModeTests
+{
+    [Fact]
+    public async Task First_start_writes_the_development_key_and_admin_token_without_logging_them()
+    {
+        using var directory = new TempDirectory();
+        await using var app = new TryOnApp(directory.Path);
+        using var client = app.CreateHttpClient();
+
+        var keyFile = Path.Combine(directory.Path, "dev-api-key.txt");
+        var tokenFile = Path.Combine(directory.Path, "admin-token.txt");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+
+        using var merchant = app.CreateMerchantClient(app.DevelopmentApiKey);
+        var credits = await (await merchant.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+        Assert.Equal(100, credits.GetProperty("creditBalance").GetInt64());
+
+        var logs = string.Join('\n', app.Logs);
+        Assert.Contains(keyFile, logs, StringComparison.Ordinal);
+        Assert.Contains(tokenFile, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.DevelopmentApiKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.AdminToken, logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configured_admin_token_is_used_and_no_token_file_is_written()
+    {
+        using var directory = new TempDirectory();
+        await using var app = new TryOnApp(directory.Path, new Dictionary<string, string?> { ["Admin:Token"] = "operator-secret-0123456789" });
+        using var admin = app.CreateAdminClient();
+
+        await (await admin.GetAsync("/admin/v1/accounts")).ShouldBeOkAsync();
+        Assert.False(File.Exists(Path.Combine(directory.Path, "admin-token.txt")));
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_without_a_key()
+    {
+        using var directory = new TempDirectory();
+        await using var app = new TryOnApp(directory.Path);
+        using var client = app.CreateHttpClient();
+
+        var live = await (await client.GetAsync("/health/live")).ShouldBeOkAsync();
+        Assert.Equal("healthy", live.GetProperty("status").GetString());
+        var ready = await (await client.GetAsync("/health/ready")).ShouldBeOkAsync();
+        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task OpenAPI_document_and_reference_page_are_served()
+    {
+        using var directory = new TempDirectory();
+        await using var app = new TryOnApp(directory.Path);
+        using var client = app.CreateHttpClient();
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).ShouldBeOkAsync();
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/tryon/v1/account/credits", out _));
+        Assert.True(paths.TryGetProperty("/admin/v1/accounts/{accountId}/keys", out _));
+        Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+
+        var page = await client.GetAsync("/docs/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<script", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_keeps_accounts_keys_balances_and_the_bootstrap()
+    {
+        using var directory = new TempDirectory();
+        string accountId, apiKey, revokedKey, developmentKey, adminToken;
+
+        await using (var first = new TryOnApp(directory.Path))
+        {
+            using var admin = first.CreateAdminClient();
+            var account = await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Persistent shop", credits = 30, limits = new { writesPerMinute = 7 } }))
+                .ShouldBeOkAsync(HttpStatusCode.Created);
+            accountId = account.GetProperty("accountId").GetString()!;
+            apiKey = (await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "kept" })).ShouldBeOkAsync(HttpStatusCode.Created))
+                .GetProperty("key").GetString()!;
+            var revoked = await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "revoked" })).ShouldBeOkAsync(HttpStatusCode.Created);
+            revokedKey = revoked.GetProperty("key").GetString()!;
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/accounts/{accountId}/keys/{revoked.GetProperty("keyId").GetString()}")).StatusCode);
+            await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/credits", new { amount = -4, reason = "used" })).ShouldBeOkAsync();
+            developmentKey = first.DevelopmentApiKey;
+            adminToken = first.AdminToken;
+        }
+
+        await using var second = new TryOnApp(directory.Path);
+        using var restartedAdmin = second.CreateAdminClient();
+        Assert.Equal(adminToken, second.AdminToken);
+        Assert.Equal(developmentKey, second.DevelopmentApiKey);
+
+        using var merchant = second.CreateMerchantClient(apiKey);
+        var credits = await (await merchant.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+        Assert.Equal(26, credits.GetProperty("creditBalance").GetInt64());
+
+        using var revokedClient = second.CreateMerchantClient(revokedKey);
+        await (await revokedClient.GetAsync("/tryon/v1/account/credits")).ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
+
+        using var development = second.CreateMerchantClient(developmentKey);
+        await (await development.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+
+        var account2 = await (await restartedAdmin.GetAsync($"/admin/v1/accounts/{accountId}")).ShouldBeOkAsync();
+        Assert.Equal(7, account2.GetProperty("limits").GetProperty("writesPerMinute").GetInt32());
+        var listed = await (await restartedAdmin.GetAsync("/admin/v1/accounts")).ShouldBeOkAsync();
+        Assert.Equal(2, listed.GetProperty("count").GetInt32());
+        var ledger = await (await restartedAdmin.GetAsync($"/admin/v1/accounts/{accountId}/ledger")).ShouldBeOkAsync();
+        Assert.Equal(2, ledger.GetProperty("count").GetInt32());
+        var keys = await (await restartedAdmin.GetAsync($"/admin/v1/accounts/{accountId}/keys")).ShouldBeOkAsync();
+        Assert.Equal(2, keys.GetProperty("count").GetInt32());
+    }
+}
