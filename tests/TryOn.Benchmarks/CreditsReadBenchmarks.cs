@@ -63,6 +63,8 @@ public class CreditsReadBenchmarks
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            // The service reads no content files; the output folder spares the factory its solution search.
+            builder.UseContentRoot(AppContext.BaseDirectory);
             builder.UseSetting("DataDirectory", _dataDirectory);
             builder.UseSetting("Orleans:SiloPort", FreePort());
             builder.UseSetting("Orleans:GatewayPort", FreePort());
