@@ -12,7 +12,6 @@ builder.AddTryOnOrleans();
 builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();
 builder.Services.AddTryOnAuthentication(builder.Configuration);
-builder.Services.AddTryOnHealthChecks();
 builder.Services.AddTryOnOpenApi();
 
 var app = builder.Build();

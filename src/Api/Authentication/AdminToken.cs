@@ -26,30 +26,31 @@ internal sealed class AdminCredential
 
     public AdminCredential(Microsoft.Extensions.Options.IOptions<AdminOptions> options)
     {
+        // The length rule is checked by options validation at start-up, which names the setting.
         if (!string.IsNullOrEmpty(options.Value.Token))
         {
-            Use(options.Value.Token);
+            _hash = Hash(options.Value.Token);
         }
     }
 
-    public bool IsConfigured => Volatile.Read(ref _hash) is not null;
-
+    /// <summary>Takes a token from the embedded bootstrap's file.</summary>
     public void Use(string token)
     {
         if (token.Length < MinimumTokenLength)
         {
-            throw new InvalidOperationException($"The admin token must have at least {MinimumTokenLength} characters.");
+            throw new InvalidOperationException($"The admin token file must hold at least {MinimumTokenLength} characters.");
         }
 
-        Volatile.Write(ref _hash, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        Volatile.Write(ref _hash, Hash(token));
     }
 
     public bool Matches(string presented)
     {
         var expected = Volatile.Read(ref _hash);
-        return expected is not null
-            && CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+        return expected is not null && CryptographicOperations.FixedTimeEquals(expected, Hash(presented));
     }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     public static string Generate() => "adm_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 43);
 }

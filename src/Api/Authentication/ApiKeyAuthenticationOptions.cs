@@ -15,17 +15,7 @@ internal sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     /// <summary>Verdicts kept at most; the cache is emptied when it fills, so memory stays bounded under key guessing.</summary>
     public int CacheCapacity { get; set; } = 100_000;
 
-    public override void Validate()
-    {
-        base.Validate();
-        if (CacheDuration < TimeSpan.Zero || CacheDuration > TimeSpan.FromSeconds(1))
-        {
-            throw new InvalidOperationException($"{SectionName}:{nameof(CacheDuration)} must be between 0 and 1 second.");
-        }
+    public static readonly TimeSpan MaxCacheDuration = TimeSpan.FromSeconds(1);
 
-        if (CacheCapacity < 1)
-        {
-            throw new InvalidOperationException($"{SectionName}:{nameof(CacheCapacity)} must be at least 1.");
-        }
-    }
+    public bool HasValidCacheSettings => CacheDuration >= TimeSpan.Zero && CacheDuration <= MaxCacheDuration && CacheCapacity >= 1;
 }

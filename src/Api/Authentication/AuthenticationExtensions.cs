@@ -9,13 +9,22 @@ internal static class AuthenticationExtensions
     {
         services.AddSingleton<ApiKeyResolver>();
         services.AddSingleton<AdminCredential>();
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddOptions<AdminOptions>()
+            .Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(
+                options => string.IsNullOrEmpty(options.Token) || options.Token.Length >= AdminCredential.MinimumTokenLength,
+                $"Admin:Token must have at least {AdminCredential.MinimumTokenLength} characters.")
+            .ValidateOnStart();
 
         services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null)
             .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenDefaults.AuthenticationScheme, null);
         services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.AuthenticationScheme)
-            .Bind(configuration.GetSection(ApiKeyAuthenticationOptions.SectionName));
+            .Bind(configuration.GetSection(ApiKeyAuthenticationOptions.SectionName))
+            .Validate(
+                options => options.HasValidCacheSettings,
+                $"{ApiKeyAuthenticationOptions.SectionName}:CacheDuration must be between 0 and 1 second and CacheCapacity at least 1.")
+            .ValidateOnStart();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthorizationPolicies.Merchant, policy => policy

@@ -11,13 +11,8 @@ namespace TryOn.Api.Health;
 /// </summary>
 internal static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
-
-    public static IServiceCollection AddTryOnHealthChecks(this IServiceCollection services)
-    {
-        services.AddHealthChecks().AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [ReadyTag]);
-        return services;
-    }
+    /// <summary>Checks with this tag decide readiness; each hosting mode adds its own.</summary>
+    public const string ReadyTag = "ready";
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -39,15 +34,11 @@ internal static class HealthEndpoints
     }
 }
 
-internal sealed class EmbeddedDatabaseHealthCheck(IServiceProvider services) : IHealthCheck
+/// <summary>Embedded mode is ready when the SQLite file answers a query against our schema.</summary>
+internal sealed class EmbeddedDatabaseHealthCheck(SqliteDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<SqliteDatabase>() is not { } database)
-        {
-            return HealthCheckResult.Healthy("No embedded database in this mode.");
-        }
-
         try
         {
             await database.IsReachableAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TryOn.Api.Health;
 using TryOn.Grains.Hosting;
 
 namespace TryOn.Api.Hosting;
@@ -22,8 +23,10 @@ internal static class OrleansHostingExtensions
 
         if (hostOptions.Mode != HostingMode.Embedded)
         {
-            // The validator stops the start with a message naming the setting.
-            return builder;
+            throw new OptionsValidationException(
+                "Orleans",
+                typeof(TryOnHostOptions),
+                ["Orleans:Mode=Cluster is not available yet: the PostgreSQL cluster storage is still to be built. Use the embedded default."]);
         }
 
         builder.UseOrleans(silo => silo
@@ -31,6 +34,7 @@ internal static class OrleansHostingExtensions
             .AddTryOnGrains()
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
         builder.Services.AddHostedService<EmbeddedBootstrap>();
+        builder.Services.AddHealthChecks().AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 }

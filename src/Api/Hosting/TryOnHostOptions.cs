@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using TryOn.Api.Authentication;
 
 namespace TryOn.Api.Hosting;
 
@@ -39,20 +38,11 @@ internal sealed class TryOnHostOptions
     }
 }
 
-internal sealed class TryOnHostOptionsValidator(IOptions<AdminOptions> admin) : IValidateOptions<TryOnHostOptions>
+internal sealed class TryOnHostOptionsValidator : IValidateOptions<TryOnHostOptions>
 {
     public ValidateOptionsResult Validate(string? name, TryOnHostOptions options)
     {
         var failures = new List<string>();
-        if (options.Mode == HostingMode.Cluster)
-        {
-            failures.Add("Orleans:Mode=Cluster is not available yet: the PostgreSQL cluster storage is still to be built. Use the embedded default.");
-            if (string.IsNullOrEmpty(admin.Value.Token))
-            {
-                failures.Add("Admin:Token is required in cluster mode.");
-            }
-        }
-
         if (options.SiloPort is < 1 or > 65535)
         {
             failures.Add("Orleans:SiloPort must be a TCP port (1-65535).");
@@ -61,11 +51,6 @@ internal sealed class TryOnHostOptionsValidator(IOptions<AdminOptions> admin) : 
         if (options.GatewayPort is < 1 or > 65535 || options.GatewayPort == options.SiloPort)
         {
             failures.Add("Orleans:GatewayPort must be a TCP port (1-65535) other than Orleans:SiloPort.");
-        }
-
-        if (!string.IsNullOrEmpty(admin.Value.Token) && admin.Value.Token.Length < AdminCredential.MinimumTokenLength)
-        {
-            failures.Add($"Admin:Token must have at least {AdminCredential.MinimumTokenLength} characters.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Hosting;
+
+/// <summary>A wrong setting stops the start with a message that names it, before anything is served.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Orleans:Mode", "Cluster", "Orleans:Mode")]
+    [InlineData("Admin:Token", "short", "Admin:Token")]
+    [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
+    [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheDuration")]
+    public void Invalid_setting_stops_the_start_naming_it(string key, string value, string named)
+    {
+        using var directory = new TempDirectory();
+        using var app = new TryOnApp(directory.Path, new Dictionary<string, string?> { [key] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Start());
+
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(directory.Path, "dev-api-key.txt")));
+    }
+}
