@@ -1,0 +1,200 @@
+using ImageMagick;
+using Microsoft.Extensions.Options;
+using NetVips;
+
+namespace TryOn.Pipeline.Images;
+
+/// <summary>
+/// Every image that enters the service goes through here, in this order: size check → our magic-byte allow-list →
+/// header read with dimension and pixel-count caps → strict decode (libvips with <c>fail_on=error</c>; Magick.NET
+/// for HEIC) → EXIF orientation applied → metadata stripped → a normalised copy or a model tensor. Nothing is
+/// decoded before the header has passed the caps. Thread-safe; one instance per process.
+/// </summary>
+public sealed class ImagePipeline
+{
+    // Passing fail_on through the loader options is what makes libvips refuse a truncated file; the named
+    // argument of thumbnail does not (it only logs "error in tile").
+    private const string StrictLoad = "fail_on=error";
+
+    private readonly ImagePipelineOptions _options;
+
+    public ImagePipeline(IOptions<ImagePipelineOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        NativeImaging.EnsureConfigured(_options);
+    }
+
+    /// <summary>Checks size, format and header; decodes nothing.</summary>
+    public ImageResult<ImageInfo> Inspect(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.LongLength > _options.MaxBytes)
+        {
+            return ImageResult<ImageInfo>.Reject(ImageProblem.TooLarge, $"The image is {bytes.LongLength} bytes; the limit is {_options.MaxBytes}.");
+        }
+
+        if (bytes.Length < ImageSniffer.MinimumLength)
+        {
+            return ImageResult<ImageInfo>.Reject(ImageProblem.Invalid, "The file is too small to be an image.");
+        }
+
+        if (ImageSniffer.Detect(bytes) is not { } format)
+        {
+            return ImageResult<ImageInfo>.Reject(ImageProblem.UnsupportedType, "The file is not a JPEG, PNG, WebP or HEIC image.");
+        }
+
+        ImageInfo info;
+        try
+        {
+            info = format == ImageFormat.Heic ? HeicDecoder.ReadHeader(bytes) : ReadHeader(bytes, format);
+        }
+        catch (Exception exception) when (exception is VipsException or MagickException)
+        {
+            return ImageResult<ImageInfo>.Reject(ImageProblem.Invalid, $"The {Describe(format)} header cannot be read.");
+        }
+
+        if (info.Width < _options.MinSide || info.Height < _options.MinSide)
+        {
+            return ImageResult<ImageInfo>.Reject(ImageProblem.Invalid, $"The image is {info.Width}x{info.Height}; each side must be at least {_options.MinSide} pixels.");
+        }
+
+        if (info.Width > _options.MaxSide || info.Height > _options.MaxSide || (long)info.Width * info.Height > _options.MaxPixels)
+        {
+            return ImageResult<ImageInfo>.Reject(
+                ImageProblem.Invalid,
+                $"The image is {info.Width}x{info.Height}; the limits are {_options.MaxSide} pixels a side and {_options.MaxPixels} pixels in all.");
+        }
+
+        return ImageResult<ImageInfo>.Accept(info);
+    }
+
+    /// <summary>
+    /// The copy to store: decoded strictly, turned upright, optionally cut to the 4:5 portrait box
+    /// (<paramref name="cropToPortrait"/>; around <paramref name="person"/> when known), fitted in the configured
+    /// square and re-encoded without metadata.
+    /// </summary>
+    public ImageResult<StoredImage> Normalize(byte[] bytes, bool cropToPortrait = false, PixelBox? person = null)
+    {
+        var inspected = Inspect(bytes);
+        if (inspected.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+
+        var format = inspected.Value!.Format;
+        try
+        {
+            var side = _options.StoredMaxSide;
+            using var upright = format == ImageFormat.Heic
+                ? FitHeic(bytes, side)
+                : Image.ThumbnailBuffer(bytes, side, StrictLoad, height: side, size: Enums.Size.Down);
+            using var framed = cropToPortrait ? Crop(upright, CropGeometry.FourByFive(upright.Width, upright.Height, person)) : upright.Copy();
+            using var srgb = ToSrgb(framed);
+            var transparent = srgb.HasAlpha();
+            var encoded = transparent
+                ? srgb.PngsaveBuffer(keep: Enums.ForeignKeep.None)
+                : srgb.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+            return ImageResult<StoredImage>.Accept(new StoredImage(encoded, transparent ? ImageFormat.Png : ImageFormat.Jpeg, srgb.Width, srgb.Height));
+        }
+        catch (Exception exception) when (exception is VipsException or MagickException)
+        {
+            return ImageResult<StoredImage>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
+        }
+    }
+
+    /// <summary>
+    /// Model input of exactly <paramref name="width"/> x <paramref name="height"/>: decoded with shrink-on-load,
+    /// turned upright, resized to cover the box and centre-cropped, transparency flattened onto white.
+    /// </summary>
+    public ImageResult<ImageTensor> ToTensor(byte[] bytes, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        var inspected = Inspect(bytes);
+        if (inspected.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+
+        var format = inspected.Value!.Format;
+        try
+        {
+            using var covered = format == ImageFormat.Heic
+                ? CoverHeic(bytes, width, height)
+                : Image.ThumbnailBuffer(bytes, width, StrictLoad, height: height, crop: Enums.Interesting.Centre);
+            using var rgb = ToOpaqueRgb(covered);
+            var pixels = rgb.WriteToMemory<byte>();
+            return ImageResult<ImageTensor>.Accept(new ImageTensor(ToPlanarFloats(pixels, width, height), width, height));
+        }
+        catch (Exception exception) when (exception is VipsException or MagickException)
+        {
+            return ImageResult<ImageTensor>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
+        }
+    }
+
+    private static ImageInfo ReadHeader(byte[] bytes, ImageFormat format)
+    {
+        using var header = Image.NewFromBuffer(bytes, access: Enums.Access.Sequential);
+        return new ImageInfo(format, header.Width, header.Height);
+    }
+
+    private static Image FitHeic(byte[] bytes, int side)
+    {
+        using var decoded = HeicDecoder.Decode(bytes);
+        return decoded.ThumbnailImage(side, height: side, size: Enums.Size.Down);
+    }
+
+    private static Image CoverHeic(byte[] bytes, int width, int height)
+    {
+        using var decoded = HeicDecoder.Decode(bytes);
+        return decoded.ThumbnailImage(width, height: height, crop: Enums.Interesting.Centre);
+    }
+
+    private static Image Crop(Image image, PixelBox box) => image.Crop(box.Left, box.Top, box.Width, box.Height);
+
+    /// <summary>8-bit sRGB, keeping alpha: grey, CMYK and 16-bit inputs all come out the same way.</summary>
+    private static Image ToSrgb(Image image)
+    {
+        using var srgb = image.Colourspace(Enums.Interpretation.Srgb);
+        return srgb.Cast(Enums.BandFormat.Uchar);
+    }
+
+    private static Image ToOpaqueRgb(Image image)
+    {
+        using var srgb = ToSrgb(image);
+        return srgb.HasAlpha() ? srgb.Flatten(background: [255, 255, 255]) : srgb.Copy();
+    }
+
+    /// <summary>Interleaved RGB bytes to planar floats in [0, 1].</summary>
+    internal static float[] ToPlanarFloats(ReadOnlySpan<byte> rgb, int width, int height)
+    {
+        var plane = width * height;
+        if (rgb.Length != plane * 3)
+        {
+            throw new ArgumentException($"Expected {plane * 3} bytes of RGB, got {rgb.Length}.", nameof(rgb));
+        }
+
+        var data = new float[plane * 3];
+        var red = data.AsSpan(0, plane);
+        var green = data.AsSpan(plane, plane);
+        var blue = data.AsSpan(plane * 2, plane);
+        const float Scale = 1f / 255f;
+        for (int pixel = 0, offset = 0; pixel < plane; pixel++, offset += 3)
+        {
+            red[pixel] = rgb[offset] * Scale;
+            green[pixel] = rgb[offset + 1] * Scale;
+            blue[pixel] = rgb[offset + 2] * Scale;
+        }
+
+        return data;
+    }
+
+    private static string Describe(ImageFormat format) => format switch
+    {
+        ImageFormat.Jpeg => "JPEG",
+        ImageFormat.Png => "PNG",
+        ImageFormat.WebP => "WebP",
+        _ => "HEIC",
+    };
+}

@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using NetVips;
+
+namespace TryOn.Tests.Infrastructure;
+
+/// <summary>Real image bytes made on the spot, so each fixture's properties are known.</summary>
+public static class TestImages
+{
+    public static string PathOf(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "TestData", name);
+
+    public static byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
+
+    public static Image Solid(int width, int height, params double[] colour)
+    {
+        using var black = Image.Black(width, height);
+        using var filled = black.NewFromImage(colour);
+        return filled.Cast(Enums.BandFormat.Uchar);
+    }
+
+    /// <summary>A grey picture with a red square in its top-left quarter, to see where a rotation puts it.</summary>
+    public static Image WithTopLeftMarker(int width, int height)
+    {
+        using var background = Solid(width, height, 128, 128, 128);
+        using var marker = Solid(width / 4, height / 4, 255, 0, 0);
+        return background.Insert(marker, 0, 0);
+    }
+
+    public static byte[] Jpeg(Image image, int? exifOrientation = null)
+    {
+        if (exifOrientation is null)
+        {
+            return image.JpegsaveBuffer(q: 90);
+        }
+
+        using var oriented = image.Mutate(mutable => mutable.Set(GValue.GIntType, "orientation", exifOrientation.Value));
+        return oriented.JpegsaveBuffer(q: 90);
+    }
+
+    public static byte[] Png(Image image) => image.PngsaveBuffer();
+
+    public static byte[] WebP(Image image) => image.WebpsaveBuffer(q: 90);
+
+    public static byte[] Truncated(byte[] bytes) => bytes[..(bytes.Length / 2)];
+
+    /// <summary>A 1x1 GIF89a: a real GIF that libvips could decode if its loader were not blocked.</summary>
+    public static byte[] Gif() => Convert.FromHexString("4749463839610100010080000000000000FFFFFF21F90401000000002C00000000010001000002024401003B");
+
+    /// <summary>
+    /// A grey PNG whose header says <paramref name="width"/> x <paramref name="height"/> with a tiny body:
+    /// a decompression bomb as far as any header reader can tell.
+    /// </summary>
+    public static byte[] PngHeaderClaiming(int width, int height)
+    {
+        using var output = new MemoryStream();
+        output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth; colour type 0 (grey), deflate, no filter, no interlace
+        WriteChunk(output, "IHDR", header);
+        using (var body = new MemoryStream())
+        {
+            using (var zlib = new ZLibStream(body, CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                zlib.Write(new byte[width + 1]);
+            }
+
+            WriteChunk(output, "IDAT", body.ToArray());
+        }
+
+        WriteChunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        output.Write(length);
+        var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        output.Write(typed);
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+        output.Write(crc);
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
