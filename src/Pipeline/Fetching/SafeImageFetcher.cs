@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace TryOn.Pipeline.Fetching;
+
+/// <summary>
+/// Downloads merchant-supplied image URLs without letting them reach our own network (SSRF). The address rule is
+/// applied in the connect callback, to the address actually being connected to, so DNS tricks (a name that
+/// resolves to 127.0.0.1, rebinding between check and use) cannot get around it. Redirects are followed by hand,
+/// at most <see cref="SafeImageFetcherOptions.MaxRedirects"/>, each one checked again. The body is read with a cap
+/// and everything runs under a connect and a total timeout. Thread-safe; one instance per process.
+/// </summary>
+public sealed class SafeImageFetcher : IDisposable
+{
+    private readonly SafeImageFetcherOptions _options;
+    private readonly Func<IPAddress, bool> _mayConnect;
+    private readonly HttpClient _client;
+
+    public SafeImageFetcher(IOptions<SafeImageFetcherOptions> options)
+        : this(options, options?.Value.AllowPrivateNetworks == true ? _ => true : NetworkAddressPolicy.IsPublic)
+    {
+    }
+
+    /// <summary>With an explicit address rule; tests use it to allow one loopback address and refuse another.</summary>
+    internal SafeImageFetcher(IOptions<SafeImageFetcherOptions> options, Func<IPAddress, bool> mayConnect)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _mayConnect = mayConnect;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = _options.ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectCallback = ConnectAsync,
+        };
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("TryOn-ImageFetcher/1.0");
+        _client.DefaultRequestHeaders.Accept.ParseAdd("image/*");
+    }
+
+    public async Task<FetchOutcome> FetchAsync(string url, CancellationToken cancellationToken = default)
+    {
+        if (!TryParse(url, out var uri, out var invalid))
+        {
+            return invalid;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.TotalTimeout);
+        try
+        {
+            for (var redirects = 0; ; redirects++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+                if (IsRedirect(response.StatusCode))
+                {
+                    if (redirects >= _options.MaxRedirects || response.Headers.Location is not { } location)
+                    {
+                        return FetchOutcome.Fail(FetchFailure.TooManyRedirects, $"The image URL redirected more than {_options.MaxRedirects} times or without a location.");
+                    }
+
+                    if (!TryParse(new Uri(uri, location).ToString(), out uri, out invalid))
+                    {
+                        return invalid;
+                    }
+
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    return FetchOutcome.Fail(FetchFailure.HttpStatus, $"The image URL answered HTTP {(int)response.StatusCode}.");
+                }
+
+                return await ReadBodyAsync(response, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return FetchOutcome.Fail(FetchFailure.Timeout, "The image URL took too long to answer.");
+        }
+        catch (HttpRequestException exception)
+        {
+            return exception.InnerException switch
+            {
+                BlockedAddressException => FetchOutcome.Fail(FetchFailure.BlockedAddress, "The image URL points to an address the server may not reach."),
+                SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } =>
+                    FetchOutcome.Fail(FetchFailure.UnknownHost, "The image URL's host name does not resolve."),
+                _ => FetchOutcome.Fail(FetchFailure.Unreachable, "The image URL could not be reached."),
+            };
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<FetchOutcome> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is { } declared && declared > _options.MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxBytes)
+            {
+                return TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return FetchOutcome.Success(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private FetchOutcome TooLarge() =>
+        FetchOutcome.Fail(FetchFailure.TooLarge, $"The image at the URL is larger than {_options.MaxBytes} bytes.");
+
+    private static bool TryParse(string url, out Uri uri, out FetchOutcome failure)
+    {
+        failure = FetchOutcome.Fail(FetchFailure.InvalidUrl, "The image URL must be an absolute http or https URL without credentials.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out uri!)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || !string.IsNullOrEmpty(uri.UserInfo)
+            || string.IsNullOrEmpty(uri.Host))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>Resolves the host and connects only to an address the rule allows; refused addresses are never dialled.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = addresses.Where(_mayConnect).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new BlockedAddressException();
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class BlockedAddressException : Exception
+    {
+        public BlockedAddressException()
+            : base("Every address of the host is refused by the network address policy.")
+        {
+        }
+    }
+}

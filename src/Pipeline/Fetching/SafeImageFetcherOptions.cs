@@ -1,0 +1,41 @@
+namespace TryOn.Pipeline.Fetching;
+
+/// <summary>Settings of <see cref="SafeImageFetcher"/> (configuration section <c>Fetch</c>).</summary>
+public sealed class SafeImageFetcherOptions
+{
+    public const string SectionName = "Fetch";
+
+    /// <summary>
+    /// Lets URLs reach loopback and private addresses. For local testing only: in production it would let any
+    /// merchant make the server call its own network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Largest body read, in bytes; the download stops as soon as it is passed.</summary>
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>For the whole fetch: every redirect, the headers and the body.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public int MaxRedirects { get; set; } = 3;
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxBytes < 1)
+        {
+            yield return $"{SectionName}:{nameof(MaxBytes)} must be positive.";
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || TotalTimeout <= TimeSpan.Zero || ConnectTimeout > TotalTimeout)
+        {
+            yield return $"{SectionName}:{nameof(ConnectTimeout)} and {nameof(TotalTimeout)} must be positive, the connect timeout no longer than the total.";
+        }
+
+        if (MaxRedirects is < 0 or > 10)
+        {
+            yield return $"{SectionName}:{nameof(MaxRedirects)} must be between 0 and 10.";
+        }
+    }
+}
