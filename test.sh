@@ -13,8 +13,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="artifacts/test-results"
 rm -rf "$results"
 
-dotnet restore TryOn.sln
-dotnet build TryOn.sln -c Release --no-restore
+if ! dotnet restore TryOn.sln || ! dotnet build TryOn.sln -c Release --no-restore; then
+  echo "The build failed; no test ran." >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 status=0
 dotnet test tests/TryOn.Tests/TryOn.Tests.csproj -c Release --no-build \
   --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?

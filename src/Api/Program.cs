@@ -2,8 +2,10 @@ using TryOn.Api.Accounts;
 using TryOn.Api.Admin;
 using TryOn.Api.Authentication;
 using TryOn.Api.Errors;
+using TryOn.Api.Files;
 using TryOn.Api.Health;
 using TryOn.Api.Hosting;
+using TryOn.Api.Images;
 using TryOn.Api.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +14,7 @@ builder.AddTryOnOrleans();
 builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();
 builder.Services.AddTryOnAuthentication(builder.Configuration);
+builder.Services.AddTryOnImages(builder.Configuration);
 builder.Services.AddTryOnOpenApi();
 
 var app = builder.Build();
@@ -23,9 +26,12 @@ app.UseAuthorization();
 app.MapHealthEndpoints();
 app.MapTryOnOpenApi();
 app.MapAdminEndpoints();
-app.MapGroup("/tryon/v1")
+app.MapFileEndpoints();
+var merchant = app.MapGroup("/tryon/v1")
     .RequireAuthorization(AuthorizationPolicies.Merchant)
-    .MapAccountEndpoints();
+    .ProducesErrors(StatusCodes.Status401Unauthorized);
+merchant.MapAccountEndpoints();
+merchant.MapImageUploadEndpoints();
 
 app.Run();
 

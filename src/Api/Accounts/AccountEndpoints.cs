@@ -15,7 +15,8 @@ internal static class AccountEndpoints
         var group = merchant.MapGroup("/account").WithTags("Account");
         group.MapGet("/credits", GetCreditsAsync)
             .WithName("GetCredits")
-            .WithSummary("The account's spendable credits and the credits held by unfinished generations.");
+            .WithSummary("The account's spendable credits and the credits held by unfinished generations.")
+            .ProducesErrors(404);
         return group;
     }
 

@@ -20,26 +20,27 @@ internal static class AdminEndpoints
     {
         var admin = endpoints.MapGroup("/admin/v1/accounts")
             .RequireAuthorization(AuthorizationPolicies.Admin)
-            .WithTags("Admin");
+            .WithTags("Admin")
+            .ProducesErrors(StatusCodes.Status401Unauthorized);
 
         admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
-            .WithName("CreateAccount").WithSummary("Create an account.");
+            .WithName("CreateAccount").WithSummary("Create an account.").ProducesErrors(400);
         admin.MapGet("/", ListAccountsAsync)
-            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).");
+            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).").ProducesErrors(400);
         admin.MapGet("/{accountId}", GetAccountAsync)
-            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.");
+            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(404);
         admin.MapPatch("/{accountId}", UpdateAccountAsync).Validate<UpdateAccountRequest>()
-            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.");
+            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(400, 404);
         admin.MapPost("/{accountId}/credits", AdjustCreditsAsync).Validate<AdjustCreditsRequest>()
-            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.");
+            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(400, 402, 404);
         admin.MapGet("/{accountId}/ledger", ListLedgerAsync)
-            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).");
+            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).").ProducesErrors(400, 404);
         admin.MapPost("/{accountId}/keys", IssueApiKeyAsync).Validate<IssueApiKeyRequest>()
-            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.");
+            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(400, 404);
         admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
-            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.");
+            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(404);
         admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
-            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.");
+            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(404);
         return admin;
     }
 

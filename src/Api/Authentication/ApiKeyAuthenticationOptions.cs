@@ -16,6 +16,4 @@ internal sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     public int CacheCapacity { get; set; } = 100_000;
 
     public static readonly TimeSpan MaxCacheDuration = TimeSpan.FromSeconds(1);
-
-    public bool HasValidCacheSettings => CacheDuration >= TimeSpan.Zero && CacheDuration <= MaxCacheDuration && CacheCapacity >= 1;
 }

@@ -22,8 +22,11 @@ internal static class AuthenticationExtensions
         services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.AuthenticationScheme)
             .Bind(configuration.GetSection(ApiKeyAuthenticationOptions.SectionName))
             .Validate(
-                options => options.HasValidCacheSettings,
-                $"{ApiKeyAuthenticationOptions.SectionName}:CacheDuration must be between 0 and 1 second and CacheCapacity at least 1.")
+                options => options.CacheDuration >= TimeSpan.Zero && options.CacheDuration <= ApiKeyAuthenticationOptions.MaxCacheDuration,
+                $"{ApiKeyAuthenticationOptions.SectionName}:CacheDuration must be between 0 and 1 second.")
+            .Validate(
+                options => options.CacheCapacity >= 1,
+                $"{ApiKeyAuthenticationOptions.SectionName}:CacheCapacity must be at least 1.")
             .ValidateOnStart();
 
         services.AddAuthorizationBuilder()

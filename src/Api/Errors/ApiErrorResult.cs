@@ -1,10 +1,7 @@
-using System.Reflection;
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace TryOn.Api.Errors;
 
 /// <summary>An endpoint's typed result for an expected failure; written by <see cref="ErrorEnvelopeWriter"/>.</summary>
-internal sealed class ApiErrorResult(ApiError error) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+internal sealed class ApiErrorResult(ApiError error) : IResult, IStatusCodeHttpResult
 {
     public ApiError Error { get; } = error;
 
@@ -12,11 +9,13 @@ internal sealed class ApiErrorResult(ApiError error) : IResult, IStatusCodeHttpR
 
     public Task ExecuteAsync(HttpContext httpContext) => ErrorEnvelopeWriter.WriteAsync(httpContext, Error);
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(ErrorEnvelope), [ErrorEnvelopeWriter.ContentType]));
-    }
-
     public static implicit operator ApiErrorResult(ApiError error) => new(error);
+}
+
+internal static class ErrorResponseMetadata
+{
+    /// <summary>Declares, for the OpenAPI document, the error statuses an endpoint (or a group) can answer.</summary>
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata([.. statuses.Select(status => new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), [ErrorEnvelopeWriter.ContentType]))]);
 }

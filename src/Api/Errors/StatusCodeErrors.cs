@@ -3,7 +3,10 @@ using TryOn.Grains.Errors;
 
 namespace TryOn.Api.Errors;
 
-/// <summary>Gives an envelope to responses the framework ends with a bare status code (no route, wrong method…).</summary>
+/// <summary>
+/// Gives an envelope to responses the framework ends with a bare status code (no route, wrong method…). A status
+/// with no code of its own becomes the generic code of its class, and the answer takes that code's status.
+/// </summary>
 internal static class StatusCodeErrors
 {
     public static Task WriteAsync(StatusCodeContext context)
@@ -16,7 +19,7 @@ internal static class StatusCodeErrors
             StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
             StatusCodes.Status401Unauthorized => ErrorCodes.Unauthorized,
             StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
-            StatusCodes.Status503ServiceUnavailable => ErrorCodes.ServiceUnavailable,
+            StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
             >= 500 => ErrorCodes.InternalError,
             _ => ErrorCodes.BadRequest,
         };

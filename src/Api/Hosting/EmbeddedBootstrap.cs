@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using TryOn.Api.Authentication;
+using TryOn.Api.Files;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Paging;
@@ -9,20 +10,24 @@ namespace TryOn.Api.Hosting;
 
 /// <summary>
 /// The embedded development bootstrap (API.md §7). On the first start with an empty store it creates a development
-/// account with 100 credits and writes its API key to <c>dev-api-key.txt</c>; without a configured admin token it
-/// generates one into <c>admin-token.txt</c> (and reuses it afterwards). Only the file locations are logged.
+/// account with 100 credits and writes its API key to <c>dev-api-key.txt</c>; without a configured admin token or file
+/// signing key it generates them into <c>admin-token.txt</c> and <c>file-signing-key.txt</c> (and reuses them
+/// afterwards). Only the file locations are logged.
 /// Runs before the server accepts requests.
 /// </summary>
 internal sealed partial class EmbeddedBootstrap(
     IOptions<TryOnHostOptions> hostOptions,
     IOptions<AdminOptions> adminOptions,
     AdminCredential adminCredential,
+    IOptions<FileLinkOptions> fileLinkOptions,
+    FileLinks fileLinks,
     IGrainFactory grains,
     IAccountReadModel accounts,
     ILogger<EmbeddedBootstrap> logger) : IHostedService
 {
     public const string DevelopmentKeyFile = "dev-api-key.txt";
     public const string AdminTokenFile = "admin-token.txt";
+    public const string FileSigningKeyFile = "file-signing-key.txt";
     public const int DevelopmentCredits = 100;
 
     private string DataDirectory => hostOptions.Value.DataDirectoryFullPath;
@@ -32,7 +37,12 @@ internal sealed partial class EmbeddedBootstrap(
         LogDataDirectory(logger, DataDirectory);
         if (string.IsNullOrEmpty(adminOptions.Value.Token))
         {
-            await UseAdminTokenFileAsync(cancellationToken);
+            adminCredential.Use(await ReadOrCreateSecretAsync(AdminTokenFile, AdminCredential.Generate, cancellationToken));
+        }
+
+        if (string.IsNullOrEmpty(fileLinkOptions.Value.SigningKey))
+        {
+            fileLinks.UseKey(await ReadOrCreateSecretAsync(FileSigningKeyFile, GenerateSigningKey, cancellationToken));
         }
 
         await EnsureDevelopmentAccountAsync(cancellationToken);
@@ -40,21 +50,23 @@ internal sealed partial class EmbeddedBootstrap(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task UseAdminTokenFileAsync(CancellationToken cancellationToken)
+    /// <summary>A secret kept in a file of the data directory: read when it exists, generated once otherwise.</summary>
+    private async Task<string> ReadOrCreateSecretAsync(string fileName, Func<string> generate, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(DataDirectory, AdminTokenFile);
+        var path = Path.Combine(DataDirectory, fileName);
         if (File.Exists(path))
         {
-            adminCredential.Use((await File.ReadAllTextAsync(path, cancellationToken)).Trim());
-            LogAdminTokenFile(logger, path, "read from");
-            return;
+            LogSecretFile(logger, path, "read from");
+            return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
         }
 
-        var token = AdminCredential.Generate();
-        await WriteSecretFileAsync(path, token, cancellationToken);
-        adminCredential.Use(token);
-        LogAdminTokenFile(logger, path, "generated into");
+        var secret = generate();
+        await WriteSecretFileAsync(path, secret, cancellationToken);
+        LogSecretFile(logger, path, "generated into");
+        return secret;
     }
+
+    private static string GenerateSigningKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     private async Task EnsureDevelopmentAccountAsync(CancellationToken cancellationToken)
     {
@@ -107,8 +119,8 @@ internal sealed partial class EmbeddedBootstrap(
     [LoggerMessage(1, LogLevel.Information, "Embedded mode: data directory {DataDirectory}")]
     private static partial void LogDataDirectory(ILogger logger, string dataDirectory);
 
-    [LoggerMessage(2, LogLevel.Information, "Admin token {Action} {Path}")]
-    private static partial void LogAdminTokenFile(ILogger logger, string path, string action);
+    [LoggerMessage(2, LogLevel.Information, "Secret {Action} {Path}")]
+    private static partial void LogSecretFile(ILogger logger, string path, string action);
 
     [LoggerMessage(3, LogLevel.Information, "Development API key for account {AccountId} ({Credits} credits) written to {Path}")]
     private static partial void LogDevelopmentKeyFile(ILogger logger, string path, string accountId, int credits);

@@ -26,7 +26,7 @@ internal sealed partial class AccountGrain(
         if (Account.Created)
         {
             // A previous activation may have stopped between committing and publishing.
-            await PublishAsync(cancellationToken);
+            await PublishAsync();
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed partial class AccountGrain(
             Record(LedgerEntryKind.Grant, account.InitialCredits, reservedChange: 0, "Initial credits", reference: null, now);
         }
 
-        await CommitAsync(now, cancellationToken);
+        await CommitAsync(now);
         LogAccountCreated(logger, this.GetPrimaryKeyString(), account.InitialCredits);
         return Snapshot();
     }
@@ -70,7 +70,7 @@ internal sealed partial class AccountGrain(
         Account.Limits = Account.Limits.With(changes.Limits);
         Account.RetentionDays = changes.RetentionDays ?? Account.RetentionDays;
         Account.Active = changes.Active ?? Account.Active;
-        await CommitAsync(timeProvider.GetUtcNow(), cancellationToken);
+        await CommitAsync(timeProvider.GetUtcNow());
         return Snapshot();
     }
 
@@ -89,7 +89,7 @@ internal sealed partial class AccountGrain(
         var now = timeProvider.GetUtcNow();
         var kind = amount >= 0 ? LedgerEntryKind.Grant : LedgerEntryKind.Deduction;
         var entry = Record(kind, amount, reservedChange: 0, reason, reference: null, now);
-        await CommitAsync(now, cancellationToken);
+        await CommitAsync(now);
         return new(CreditAdjustmentStatus.Applied, Snapshot(), entry);
     }
 
@@ -124,7 +124,7 @@ internal sealed partial class AccountGrain(
         }
 
         Account.ApiKeys.Add(record);
-        await CommitAsync(now, cancellationToken);
+        await CommitAsync(now);
         LogApiKeyIssued(logger, this.GetPrimaryKeyString(), record.KeyId, record.Prefix);
         return new IssuedApiKey(record.ToInfo(), secret);
     }
@@ -152,7 +152,7 @@ internal sealed partial class AccountGrain(
 
         var now = timeProvider.GetUtcNow();
         key.RevokedAt = now;
-        await CommitAsync(now, cancellationToken);
+        await CommitAsync(now);
         LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
         return ApiKeyRevocation.Revoked;
     }
@@ -185,7 +185,15 @@ internal sealed partial class AccountGrain(
         if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
         {
             key.LastUsedAt = now;
-            await state.WriteStateAsync(cancellationToken);
+            try
+            {
+                await PersistAsync();
+            }
+            catch (Exception exception)
+            {
+                // Bookkeeping only: a valid key stays valid when its last-use time cannot be saved.
+                LogLastUsedNotSaved(logger, exception, this.GetPrimaryKeyString(), keyId);
+            }
         }
 
         return ApiKeyCheck.Valid;
@@ -202,30 +210,44 @@ internal sealed partial class AccountGrain(
     }
 
     /// <summary>Persists the change, then copies it to the read model.</summary>
-    private async Task CommitAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CommitAsync(DateTimeOffset now)
     {
         Account.UpdatedAt = now;
         Account.Version++;
-        await state.WriteStateAsync(cancellationToken);
-        await PublishAsync(cancellationToken);
+        await PersistAsync();
+        await PublishAsync();
     }
 
-    private async Task PublishAsync(CancellationToken cancellationToken)
+    private async Task PersistAsync()
     {
         try
         {
-            await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, cancellationToken);
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+        }
+        catch (Exception exception)
+        {
+            LogWriteFailed(logger, exception, this.GetPrimaryKeyString());
+            throw;
+        }
+    }
+
+    /// <summary>Copies the committed state to the read model; the grain's own work, so no caller can cancel it.</summary>
+    private async Task PublishAsync()
+    {
+        try
+        {
+            await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, CancellationToken.None);
             // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
             Account.UnpublishedLedger.Clear();
             _publishRetry?.Dispose();
             _publishRetry = null;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
             // The grain state is the truth and is already committed; the read model catches up by retrying.
             LogPublishFailed(logger, exception, this.GetPrimaryKeyString());
             _publishRetry ??= this.RegisterGrainTimer(
-                PublishAsync,
+                _ => PublishAsync(),
                 new GrainTimerCreationOptions(PublishRetryInterval, PublishRetryInterval) { Interleave = false });
         }
     }
@@ -253,4 +275,10 @@ internal sealed partial class AccountGrain(
 
     [LoggerMessage(4, LogLevel.Warning, "Publishing account {AccountId} to the read model failed; it will be retried")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string accountId);
+
+    [LoggerMessage(5, LogLevel.Error, "Writing account {AccountId} failed; the stored state is reloaded and the change reported as failed")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string accountId);
+
+    [LoggerMessage(6, LogLevel.Warning, "The last-use time of key {KeyId} of account {AccountId} was not saved")]
+    private static partial void LogLastUsedNotSaved(ILogger logger, Exception exception, string accountId, string keyId);
 }

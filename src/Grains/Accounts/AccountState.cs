@@ -2,7 +2,7 @@ namespace TryOn.Grains.Accounts;
 
 /// <summary>The persisted state of <see cref="AccountGrain"/>. Ids are never renumbered.</summary>
 [GenerateSerializer, Alias("tryon.accounts.AccountState")]
-public sealed class AccountState
+internal sealed class AccountState
 {
     [Id(0)] public bool Created { get; set; }
     [Id(1)] public string Name { get; set; } = "";
@@ -29,7 +29,7 @@ public sealed class AccountState
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>
 [GenerateSerializer, Alias("tryon.accounts.ApiKeyRecord")]
-public sealed class ApiKeyRecord
+internal sealed class ApiKeyRecord
 {
     [Id(0)] public string KeyId { get; set; } = "";
     [Id(1)] public string Name { get; set; } = "";
@@ -42,7 +42,7 @@ public sealed class ApiKeyRecord
     public ApiKeyInfo ToInfo() => new(KeyId, Name, Prefix, CreatedAt, LastUsedAt, RevokedAt);
 }
 
-public static class AccountDefaults
+internal static class AccountDefaults
 {
     public const int RetentionDays = 7;
 

@@ -3,7 +3,7 @@ using TryOn.Grains.Persistence;
 namespace TryOn.Grains.ApiKeys;
 
 [GenerateSerializer, Alias("tryon.apikeys.ApiKeyIndexState")]
-public sealed class ApiKeyIndexState
+internal sealed class ApiKeyIndexState
 {
     [Id(0)] public ApiKeyOwner? Owner { get; set; }
 }
@@ -20,7 +20,7 @@ internal sealed class ApiKeyGrain(
         }
 
         state.State.Owner = owner;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         return true;
     }
 

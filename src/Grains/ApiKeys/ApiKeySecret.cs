@@ -7,7 +7,7 @@ namespace TryOn.Grains.ApiKeys;
 /// The shape of merchant API keys: <c>gk_</c> followed by 43 base-62 characters (about 256 random bits).
 /// Keys are high-entropy, so a single SHA-256 is a sound stored form; no slow hash is needed.
 /// </summary>
-public static class ApiKeySecret
+internal static class ApiKeySecret
 {
     public const string Prefix = "gk_";
     public const int RandomLength = 43;

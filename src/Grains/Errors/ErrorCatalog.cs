@@ -48,7 +48,9 @@ public static class ErrorCatalog
         Ours(ErrorCodes.PayloadTooLarge, 413, "The request body exceeds the size limit for this endpoint."),
         Ours(ErrorCodes.ImageNotFound, 404, "Image not found or its retention has ended."),
         Ours(ErrorCodes.ApiKeyNotFound, 404, "API key not found."),
-        Ours(ErrorCodes.ServiceUnavailable, 503, "The service is not ready. Retry shortly."),
+        Ours(ErrorCodes.MalformedMultipart, 400, "The multipart/form-data body cannot be read."),
+        Ours(ErrorCodes.FileLinkInvalid, 403, "The file link has been altered or is not one of ours."),
+        Ours(ErrorCodes.FileNotFound, 404, "The file does not exist any more, or its link has expired."),
     ];
 
     private static readonly FrozenDictionary<string, ErrorDefinition> ByCode =

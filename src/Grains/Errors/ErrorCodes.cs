@@ -43,5 +43,7 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string ImageNotFound = "IMAGE_NOT_FOUND";
     public const string ApiKeyNotFound = "API_KEY_NOT_FOUND";
-    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string MalformedMultipart = "MALFORMED_MULTIPART";
+    public const string FileLinkInvalid = "FILE_LINK_INVALID";
+    public const string FileNotFound = "FILE_NOT_FOUND";
 }

@@ -4,13 +4,14 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using TryOn.Grains.Accounts;
+using TryOn.Grains.Images;
 using TryOn.Grains.Persistence;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Storage;
 
 namespace TryOn.Grains.Hosting;
 
-public static class TryOnSiloBuilderExtensions
+internal static class TryOnSiloBuilderExtensions
 {
     /// <summary>
     /// The invariant Orleans' ADO.NET provider knows for SQLite; despite its name it maps to Microsoft.Data.Sqlite,
@@ -36,6 +37,7 @@ public static class TryOnSiloBuilderExtensions
         var database = new SqliteDatabase(dataDirectory);
         silo.Services.AddSingleton(database);
         silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
+        silo.Services.AddSingleton<IImageReadModel, SqliteImageReadModel>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 

@@ -4,7 +4,7 @@ namespace TryOn.Grains.Ids;
 /// Type-prefixed identifiers. Grain keys are never all digits, which also keeps keys of different
 /// grain types from colliding in the ADO.NET storage.
 /// </summary>
-public static class ResourceIds
+internal static class ResourceIds
 {
     public const string AccountPrefix = "acct_";
     public const string ApiKeyPrefix = "key_";

@@ -6,7 +6,7 @@ namespace TryOn.Grains.Ids;
 /// <summary>
 /// A 26-character Crockford base-32 ULID: 48 bits of milliseconds then 80 random bits, so ids sort by creation time.
 /// </summary>
-public static class Ulid
+internal static class Ulid
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

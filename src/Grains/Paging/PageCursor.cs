@@ -6,7 +6,7 @@ namespace TryOn.Grains.Paging;
 /// <summary>
 /// Opaque cursors: the sort key of the last item of a page, base64url-encoded so clients treat it as a token.
 /// </summary>
-public static class PageCursor
+internal static class PageCursor
 {
     public static string Encode(string sortKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(sortKey));
 

@@ -1,7 +1,7 @@
 namespace TryOn.Grains.Storage;
 
 /// <summary>The shape every blob key must have, whatever the store: safe as a file path and as a blob name.</summary>
-public static class BlobKey
+internal static class BlobKey
 {
     public const int MaxLength = 512;
 

@@ -157,6 +157,7 @@ public sealed class AdminAccountsTests(EmbeddedAppFixture fixture) : IClassFixtu
         var positions = created.Select(id => seen.IndexOf(id)).ToList();
         Assert.All(positions, position => Assert.True(position >= 0));
         Assert.True(positions[2] < positions[1] && positions[1] < positions[0], "Newer accounts come first.");
+        Assert.Equal("acct_dev", seen[^1]);
     }
 
     [Fact]

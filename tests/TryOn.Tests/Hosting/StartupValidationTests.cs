@@ -10,7 +10,9 @@ public sealed class StartupValidationTests
     [InlineData("Orleans:Mode", "Cluster", "Orleans:Mode")]
     [InlineData("Admin:Token", "short", "Admin:Token")]
     [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
-    [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheDuration")]
+    [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
+    [InlineData("Files:SigningKey", "too-short", "Files:SigningKey")]
+    [InlineData("Images:MaxSide", "10", "Images:MinSide")]
     public void Invalid_setting_stops_the_start_naming_it(string key, string value, string named)
     {
         using var directory = new TempDirectory();

@@ -86,14 +86,21 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         ArgumentNullException.ThrowIfNull(page);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // Generated account ids are ULIDs, so id order is creation order.
+        // Keyset paging on (created_at, account_id): the sort key of a page's last row is "created_at|account_id".
+        // Any cursor text is safe here: a forged one only selects another slice.
         command.CommandText = page.After is null
-            ? $"SELECT {AccountColumns} FROM accounts ORDER BY account_id DESC LIMIT $limit;"
-            : $"SELECT {AccountColumns} FROM accounts WHERE account_id < $after ORDER BY account_id DESC LIMIT $limit;";
+            ? $"SELECT {AccountColumns} FROM accounts ORDER BY created_at DESC, account_id DESC LIMIT $limit;"
+            : $"""
+                SELECT {AccountColumns} FROM accounts
+                WHERE created_at < $created OR (created_at = $created AND account_id < $id)
+                ORDER BY created_at DESC, account_id DESC LIMIT $limit;
+                """;
         command.Parameters.AddWithValue("$limit", page.Limit + 1);
         if (page.After is not null)
         {
-            command.Parameters.AddWithValue("$after", page.After);
+            var separator = page.After.IndexOf('|', StringComparison.Ordinal);
+            command.Parameters.AddWithValue("$created", separator < 0 ? page.After : page.After[..separator]);
+            command.Parameters.AddWithValue("$id", separator < 0 ? "" : page.After[(separator + 1)..]);
         }
 
         var items = new List<AccountSnapshot>(page.Limit + 1);
@@ -113,7 +120,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
                 reader.GetInt64(11)));
         }
 
-        return ToPage(items, page.Limit, account => account.AccountId);
+        return ToPage(items, page.Limit, account => $"{Timestamp(account.CreatedAt)}|{account.AccountId}");
     }
 
     public async Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default)
@@ -166,8 +173,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         return new Page<T>(items, sortKey(items[^1]));
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset value) => SqliteTimestamps.Format(value);
 
-    private static DateTimeOffset ParseTimestamp(string value) =>
-        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static DateTimeOffset ParseTimestamp(string value) => SqliteTimestamps.Parse(value);
 }

@@ -6,7 +6,7 @@ namespace TryOn.Grains.Persistence.Sqlite;
 /// The embedded database: one SQLite file under the data directory holding Orleans grain state and the
 /// read model. WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
 /// </summary>
-public sealed class SqliteDatabase
+internal sealed class SqliteDatabase
 {
     public const string FileName = "tryon.db";
 
@@ -20,7 +20,9 @@ public sealed class SqliteDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Well under Orleans' 30 s response timeout, so a caller never hears "timed out" about a write
+            // that then commits.
+            DefaultTimeout = 10,
         }.ToString();
     }
 

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     version         INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+CREATE INDEX IF NOT EXISTS accounts_by_creation ON accounts (created_at, account_id);
+
 -- Append-only; (account_id, sequence) makes a re-published entry a no-op.
 CREATE TABLE IF NOT EXISTS ledger_entries (
     account_id      TEXT    NOT NULL,
@@ -29,3 +31,16 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
     created_at      TEXT    NOT NULL,
     PRIMARY KEY (account_id, sequence)
 ) WITHOUT ROWID;
+
+-- Stored shopper images, for retention sweeps (by expiry) and erasure (by external user id).
+CREATE TABLE IF NOT EXISTS images (
+    image_id          TEXT NOT NULL PRIMARY KEY,
+    account_id        TEXT NOT NULL,
+    external_user_id  TEXT NULL,
+    blob_key          TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    expires_at        TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS images_by_expiry ON images (expires_at);
+CREATE INDEX IF NOT EXISTS images_by_user ON images (account_id, external_user_id) WHERE external_user_id IS NOT NULL;

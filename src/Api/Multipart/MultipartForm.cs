@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using TryOn.Api.Errors;
+using TryOn.Grains.Errors;
+
+namespace TryOn.Api.Multipart;
+
+/// <summary>A file part of a multipart form, read whole (never more than the per-file cap).</summary>
+internal sealed record FormFile(string Name, string? FileName, byte[] Content);
+
+/// <summary>
+/// A <c>multipart/form-data</c> body read as a stream, section by section, with the caps enforced while reading:
+/// a file part stops being read the moment it passes <see cref="MaxFileBytes"/> (<c>FILE_TOO_LARGE</c>), so an
+/// oversized upload never sits in memory. Shared by uploads, products and try-on.
+/// </summary>
+internal sealed class MultipartForm
+{
+    public const long MaxFileBytes = 10 * 1024 * 1024;
+    public const int MaxFieldBytes = 256 * 1024;
+    public const int MaxParts = 16;
+
+    /// <summary>Room for the largest form: every part at its cap.</summary>
+    public const long MaxRequestBytes = MaxParts * (MaxFileBytes + (64 * 1024));
+
+    private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FormFile> files)
+    {
+        Fields = fields;
+        Files = files;
+    }
+
+    public IReadOnlyDictionary<string, string> Fields { get; }
+
+    public IReadOnlyDictionary<string, FormFile> Files { get; }
+
+    public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
+
+    public static async Task<(MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiError.Of(ErrorCodes.UnsupportedMediaType, "Send the body as 'Content-Type: multipart/form-data'."));
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200)
+        {
+            return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart/form-data Content-Type has no boundary."));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            // JSON endpoints keep the small default; a form may carry several images.
+            sizeLimit.MaxRequestBodySize = MaxRequestBytes;
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new Dictionary<string, FormFile>(StringComparer.Ordinal);
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        try
+        {
+            for (var parts = 0; await reader.ReadNextSectionAsync(cancellationToken) is { } section; parts++)
+            {
+                if (parts == MaxParts)
+                {
+                    return (null, ApiError.Of(ErrorCodes.MalformedMultipart, $"A form may have at most {MaxParts} parts."));
+                }
+
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFormDisposition() || string.IsNullOrEmpty(disposition.Name.Value))
+                {
+                    return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "Every part needs 'Content-Disposition: form-data; name=\"…\"'."));
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value!;
+                if (fields.ContainsKey(name) || files.ContainsKey(name))
+                {
+                    return (null, ApiError.Validation(name, "The part is sent more than once."));
+                }
+
+                if (disposition.IsFileDisposition())
+                {
+                    var content = await ReadCappedAsync(section.Body, MaxFileBytes, cancellationToken);
+                    if (content is null)
+                    {
+                        return (null, ApiError.Of(ErrorCodes.FileTooLarge, $"The file '{name}' exceeds {MaxFileBytes / (1024 * 1024)} MB."));
+                    }
+
+                    files[name] = new FormFile(name, HeaderUtilities.RemoveQuotes(disposition.FileName).Value, content);
+                }
+                else
+                {
+                    var value = await ReadCappedAsync(section.Body, MaxFieldBytes, cancellationToken);
+                    if (value is null)
+                    {
+                        return (null, ApiError.Of(ErrorCodes.PayloadTooLarge, $"The field '{name}' exceeds {MaxFieldBytes / 1024} KB."));
+                    }
+
+                    fields[name] = Encoding.UTF8.GetString(value);
+                }
+            }
+        }
+        catch (IOException exception) when (exception is not BadHttpRequestException)
+        {
+            return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed or ends early."));
+        }
+        catch (InvalidDataException)
+        {
+            return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed."));
+        }
+
+        return (new MultipartForm(fields, files), null);
+    }
+
+    /// <summary>The part's bytes, or null as soon as it is longer than <paramref name="cap"/>.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(Stream body, long cap, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > cap)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,17 @@
+namespace TryOn.Grains.Images;
+
+/// <summary>
+/// One stored shopper image, keyed by its id (<c>img_…</c>): who owns it, where its bytes are and until when it
+/// may be used. The bytes are written to the blob store before the record that points to them.
+/// </summary>
+[Alias("tryon.images.IImageGrain")]
+public interface IImageGrain : IGrainWithStringKey
+{
+    /// <summary>Records the image; idempotent for the same record.</summary>
+    [Alias("Record")]
+    Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default);
+
+    /// <summary>The image as <paramref name="accountId"/> may see it: found, unknown (or expired), or another account's.</summary>
+    [Alias("Find")]
+    Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,46 @@
+using TryOn.Grains.Persistence;
+
+namespace TryOn.Grains.Images;
+
+[GenerateSerializer, Alias("tryon.images.ImageState")]
+internal sealed class ImageState
+{
+    [Id(0)] public StoredImageRecord? Image { get; set; }
+}
+
+internal sealed class ImageGrain(
+    [PersistentState("image", StorageNames.Grains)] IPersistentState<ImageState> state,
+    IImageReadModel readModel,
+    TimeProvider timeProvider) : Grain, IImageGrain
+{
+    public async Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (state.State.Image == image)
+        {
+            return;
+        }
+
+        if (state.State.Image is not null)
+        {
+            throw new InvalidOperationException($"Image {image.ImageId} is already recorded with other content.");
+        }
+
+        state.State.Image = image;
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await readModel.UpsertAsync(image, cancellationToken);
+    }
+
+    public Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        var image = state.State.Image;
+        if (image is null || image.ExpiresAt <= timeProvider.GetUtcNow())
+        {
+            return Task.FromResult(new ImageLookup(ImageLookupStatus.NotFound, null));
+        }
+
+        return Task.FromResult(image.AccountId == accountId
+            ? new ImageLookup(ImageLookupStatus.Found, image)
+            : new ImageLookup(ImageLookupStatus.OtherAccount, null));
+    }
+}
