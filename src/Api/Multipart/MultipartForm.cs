@@ -70,7 +70,8 @@ internal sealed class MultipartForm
                 }
 
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFormDisposition() || string.IsNullOrEmpty(disposition.Name.Value))
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
+                    || string.IsNullOrEmpty(disposition.Name.Value))
                 {
                     return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "Every part needs 'Content-Disposition: form-data; name=\"…\"'."));
                 }
