@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using TryOn.Api.Errors;
 using TryOn.Grains.Errors;
+using TryOn.Pipeline.IO;
 
 namespace TryOn.Api.Multipart;
 
@@ -84,7 +85,7 @@ internal sealed class MultipartForm
 
                 if (disposition.IsFileDisposition())
                 {
-                    var content = await ReadCappedAsync(section.Body, MaxFileBytes, cancellationToken);
+                    var content = await BoundedRead.ReadToEndAsync(section.Body, MaxFileBytes, cancellationToken);
                     if (content is null)
                     {
                         return (null, ApiError.Of(ErrorCodes.FileTooLarge, $"The file '{name}' exceeds {MaxFileBytes / (1024 * 1024)} MB."));
@@ -94,7 +95,7 @@ internal sealed class MultipartForm
                 }
                 else
                 {
-                    var value = await ReadCappedAsync(section.Body, MaxFieldBytes, cancellationToken);
+                    var value = await BoundedRead.ReadToEndAsync(section.Body, MaxFieldBytes, cancellationToken);
                     if (value is null)
                     {
                         return (null, ApiError.Of(ErrorCodes.PayloadTooLarge, $"The field '{name}' exceeds {MaxFieldBytes / 1024} KB."));
@@ -114,24 +115,5 @@ internal sealed class MultipartForm
         }
 
         return (new MultipartForm(fields, files), null);
-    }
-
-    /// <summary>The part's bytes, or null as soon as it is longer than <paramref name="cap"/>.</summary>
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, long cap, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > cap)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using TryOn.Pipeline.IO;
 
 namespace TryOn.Pipeline.Fetching;
 
@@ -107,20 +108,8 @@ public sealed class SafeImageFetcher : IDisposable
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > _options.MaxBytes)
-            {
-                return TooLarge();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return FetchOutcome.Success(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType);
+        var bytes = await BoundedRead.ReadToEndAsync(body, _options.MaxBytes, cancellationToken);
+        return bytes is null ? TooLarge() : FetchOutcome.Success(bytes, response.Content.Headers.ContentType?.MediaType);
     }
 
     private FetchOutcome TooLarge() =>
