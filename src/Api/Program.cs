@@ -7,6 +7,7 @@ using TryOn.Api.Health;
 using TryOn.Api.Hosting;
 using TryOn.Api.Images;
 using TryOn.Api.OpenApi;
+using TryOn.Api.Products;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,6 +33,7 @@ var merchant = app.MapGroup("/tryon/v1")
     .ProducesErrors(StatusCodes.Status401Unauthorized);
 merchant.MapAccountEndpoints();
 merchant.MapImageUploadEndpoints();
+merchant.MapProductEndpoints();
 
 app.Run();
 

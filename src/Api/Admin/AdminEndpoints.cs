@@ -5,6 +5,7 @@ using TryOn.Api.Errors;
 using TryOn.Api.Paging;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
+using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 
 namespace TryOn.Api.Admin;
@@ -45,7 +46,7 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<Created<AccountResponse>, ApiErrorResult>> CreateAccountAsync(
-        CreateAccountRequest? request, IGrainFactory grains, TimeProvider timeProvider, CancellationToken cancellationToken)
+        CreateAccountRequest? request, IGrainFactory grains, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var accountId = ResourceIds.NewAccountId(timeProvider);
         var account = await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using TryOn.Grains.Hosting;
 
 namespace TryOn.Api.Files;
 
@@ -36,7 +37,7 @@ internal enum FileLinkCheck
 /// Signed, expiring links to stored files: <c>/files/&lt;blob key&gt;?expires=&lt;unix&gt;&amp;signature=&lt;HMAC&gt;</c>.
 /// They need no API key, so a storefront can show the image, and they cannot be altered or extended.
 /// </summary>
-internal sealed class FileLinks(IOptions<FileLinkOptions> options, TimeProvider timeProvider)
+internal sealed class FileLinks(IOptions<FileLinkOptions> options, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider)
 {
     public const string RoutePrefix = "/files/";
     public const int MinimumKeyLength = 32;

@@ -6,6 +6,7 @@ using TryOn.Api.Files;
 using TryOn.Api.Multipart;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
+using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Images;
 using TryOn.Grains.Storage;
@@ -36,7 +37,7 @@ internal static class ImageUploadEndpoints
         ImagePipeline pipeline,
         IBlobStore blobs,
         FileLinks links,
-        TimeProvider timeProvider,
+        [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         var (form, formError) = await MultipartForm.ReadAsync(request, cancellationToken);

@@ -14,6 +14,7 @@ internal static class ImagesServiceExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImagePipelineOptions>>(new PipelineOptionsValidator());
         services.AddSingleton<ImagePipeline>();
+        services.AddSingleton<Products.ProductImageIntake>();
 
         services.AddOptions<FileLinkOptions>()
             .Bind(configuration.GetSection(FileLinkOptions.SectionName))

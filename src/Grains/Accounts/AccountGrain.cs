@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using TryOn.Grains.ApiKeys;
+using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Persistence;
 
@@ -9,17 +11,17 @@ namespace TryOn.Grains.Accounts;
 internal sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
     IAccountReadModel readModel,
-    TimeProvider timeProvider,
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
     /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
     private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
-    private static readonly TimeSpan PublishRetryInterval = TimeSpan.FromSeconds(5);
-
-    private IGrainTimer? _publishRetry;
+    private ReadModelOutbox? _outbox;
 
     private AccountState Account => state.State;
+
+    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -231,25 +233,13 @@ internal sealed partial class AccountGrain(
         }
     }
 
-    /// <summary>Copies the committed state to the read model; the grain's own work, so no caller can cancel it.</summary>
-    private async Task PublishAsync()
+    private Task PublishAsync() => Outbox.PublishAsync();
+
+    private async Task PublishStateAsync()
     {
-        try
-        {
-            await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, CancellationToken.None);
-            // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
-            Account.UnpublishedLedger.Clear();
-            _publishRetry?.Dispose();
-            _publishRetry = null;
-        }
-        catch (Exception exception)
-        {
-            // The grain state is the truth and is already committed; the read model catches up by retrying.
-            LogPublishFailed(logger, exception, this.GetPrimaryKeyString());
-            _publishRetry ??= this.RegisterGrainTimer(
-                _ => PublishAsync(),
-                new GrainTimerCreationOptions(PublishRetryInterval, PublishRetryInterval) { Interleave = false });
-        }
+        await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, CancellationToken.None);
+        // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
+        Account.UnpublishedLedger.Clear();
     }
 
     private AccountSnapshot Snapshot() => new(
@@ -272,9 +262,6 @@ internal sealed partial class AccountGrain(
 
     [LoggerMessage(3, LogLevel.Information, "API key {KeyId} of account {AccountId} revoked")]
     private static partial void LogApiKeyRevoked(ILogger logger, string accountId, string keyId);
-
-    [LoggerMessage(4, LogLevel.Warning, "Publishing account {AccountId} to the read model failed; it will be retried")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string accountId);
 
     [LoggerMessage(5, LogLevel.Error, "Writing account {AccountId} failed; the stored state is reloaded and the change reported as failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string accountId);

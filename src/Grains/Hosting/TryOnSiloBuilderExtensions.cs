@@ -6,6 +6,7 @@ using Orleans.Storage;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Images;
 using TryOn.Grains.Persistence;
+using TryOn.Grains.Products;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Storage;
 
@@ -24,6 +25,9 @@ internal static class TryOnSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
+        silo.Services.AddSingleton<ProductExpirySweeper>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<ProductExpirySweeper>());
         return silo;
     }
 
@@ -38,6 +42,7 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton(database);
         silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
         silo.Services.AddSingleton<IImageReadModel, SqliteImageReadModel>();
+        silo.Services.AddSingleton<IProductReadModel, SqliteProductReadModel>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 

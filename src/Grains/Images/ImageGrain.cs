@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using TryOn.Grains.Hosting;
 using TryOn.Grains.Persistence;
 
 namespace TryOn.Grains.Images;
@@ -11,7 +13,7 @@ internal sealed class ImageState
 internal sealed class ImageGrain(
     [PersistentState("image", StorageNames.Grains)] IPersistentState<ImageState> state,
     IImageReadModel readModel,
-    TimeProvider timeProvider) : Grain, IImageGrain
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider) : Grain, IImageGrain
 {
     public async Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
     {

@@ -44,3 +44,19 @@ CREATE TABLE IF NOT EXISTS images (
 
 CREATE INDEX IF NOT EXISTS images_by_expiry ON images (expires_at);
 CREATE INDEX IF NOT EXISTS images_by_user ON images (account_id, external_user_id) WHERE external_user_id IS NOT NULL;
+
+-- Products: the list (one-shots are stored but not listed) and the expiry index of the sweep.
+-- document is the product as JSON, so a list page needs no grain call.
+CREATE TABLE IF NOT EXISTS products (
+    account_id   TEXT    NOT NULL,
+    external_id  TEXT    NOT NULL,
+    listed       INTEGER NOT NULL,
+    created_at   TEXT    NOT NULL,
+    expires_at   TEXT    NULL,
+    version      INTEGER NOT NULL,
+    document     TEXT    NOT NULL,
+    PRIMARY KEY (account_id, external_id)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS products_by_creation ON products (account_id, listed, created_at, external_id);
+CREATE INDEX IF NOT EXISTS products_by_expiry ON products (expires_at) WHERE expires_at IS NOT NULL;

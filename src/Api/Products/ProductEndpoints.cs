@@ -1,0 +1,152 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TryOn.Api.Authentication;
+using TryOn.Api.Errors;
+using TryOn.Api.Multipart;
+using TryOn.Api.Paging;
+using TryOn.Grains.Errors;
+using TryOn.Grains.Hosting;
+using TryOn.Grains.Products;
+
+namespace TryOn.Api.Products;
+
+/// <summary>The catalogue (API.md §3.6–3.7): upsert, list, get and delete an account's products.</summary>
+internal static class ProductEndpoints
+{
+    public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder merchant)
+    {
+        var group = merchant.MapGroup("/products").WithTags("Products");
+        group.MapPost("/", UpsertAsync)
+            .DisableAntiforgery()
+            .WithName("UpsertProduct")
+            .WithSummary("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
+            .ProducesErrors(400, 409, 413, 415);
+        group.MapGet("/", ListAsync)
+            .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(400);
+        group.MapGet("/{externalId}", GetAsync)
+            .WithName("GetProduct").WithSummary("One product, one-shot ids included.").ProducesErrors(404);
+        group.MapDelete("/{externalId}", DeleteAsync)
+            .WithName("DeleteProduct").WithSummary("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(404);
+        return group;
+    }
+
+    internal static async Task<Results<Ok<ProductResponse>, ApiErrorResult>> UpsertAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ProductImageIntake intake, CancellationToken cancellationToken)
+    {
+        var (body, form, bodyError) = await ReadBodyAsync(request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return new ApiErrorResult(bodyError);
+        }
+
+        using (body)
+        {
+            var product = ProductRequest.Read(body!.RootElement, "", requireExternalId: true, out var invalid);
+            if (product is null)
+            {
+                return new ApiErrorResult(invalid!);
+            }
+
+            var accountId = user.GetAccountId();
+            var (images, imageError) = await intake.AcceptAsync(accountId, product.Images, form, "", cancellationToken);
+            if (imageError is not null)
+            {
+                return new ApiErrorResult(imageError);
+            }
+
+            var upsert = new ProductUpsert(
+                ProductKind.Catalog, product.Title, product.Description, images, product.MetadataJson, product.MetadataGiven,
+                product.ValidForDays, product.ValidForDaysGiven, product.Category);
+            var result = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product.ExternalId!)).UpsertAsync(upsert, cancellationToken);
+            return result.Product is { } stored
+                ? TypedResults.Ok(ProductResponse.From(stored))
+                : new ApiErrorResult(ApiError.Of(ErrorCodes.ProductImagesRequired, $"Product '{product.ExternalId}' needs at least one image."));
+        }
+    }
+
+    internal static async Task<Results<Ok<ListResponse<ProductResponse>>, ApiErrorResult>> ListAsync(
+        string? limit,
+        string? cursor,
+        ClaimsPrincipal user,
+        IProductReadModel products,
+        [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        var result = await products.ListAsync(user.GetAccountId(), page, clock.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(result.ToResponse(ProductResponse.From));
+    }
+
+    internal static async Task<Results<Ok<ProductResponse>, ApiErrorResult>> GetAsync(
+        string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var product = ProductIds.IsValidExternalId(externalId)
+            ? await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).GetAsync(cancellationToken)
+            : null;
+        return product is null ? NotFound(externalId) : TypedResults.Ok(ProductResponse.From(product));
+    }
+
+    internal static async Task<Results<NoContent, ApiErrorResult>> DeleteAsync(
+        string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var deleted = ProductIds.IsValidExternalId(externalId)
+            && await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).DeleteAsync(cancellationToken);
+        return deleted ? TypedResults.NoContent() : NotFound(externalId);
+    }
+
+    /// <summary>
+    /// The request's JSON: the body itself, or the string field <c>data</c> of a multipart form whose other parts are
+    /// the images (API.md §1, the multipart convention).
+    /// </summary>
+    internal static async Task<(JsonDocument? Body, MultipartForm? Form, ApiError? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var (form, formError) = await MultipartForm.ReadAsync(request, cancellationToken);
+            if (formError is not null)
+            {
+                return (null, null, formError);
+            }
+
+            if (form!.Field("data") is not { } data)
+            {
+                return (null, null, ApiError.Validation("data", "Required: the JSON body as a string field of the form."));
+            }
+
+            return ParseJson(data, form);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return (null, null, ApiError.Of(ErrorCodes.UnsupportedMediaType, "Send JSON ('Content-Type: application/json') or multipart/form-data."));
+        }
+
+        using var reader = new StreamReader(request.Body);
+        return ParseJson(await reader.ReadToEndAsync(cancellationToken), null);
+    }
+
+    private static (JsonDocument?, MultipartForm?, ApiError?) ParseJson(string json, MultipartForm? form)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return (null, null, ApiError.Validation("", "A JSON request body is required."));
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 }), form, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, null, ApiError.Of(ErrorCodes.InvalidJson, $"The request body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})."));
+        }
+    }
+
+    private static ApiErrorResult NotFound(string externalId) =>
+        new(ApiError.Of(ErrorCodes.ProductNotFound, $"Product '{externalId}' not found."));
+}

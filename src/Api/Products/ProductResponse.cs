@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using TryOn.Grains.Products;
+
+namespace TryOn.Api.Products;
+
+internal sealed record ProductImageResponse(string SourceUrl, int Order, ImmutableDictionary<string, bool> Classifications);
+
+/// <summary>The product object of API.md §3.7, plus <c>category</c>.</summary>
+internal sealed record ProductResponse(
+    string ExternalId,
+    string? Title,
+    string? Description,
+    string Category,
+    IReadOnlyList<ProductImageResponse> Images,
+    JsonElement? Metadata,
+    int? ValidForDays,
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ProductResponse From(ProductSnapshot product) => new(
+        product.ExternalId,
+        product.Title,
+        product.Description,
+        product.Category,
+        [.. product.Images.Select(image => new ProductImageResponse(image.SourceUrl, image.Order, image.Classifications))],
+        product.MetadataJson is null ? null : JsonDocument.Parse(product.MetadataJson).RootElement.Clone(),
+        product.ValidForDays,
+        product.LastUsedAt,
+        product.ExpiresAt,
+        product.CreatedAt,
+        product.UpdatedAt);
+}

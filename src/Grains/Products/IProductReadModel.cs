@@ -1,0 +1,20 @@
+using TryOn.Grains.Paging;
+
+namespace TryOn.Grains.Products;
+
+/// <summary>
+/// The relational side of products: the account's list (one-shots excluded) and the expiry index the sweep reads.
+/// Written by the product grain after each committed change, guarded by version.
+/// </summary>
+public interface IProductReadModel
+{
+    Task UpsertAsync(ProductSnapshot product, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string accountId, string externalId, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's listed, unexpired products, newest first.</summary>
+    Task<Page<ProductSnapshot>> ListAsync(string accountId, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Grain keys of products whose lifetime ended at or before <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+}
