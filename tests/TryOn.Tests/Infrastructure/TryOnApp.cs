@@ -69,6 +69,13 @@ public sealed class TryOnApp : WebApplicationFactory<Program>
 
     public string DevelopmentApiKey => File.ReadAllText(Path.Combine(DataDirectory, "dev-api-key.txt")).Trim();
 
+    /// <summary>Starts the server (which runs the bootstrap) and reads the development key it wrote.</summary>
+    public string DevelopmentApiKeyAfterStart()
+    {
+        StartServer();
+        return DevelopmentApiKey;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
