@@ -1,19 +1,14 @@
-using Microsoft.Extensions.Options;
 using TryOn.Api.Files;
-using TryOn.Pipeline.Images;
+using TryOn.Pipeline;
 
 namespace TryOn.Api.Images;
 
 internal static class ImagesServiceExtensions
 {
-    /// <summary>The image pipeline and signed file links, with their settings checked at start-up.</summary>
+    /// <summary>The image pipeline, product image intake and signed file links, with their settings checked at start-up.</summary>
     public static IServiceCollection AddTryOnImages(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ImagePipelineOptions>()
-            .Bind(configuration.GetSection(ImagePipelineOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ImagePipelineOptions>>(new PipelineOptionsValidator());
-        services.AddSingleton<ImagePipeline>();
+        services.AddTryOnImagePipeline();
         services.AddSingleton<Products.ProductImageIntake>();
 
         services.AddOptions<FileLinkOptions>()
@@ -27,14 +22,5 @@ internal static class ImagesServiceExtensions
             .ValidateOnStart();
         services.AddSingleton<FileLinks>();
         return services;
-    }
-
-    private sealed class PipelineOptionsValidator : IValidateOptions<ImagePipelineOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ImagePipelineOptions options)
-        {
-            var failures = options.Validate().ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
     }
 }

@@ -9,6 +9,7 @@ using TryOn.Grains.Persistence;
 using TryOn.Grains.Products;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Storage;
+using TryOn.Pipeline;
 
 namespace TryOn.Grains.Hosting;
 
@@ -26,6 +27,9 @@ internal static class TryOnSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
+        silo.Services.AddTryOnImagePipeline();
+        silo.Services.AddSingleton<ProductImageAnalyzer>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.Services.AddSingleton<ProductExpirySweeper>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductExpirySweeper>());
         return silo;

@@ -19,6 +19,13 @@ public interface IProductGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<bool> DeleteAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records what fetching a URL image found. False when the image is no longer part of the product (replaced or
+    /// deleted meanwhile); the caller then removes the cached copy it made.
+    /// </summary>
+    [Alias("RecordImageAnalysis")]
+    Task<bool> RecordImageAnalysisAsync(ProductImageAnalysis analysis, CancellationToken cancellationToken = default);
+
     /// <summary>Purges the product when its lifetime has ended; true when it did. Driven by the expiry sweep.</summary>
     [Alias("PurgeIfExpired")]
     Task<bool> PurgeIfExpiredAsync(CancellationToken cancellationToken = default);

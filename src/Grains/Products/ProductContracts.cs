@@ -44,13 +44,40 @@ public sealed record ProductUpsert(
     [property: Id(7)] bool ValidForDaysGiven,
     [property: Id(8)] string? Category);
 
+/// <summary>
+/// One image of a product. <see cref="StoredBlobKey"/> holds uploaded bytes; <see cref="CachedBlobKey"/> the
+/// normalised copy of a URL image once it has been fetched (so it is fetched and decoded once per product image).
+/// Classifications the caller gave always win over detected ones.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.products.ProductImage")]
 public sealed record ProductImage(
     [property: Id(0)] string ImageId,
     [property: Id(1)] string SourceUrl,
     [property: Id(2)] int Order,
-    [property: Id(3)] ImmutableDictionary<string, bool> Classifications,
-    [property: Id(4)] string? StoredBlobKey);
+    [property: Id(3)] ImmutableDictionary<string, bool> GivenClassifications,
+    [property: Id(4)] string? StoredBlobKey,
+    [property: Id(5)] ImmutableDictionary<string, bool> DetectedClassifications,
+    [property: Id(6)] string? CachedBlobKey,
+    [property: Id(7)] string? FetchFailure)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ImmutableDictionary<string, bool> Classifications => DetectedClassifications.SetItems(GivenClassifications);
+
+    /// <summary>Where the image's bytes are, when we have them: uploaded, or fetched and cached.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? BlobKey => StoredBlobKey ?? CachedBlobKey;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NeedsFetch => StoredBlobKey is null && CachedBlobKey is null && FetchFailure is null;
+}
+
+/// <summary>What fetching and looking at a URL image found: its cached copy and classifications, or why it failed.</summary>
+[GenerateSerializer, Immutable, Alias("tryon.products.ProductImageAnalysis")]
+public sealed record ProductImageAnalysis(
+    [property: Id(0)] string ImageId,
+    [property: Id(1)] string? CachedBlobKey,
+    [property: Id(2)] ImmutableDictionary<string, bool> DetectedClassifications,
+    [property: Id(3)] string? FetchFailure);
 
 [GenerateSerializer, Immutable, Alias("tryon.products.ProductSnapshot")]
 public sealed record ProductSnapshot(

@@ -22,6 +22,7 @@ internal sealed partial class ProductGrain(
     [PersistentState("product", StorageNames.Grains)] IPersistentState<ProductState> state,
     IProductReadModel readModel,
     IBlobStore blobs,
+    ProductImageAnalyzer analyzer,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<ProductGrain> logger) : Grain, IProductGrain
 {
@@ -76,6 +77,11 @@ internal sealed partial class ProductGrain(
         var replaced = existing is null ? [] : existing.Images.Except(product.Images).ToList();
         await CommitAsync(product);
         await DeleteStoredImagesAsync(replaced, keep: product.Images);
+        if (product.Images.Any(image => image.NeedsFetch))
+        {
+            analyzer.Enqueue(this.GetPrimaryKeyString());
+        }
+
         return new ProductUpsertResult(existing is null ? ProductUpsertStatus.Created : ProductUpsertStatus.Updated, product);
     }
 
@@ -91,6 +97,27 @@ internal sealed partial class ProductGrain(
 
         await RemoveAsync(existing);
         LogDeleted(logger, AccountId, ExternalId);
+        return true;
+    }
+
+    public async Task<bool> RecordImageAnalysisAsync(ProductImageAnalysis analysis, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        var product = await CurrentAsync();
+        var index = product?.Images.IndexOf(product.Images.FirstOrDefault(image => image.ImageId == analysis.ImageId)!) ?? -1;
+        if (product is null || index < 0)
+        {
+            return false;
+        }
+
+        var image = product.Images[index] with
+        {
+            CachedBlobKey = analysis.CachedBlobKey,
+            DetectedClassifications = product.Images[index].DetectedClassifications.SetItems(analysis.DetectedClassifications),
+            FetchFailure = analysis.FetchFailure,
+        };
+        // Not a change of the product by its owner: neither updatedAt nor the lifetime move.
+        await CommitAsync(product with { Images = product.Images.SetItem(index, image), Version = state.State.LastVersion + 1 });
         return true;
     }
 
@@ -142,8 +169,8 @@ internal sealed partial class ProductGrain(
     /// <summary>Stored bytes of images no longer referenced; files are removed after the state that pointed to them.</summary>
     private async Task DeleteStoredImagesAsync(IEnumerable<ProductImage> images, ImmutableArray<ProductImage> keep)
     {
-        var kept = keep.Select(image => image.StoredBlobKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var blobKey in images.Select(image => image.StoredBlobKey).OfType<string>().Where(key => !kept.Contains(key)))
+        var kept = keep.Select(image => image.BlobKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var blobKey in images.Select(image => image.BlobKey).OfType<string>().Where(key => !kept.Contains(key)))
         {
             try
             {
@@ -161,8 +188,11 @@ internal sealed partial class ProductGrain(
             input.UploadedImageId ?? "pimg_" + Ulid.NewUlid(now).ToLowerInvariant(),
             input.Url ?? $"upload://{input.UploadedImageId}",
             order,
-            input.DetectedClassifications.SetItems(input.Classifications),
-            input.StoredBlobKey))];
+            input.Classifications,
+            input.StoredBlobKey,
+            input.DetectedClassifications,
+            null,
+            null))];
 
     /// <summary>A catalogue call adopts an inline or one-shot product: from then on the merchant manages it.</summary>
     private static ProductKind Promote(ProductKind existing, ProductKind requested) =>

@@ -85,7 +85,7 @@ public sealed class ProductLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task An_update_restarts_the_lifetime()
     {
-        await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "renewed", validForDays = 2, imageUrls = new[] { "https://x.example/a.jpg" } })).ShouldBeOkAsync();
+        await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "renewed", validForDays = 2, imageUrls = new[] { "https://198.51.100.8/a.jpg" } })).ShouldBeOkAsync();
         _clock.Advance(TimeSpan.FromDays(1.5));
         await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "renewed", title = "touched" })).ShouldBeOkAsync();
         _clock.Advance(TimeSpan.FromDays(1.5));
@@ -95,10 +95,10 @@ public sealed class ProductLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_product_id_can_be_created_again_as_new()
     {
-        await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "again", validForDays = 1, imageUrls = new[] { "https://x.example/a.jpg" } })).ShouldBeOkAsync();
+        await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "again", validForDays = 1, imageUrls = new[] { "https://198.51.100.8/a.jpg" } })).ShouldBeOkAsync();
         _clock.Advance(TimeSpan.FromDays(2));
         await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "again", title = "no images" })).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "PRODUCT_IMAGES_REQUIRED");
-        var recreated = await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "again", imageUrls = new[] { "https://x.example/b.jpg" } })).ShouldBeOkAsync();
+        var recreated = await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "again", imageUrls = new[] { "https://198.51.100.8/b.jpg" } })).ShouldBeOkAsync();
         Assert.Equal(_clock.GetUtcNow(), recreated.GetProperty("createdAt").GetDateTimeOffset());
     }
 

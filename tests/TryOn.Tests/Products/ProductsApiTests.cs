@@ -16,7 +16,7 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
         externalId,
         title = "Red tee",
         description = "Soft cotton, regular fit",
-        images = new[] { new { source = new { url = "https://cdn.example.com/tees/red-back.jpg" }, classifications = new { flat_lay = true } } },
+        images = new[] { new { source = new { url = "https://198.51.100.7/tees/red-back.jpg" }, classifications = new { flat_lay = true } } },
         metadata = new { sku = 42, tags = new[] { "summer" } },
     };
 
@@ -29,7 +29,7 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
         Assert.Equal("shirt-1", product.GetProperty("externalId").GetString());
         Assert.Equal("tops", product.GetProperty("category").GetString());
         var image = product.GetProperty("images")[0];
-        Assert.Equal("https://cdn.example.com/tees/red-back.jpg", image.GetProperty("sourceUrl").GetString());
+        Assert.Equal("https://198.51.100.7/tees/red-back.jpg", image.GetProperty("sourceUrl").GetString());
         Assert.Equal(0, image.GetProperty("order").GetInt32());
         Assert.True(image.GetProperty("classifications").GetProperty("flat_lay").GetBoolean());
         Assert.True(image.GetProperty("classifications").GetProperty("back").GetBoolean());
@@ -54,10 +54,10 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
         var replaced = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/products", new
         {
             externalId = "shirt-2",
-            imageUrls = new[] { "https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg" },
+            imageUrls = new[] { "https://198.51.100.7/a.jpg", "https://198.51.100.7/b.jpg" },
             metadata = (object?)null,
         })).ShouldBeOkAsync();
-        Assert.Equal(["https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"], replaced.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("sourceUrl").GetString()));
+        Assert.Equal(["https://198.51.100.7/a.jpg", "https://198.51.100.7/b.jpg"], replaced.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("sourceUrl").GetString()));
         Assert.Equal([0, 1], replaced.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("order").GetInt32()));
         Assert.Equal(JsonValueKind.Null, replaced.GetProperty("metadata").ValueKind);
     }
@@ -81,9 +81,9 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
     }
 
     [Theory]
-    [InlineData("""{"title": "no id", "images": [{"source": {"url": "https://x.example/a.jpg"}}]}""", HttpStatusCode.BadRequest, "EXTERNAL_ID_REQUIRED")]
-    [InlineData("""{"externalId": "", "images": [{"source": {"url": "https://x.example/a.jpg"}}]}""", HttpStatusCode.BadRequest, "EXTERNAL_ID_REQUIRED")]
-    [InlineData("""{"externalId": "_anon_mine", "images": [{"source": {"url": "https://x.example/a.jpg"}}]}""", HttpStatusCode.Conflict, "RESERVED_EXTERNAL_ID")]
+    [InlineData("""{"title": "no id", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}}]}""", HttpStatusCode.BadRequest, "EXTERNAL_ID_REQUIRED")]
+    [InlineData("""{"externalId": "", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}}]}""", HttpStatusCode.BadRequest, "EXTERNAL_ID_REQUIRED")]
+    [InlineData("""{"externalId": "_anon_mine", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}}]}""", HttpStatusCode.Conflict, "RESERVED_EXTERNAL_ID")]
     [InlineData("""{"externalId": "brand-new"}""", HttpStatusCode.BadRequest, "PRODUCT_IMAGES_REQUIRED")]
     [InlineData("""{"externalId": "brand-new", "images": []}""", HttpStatusCode.BadRequest, "PRODUCT_IMAGES_REQUIRED")]
     [InlineData("""{"externalId": "brand-new", "images": [{"source": {}}]}""", HttpStatusCode.BadRequest, "INVALID_IMAGE_INPUT")]
@@ -106,13 +106,13 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
     [InlineData("""{"externalId": "has space"}""", "externalId")]
     [InlineData("""{"externalId": "a/b"}""", "externalId")]
     [InlineData("""{"externalId": "p", "category": "spaceship"}""", "category")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "ftp://x.example/a.jpg"}}]}""", "images.0.source.url")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "ftp://198.51.100.8/a.jpg"}}]}""", "images.0.source.url")]
     [InlineData("""{"externalId": "p", "images": [{"source": {"url": "file:///etc/passwd"}}]}""", "images.0.source.url")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://u:p@x.example/a.jpg"}}]}""", "images.0.source.url")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://x.example/a.jpg", "fileKey": "f"}}]}""", "images.0.source")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://x.example/a.jpg"}, "classifications": {"sideways": true}}]}""", "images.0.classifications.sideways")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://x.example/a.jpg"}, "classifications": {"front": "yes"}}]}""", "images.0.classifications.front")]
-    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://x.example/a.jpg"}}], "imageUrls": ["https://x.example/b.jpg"]}""", "imageUrls")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://u:p@198.51.100.8/a.jpg"}}]}""", "images.0.source.url")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://198.51.100.8/a.jpg", "fileKey": "f"}}]}""", "images.0.source")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}, "classifications": {"sideways": true}}]}""", "images.0.classifications.sideways")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}, "classifications": {"front": "yes"}}]}""", "images.0.classifications.front")]
+    [InlineData("""{"externalId": "p", "images": [{"source": {"url": "https://198.51.100.8/a.jpg"}}], "imageUrls": ["https://198.51.100.8/b.jpg"]}""", "imageUrls")]
     [InlineData("""{"externalId": "p", "imageUrls": ["not a url"]}""", "imageUrls.0")]
     public async Task Invalid_fields_are_VALIDATION_FAILED_with_their_path(string body, string path)
     {
@@ -138,7 +138,7 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
     public async Task Multipart_product_stores_uploaded_images_as_upload_references()
     {
         var merchant = await fixture.CreateMerchantAsync();
-        using var form = Multipart("""{"externalId": "jacket-1", "title": "Denim jacket", "images": [{"source": {"fileKey": "front"}}, {"source": {"url": "https://cdn.example.com/j-front.jpg"}}]}""",
+        using var form = Multipart("""{"externalId": "jacket-1", "title": "Denim jacket", "images": [{"source": {"fileKey": "front"}}, {"source": {"url": "https://198.51.100.7/j-front.jpg"}}]}""",
             ("front", "jacket-back.png", TestImages.Read("person-astronaut.png")));
 
         var product = await (await merchant.Client.PostAsync("/tryon/v1/products", form)).ShouldBeOkAsync();
@@ -184,7 +184,7 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
 
         var grains = fixture.App.Services.GetRequiredService<IGrainFactory>();
         var oneShot = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(merchant.AccountId, "_anon_01test")).UpsertAsync(new ProductUpsert(
-            ProductKind.OneShot, "One-off", null, [new ProductImageInput("https://x.example/a.jpg", null, null, [], [])], null, false, null, false, null));
+            ProductKind.OneShot, "One-off", null, [new ProductImageInput("https://198.51.100.8/a.jpg", null, null, [], [])], null, false, null, false, null));
         Assert.Equal(7, oneShot.Product!.ValidForDays);
 
         var first = await (await merchant.Client.GetAsync("/tryon/v1/products?limit=2")).ShouldBeOkAsync();
@@ -236,7 +236,7 @@ public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture
         var merchant = await fixture.CreateMerchantAsync();
         using var form = Multipart("""{"externalId": "swap-1", "images": [{"source": {"fileKey": "f"}}]}""", ("f", "f.png", TestImages.Read("person-astronaut.png")));
         await (await merchant.Client.PostAsync("/tryon/v1/products", form)).ShouldBeOkAsync();
-        await (await merchant.Client.PostAsJsonAsync("/tryon/v1/products", new { externalId = "swap-1", imageUrls = new[] { "https://cdn.example.com/new.jpg" } })).ShouldBeOkAsync();
+        await (await merchant.Client.PostAsJsonAsync("/tryon/v1/products", new { externalId = "swap-1", imageUrls = new[] { "https://198.51.100.7/new.jpg" } })).ShouldBeOkAsync();
         Assert.Empty(Directory.GetFiles(Path.Combine(fixture.App.DataDirectory, "blobs", merchant.AccountId, "products")));
     }
 

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TryOn.Grains.Storage;
+using TryOn.Pipeline.Fetching;
+using TryOn.Pipeline.Images;
+
+namespace TryOn.Grains.Products;
+
+/// <summary>
+/// Fetches a product's URL images once, off the grain scheduler: each through the SSRF-safe fetcher, checked and
+/// normalised by the image pipeline, cached in the blob store and classified, then recorded on the product. Product
+/// grains only enqueue their key; the queue is bounded and a dropped entry costs nothing but latency, because a
+/// generation fetches an image that is not cached yet. Failures are recorded too (a generation retries the fetch).
+/// </summary>
+internal sealed partial class ProductImageAnalyzer(
+    IGrainFactory grains,
+    SafeImageFetcher fetcher,
+    ImagePipeline pipeline,
+    IBlobStore blobs,
+    ILogger<ProductImageAnalyzer> logger) : BackgroundService
+{
+    private const int Capacity = 1024;
+
+    private readonly Channel<string> _queue = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>Asks for the product's uncached URL images to be fetched; never blocks.</summary>
+    public void Enqueue(string productGrainKey)
+    {
+        if (!_queue.Writer.TryWrite(productGrainKey))
+        {
+            LogQueueFull(logger, productGrainKey);
+        }
+    }
+
+    /// <summary>Fetches, caches and records every uncached URL image of one product.</summary>
+    public async Task AnalyzeAsync(string productGrainKey, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IProductGrain>(productGrainKey);
+        if (await grain.GetAsync(cancellationToken) is not { } product)
+        {
+            return;
+        }
+
+        foreach (var image in product.Images.Where(image => image.NeedsFetch))
+        {
+            var analysis = await FetchAsync(product.AccountId, image, cancellationToken);
+            if (!await grain.RecordImageAnalysisAsync(analysis, cancellationToken) && analysis.CachedBlobKey is { } orphan)
+            {
+                await blobs.DeleteAsync(orphan, CancellationToken.None);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var key in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await AnalyzeAsync(key, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogAnalysisFailed(logger, exception, key);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; what is left is fetched by generations when they need it.
+        }
+    }
+
+    private async Task<ProductImageAnalysis> FetchAsync(string accountId, ProductImage image, CancellationToken cancellationToken)
+    {
+        var fetched = await fetcher.FetchAsync(image.SourceUrl, cancellationToken);
+        if (!fetched.Succeeded)
+        {
+            return new ProductImageAnalysis(image.ImageId, null, ImmutableDictionary<string, bool>.Empty, fetched.Failure.ToString());
+        }
+
+        var normalized = pipeline.Normalize(fetched.Bytes!);
+        if (normalized.Rejection is { } rejection)
+        {
+            return new ProductImageAnalysis(image.ImageId, null, ImmutableDictionary<string, bool>.Empty, rejection.Problem.ToString());
+        }
+
+        var stored = normalized.Value!;
+        var blobKey = $"{accountId}/products/{image.ImageId}{(stored.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        await blobs.WriteAsync(blobKey, new MemoryStream(stored.Bytes, writable: false), cancellationToken);
+        var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(stored.Bytes)).ToImmutableDictionary();
+        return new ProductImageAnalysis(image.ImageId, blobKey, detected, null);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The product image queue is full; {ProductKey} is left for its first generation to fetch")]
+    private static partial void LogQueueFull(ILogger logger, string productKey);
+
+    [LoggerMessage(2, LogLevel.Warning, "Fetching the images of {ProductKey} failed")]
+    private static partial void LogAnalysisFailed(ILogger logger, Exception exception, string productKey);
+}
