@@ -126,6 +126,43 @@ public enum ApiKeyRevocation
     AccountNotFound = 3,
 }
 
+[GenerateSerializer, Alias("tryon.accounts.CreditReservationStatus")]
+public enum CreditReservationStatus
+{
+    Reserved = 0,
+
+    /// <summary>This generation already holds a credit: asking again changes nothing.</summary>
+    AlreadyReserved = 1,
+    InsufficientCredits = 2,
+
+    /// <summary>The account already has its maximum of generations in flight.</summary>
+    QuotaExceeded = 3,
+    AccountNotFound = 4,
+    AccountInactive = 5,
+}
+
+[GenerateSerializer, Immutable, Alias("tryon.accounts.CreditReservation")]
+public sealed record CreditReservation(
+    [property: Id(0)] CreditReservationStatus Status,
+    [property: Id(1)] long CreditBalance,
+    [property: Id(2)] long Reserved,
+    [property: Id(3)] int InFlight,
+    [property: Id(4)] int MaxInFlight)
+{
+    public bool Holds => Status is CreditReservationStatus.Reserved or CreditReservationStatus.AlreadyReserved;
+}
+
+/// <summary>How a reservation ended: charged (the generation completed) or released (it failed).</summary>
+[GenerateSerializer, Alias("tryon.accounts.CreditSettlement")]
+public enum CreditSettlement
+{
+    Charged = 0,
+    Released = 1,
+
+    /// <summary>There was no open reservation for this generation (already settled, or never made): nothing changed.</summary>
+    NothingOpen = 2,
+}
+
 [GenerateSerializer, Alias("tryon.accounts.ApiKeyCheck")]
 public enum ApiKeyCheck
 {

@@ -95,6 +95,32 @@ internal sealed partial class AccountGrain(
         return new(CreditAdjustmentStatus.Applied, Snapshot(), entry);
     }
 
+    public async Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(generationId);
+        var status = !Account.Created ? CreditReservationStatus.AccountNotFound
+            : !Account.Active ? CreditReservationStatus.AccountInactive
+            : Account.OpenReservations.Contains(generationId) ? CreditReservationStatus.AlreadyReserved
+            : Account.OpenReservations.Count >= Account.Limits.MaxInFlightGenerations ? CreditReservationStatus.QuotaExceeded
+            : Account.CreditBalance < 1 ? CreditReservationStatus.InsufficientCredits
+            : CreditReservationStatus.Reserved;
+        if (status == CreditReservationStatus.Reserved)
+        {
+            var now = timeProvider.GetUtcNow();
+            Account.OpenReservations.Add(generationId);
+            Record(LedgerEntryKind.Reservation, -1, reservedChange: 1, "Generation accepted", generationId, now);
+            await CommitAsync(now);
+        }
+
+        return new CreditReservation(status, Account.CreditBalance, Account.ReservedCredits, Account.OpenReservations.Count, Account.Limits.MaxInFlightGenerations);
+    }
+
+    public Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
+        SettleAsync(generationId, LedgerEntryKind.Charge, balanceChange: 0, "Generation completed");
+
+    public Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
+        SettleAsync(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned");
+
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
 
@@ -199,6 +225,19 @@ internal sealed partial class AccountGrain(
         }
 
         return ApiKeyCheck.Valid;
+    }
+
+    private async Task<CreditSettlement> SettleAsync(string generationId, LedgerEntryKind kind, long balanceChange, string reason)
+    {
+        if (!Account.Created || !Account.OpenReservations.Remove(generationId))
+        {
+            return CreditSettlement.NothingOpen;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        Record(kind, balanceChange, reservedChange: -1, reason, generationId, now);
+        await CommitAsync(now);
+        return kind == LedgerEntryKind.Charge ? CreditSettlement.Charged : CreditSettlement.Released;
     }
 
     private LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)

@@ -25,6 +25,9 @@ internal sealed class AccountState
     [Id(11)] public List<LedgerEntry> UnpublishedLedger { get; set; } = [];
 
     [Id(12)] public long Version { get; set; }
+
+    /// <summary>Generations holding a reserved credit; settling removes them, which makes settling exactly-once.</summary>
+    [Id(13)] public HashSet<string> OpenReservations { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>

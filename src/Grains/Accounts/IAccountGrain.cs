@@ -23,6 +23,21 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("AdjustCredits")]
     Task<CreditAdjustmentResult> AdjustCreditsAsync(long amount, string reason, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Holds one credit for a generation being accepted: moves it from the balance to the reserved credits, unless
+    /// the balance is empty or the account has its maximum of generations in flight. Idempotent per generation id.
+    /// </summary>
+    [Alias("ReserveCredit")]
+    Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Charges the generation's reserved credit (it completed). Exactly once: later calls change nothing.</summary>
+    [Alias("ChargeCredit")]
+    Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the generation's reserved credit back to the balance (it failed). Exactly once.</summary>
+    [Alias("ReleaseCredit")]
+    Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default);
+
     /// <summary>Spendable and reserved credits, or null when the account does not exist.</summary>
     [Alias("GetCredits")]
     Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default);

@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using TryOn.Grains.Accounts;
+using System.Collections.Immutable;
 using TryOn.Grains.ApiKeys;
+using TryOn.Grains.Images;
+using TryOn.Grains.Products;
 
 namespace TryOn.Tests.Serialization;
 
@@ -37,6 +40,7 @@ public sealed class SerializationRoundTripTests
             LedgerSequence = 9,
             UnpublishedLedger = [new LedgerEntry(9, LedgerEntryKind.Reservation, -1, 17, 3, "generation", "gen_1", Now)],
             Version = 12,
+            OpenReservations = ["gen_1", "gen_2"],
         };
 
         var storage = new OrleansGrainStorageSerializer(Serializer);
@@ -57,6 +61,7 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(9, copy.LedgerSequence);
         Assert.Equal(state.UnpublishedLedger, copy.UnpublishedLedger);
         Assert.Equal(12, copy.Version);
+        Assert.Equal(["gen_1", "gen_2"], copy.OpenReservations.Order());
     }
 
     [Fact]
@@ -65,6 +70,27 @@ public sealed class SerializationRoundTripTests
         var storage = new OrleansGrainStorageSerializer(Serializer);
         var copy = storage.Deserialize<ApiKeyIndexState>(storage.Serialize(new ApiKeyIndexState { Owner = new ApiKeyOwner("acct_1", "key_1") }))!;
         Assert.Equal(new ApiKeyOwner("acct_1", "key_1"), copy.Owner);
+    }
+
+    private static ProductSnapshot Product() => new(
+        "acct_1", "shirt-42", ProductKind.Inline, "Red tee", null,
+        [new ProductImage("pimg_1", "https://198.51.100.7/a.jpg", 0, ImmutableDictionary<string, bool>.Empty.Add("front", true), null,
+            ImmutableDictionary<string, bool>.Empty.Add("flat_lay", true), "acct_1/products/pimg_1.jpg", null)],
+        """{"sku":1}""", 15, "tops", Now, Now.AddDays(15), Now, Now, 4, CategoryGiven: false);
+
+    [Fact]
+    public void ProductState_and_ImageState_round_trip_through_the_grain_storage_serializer()
+    {
+        var storage = new OrleansGrainStorageSerializer(Serializer);
+        var product = storage.Deserialize<ProductState>(storage.Serialize(new ProductState { Product = Product(), LastVersion = 4 }))!;
+        Assert.Equal(4, product.LastVersion);
+        Assert.Equal(Product() with { Images = product.Product!.Images }, product.Product);
+        var image = Assert.Single(product.Product.Images);
+        Assert.Equal(Product().Images[0].Classifications, image.Classifications);
+        Assert.Equal("acct_1/products/pimg_1.jpg", image.BlobKey);
+
+        var stored = new StoredImageRecord("img_1", "acct_1", "acct_1/images/img_1.jpg", "image/jpeg", 720, 900, "u-77", Now, Now.AddDays(7));
+        Assert.Equal(stored, storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = stored }))!.Image);
     }
 
     public static TheoryData<object> Messages() =>
@@ -80,6 +106,11 @@ public sealed class SerializationRoundTripTests
         new ApiKeyInfo("key_1", "server", "gk_abcdefgh", Now, null, Now),
         new IssuedApiKey(new ApiKeyInfo("key_1", "server", "gk_abcdefgh", Now, null, null), "gk_secret"),
         new ApiKeyOwner("acct_1", "key_1"),
+        new CreditReservation(CreditReservationStatus.QuotaExceeded, 3, 2, 2, 2),
+        CreditSettlement.Charged,
+        new ImageLookup(ImageLookupStatus.OtherAccount, null),
+        new ProductUpsertResult(ProductUpsertStatus.ImagesRequired, null),
+        new ProductImageAnalysis("pimg_1", null, ImmutableDictionary<string, bool>.Empty, "BlockedAddress"),
         ApiKeyRevocation.AlreadyRevoked,
         ApiKeyCheck.AccountInactive,
     ];
