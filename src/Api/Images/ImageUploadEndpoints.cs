@@ -40,7 +40,7 @@ internal static class ImageUploadEndpoints
         [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
-        var (form, formError) = await MultipartForm.ReadAsync(request, cancellationToken);
+        var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: 1, cancellationToken);
         if (formError is not null)
         {
             return new ApiErrorResult(formError);
@@ -71,11 +71,20 @@ internal static class ImageUploadEndpoints
         var image = normalized.Value!;
         var blobKey = $"{accountId}/images/{imageId}{(image.Format == ImageFormat.Png ? ".png" : ".jpg")}";
 
-        // Bytes first, then the record that points to them.
-        await blobs.WriteAsync(blobKey, new MemoryStream(image.Bytes, writable: false), cancellationToken);
+        // Bytes first, then the record that points to them; once written, neither step is cancelled half-way, and
+        // bytes no record points to are removed.
+        await blobs.WriteAsync(blobKey, new MemoryStream(image.Bytes, writable: false), CancellationToken.None);
         var record = new StoredImageRecord(imageId, accountId, blobKey, image.ContentType, image.Width, image.Height,
             options.ExternalUserId, now, now.AddDays(keepForDays));
-        await grains.GetGrain<IImageGrain>(imageId).RecordAsync(record, cancellationToken);
+        try
+        {
+            await grains.GetGrain<IImageGrain>(imageId).RecordAsync(record, CancellationToken.None);
+        }
+        catch
+        {
+            await blobs.DeleteAsync(blobKey, CancellationToken.None);
+            throw;
+        }
 
         var (url, urlExpiresAt) = links.Create(request, blobKey);
         return TypedResults.Ok(new UploadedImageResponse(imageId, url, urlExpiresAt, image.Width, image.Height, record.ExpiresAt));

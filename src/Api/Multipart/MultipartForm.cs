@@ -22,8 +22,8 @@ internal sealed class MultipartForm
     public const int MaxFieldBytes = 256 * 1024;
     public const int MaxParts = 16;
 
-    /// <summary>Room for the largest form: every part at its cap.</summary>
-    public const long MaxRequestBytes = MaxParts * (MaxFileBytes + (64 * 1024));
+    /// <summary>Room for the form fields of a request, beside its files.</summary>
+    public const long MaxFieldsBytes = MaxParts * MaxFieldBytes;
 
     private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FormFile> files)
     {
@@ -37,7 +37,8 @@ internal sealed class MultipartForm
 
     public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 
-    public static async Task<(MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the form; at most <paramref name="maxFiles"/> file parts, which also bounds the memory one request holds.</summary>
+    public static async Task<(MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, int maxFiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
@@ -55,7 +56,7 @@ internal sealed class MultipartForm
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
             // JSON endpoints keep the small default; a form may carry several images.
-            sizeLimit.MaxRequestBodySize = MaxRequestBytes;
+            sizeLimit.MaxRequestBodySize = (maxFiles * (MaxFileBytes + (64 * 1024))) + MaxFieldsBytes;
         }
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -85,6 +86,11 @@ internal sealed class MultipartForm
 
                 if (disposition.IsFileDisposition())
                 {
+                    if (files.Count == maxFiles)
+                    {
+                        return (null, ApiError.Of(ErrorCodes.MalformedMultipart, $"This endpoint takes at most {maxFiles} file part(s)."));
+                    }
+
                     var content = await BoundedRead.ReadToEndAsync(section.Body, MaxFileBytes, cancellationToken);
                     if (content is null)
                     {

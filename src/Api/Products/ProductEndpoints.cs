@@ -58,10 +58,25 @@ internal static class ProductEndpoints
             var upsert = new ProductUpsert(
                 ProductKind.Catalog, product.Title, product.Description, images, product.MetadataJson, product.MetadataGiven,
                 product.ValidForDays, product.ValidForDaysGiven, product.Category);
-            var result = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product.ExternalId!)).UpsertAsync(upsert, cancellationToken);
-            return result.Product is { } stored
-                ? TypedResults.Ok(ProductResponse.From(stored))
-                : new ApiErrorResult(ApiError.Of(ErrorCodes.ProductImagesRequired, $"Product '{product.ExternalId}' needs at least one image."));
+            var uploads = images?.Select(image => image.StoredBlobKey).OfType<string>().ToList() ?? [];
+            ProductUpsertResult result;
+            try
+            {
+                result = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product.ExternalId!)).UpsertAsync(upsert, CancellationToken.None);
+            }
+            catch
+            {
+                await intake.DiscardAsync(uploads);
+                throw;
+            }
+
+            if (result.Product is not { } stored)
+            {
+                await intake.DiscardAsync(uploads);
+                return new ApiErrorResult(ApiError.Of(ErrorCodes.ProductImagesRequired, $"Product '{product.ExternalId}' needs at least one image."));
+            }
+
+            return TypedResults.Ok(ProductResponse.From(stored));
         }
     }
 
@@ -107,7 +122,7 @@ internal static class ProductEndpoints
     {
         if (request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var (form, formError) = await MultipartForm.ReadAsync(request, cancellationToken);
+            var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: ProductRequest.MaxImages, cancellationToken);
             if (formError is not null)
             {
                 return (null, null, formError);

@@ -38,15 +38,21 @@ internal sealed class ProductImageIntake(ImagePipeline pipeline, IBlobStore blob
                 continue;
             }
 
-            var (input, error) = await StoreUploadAsync(accountId, image, form, $"{path}images.{index}", cancellationToken);
+            ProductImageInput? input;
+            ApiError? error;
+            try
+            {
+                (input, error) = await StoreUploadAsync(accountId, image, form, $"{path}images.{index}", cancellationToken);
+            }
+            catch
+            {
+                await DiscardAsync(stored);
+                throw;
+            }
+
             if (error is not null)
             {
-                // Nothing points to what this request stored so far.
-                foreach (var blobKey in stored)
-                {
-                    await blobs.DeleteAsync(blobKey, CancellationToken.None);
-                }
-
+                await DiscardAsync(stored);
                 return (null, error);
             }
 
@@ -55,6 +61,15 @@ internal sealed class ProductImageIntake(ImagePipeline pipeline, IBlobStore blob
         }
 
         return (accepted.ToImmutable(), null);
+    }
+
+    /// <summary>Removes stored uploads that no product points to (the request failed before or at the upsert).</summary>
+    public async Task DiscardAsync(IEnumerable<string> blobKeys)
+    {
+        foreach (var blobKey in blobKeys)
+        {
+            await blobs.DeleteAsync(blobKey, CancellationToken.None);
+        }
     }
 
     private async Task<(ProductImageInput? Input, ApiError? Error)> StoreUploadAsync(
@@ -75,7 +90,7 @@ internal sealed class ProductImageIntake(ImagePipeline pipeline, IBlobStore blob
         var bytes = normalized.Value!;
         var imageId = "pimg_" + Ulid.NewUlid(clock).ToLowerInvariant();
         var blobKey = $"{accountId}/products/{imageId}{(bytes.Format == ImageFormat.Png ? ".png" : ".jpg")}";
-        await blobs.WriteAsync(blobKey, new MemoryStream(bytes.Bytes, writable: false), cancellationToken);
+        await blobs.WriteAsync(blobKey, new MemoryStream(bytes.Bytes, writable: false), CancellationToken.None);
 
         var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(bytes.Bytes))
             .Concat(ProductCatalogue.ViewFromName(file.FileName))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Persistence;
 
@@ -13,8 +14,17 @@ internal sealed class ImageState
 internal sealed class ImageGrain(
     [PersistentState("image", StorageNames.Grains)] IPersistentState<ImageState> state,
     IImageReadModel readModel,
-    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider) : Grain, IImageGrain
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
+    ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
+    private ReadModelOutbox? _outbox;
+
+    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(
+        this, () => readModel.UpsertAsync(state.State.Image!, CancellationToken.None), logger);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.State.Image is null ? Task.CompletedTask : Outbox.PublishAsync();
+
     public async Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -30,7 +40,7 @@ internal sealed class ImageGrain(
 
         state.State.Image = image;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await readModel.UpsertAsync(image, cancellationToken);
+        await Outbox.PublishAsync();
     }
 
     public Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default)

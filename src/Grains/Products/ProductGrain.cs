@@ -37,15 +37,23 @@ internal sealed partial class ProductGrain(
 
     private string ExternalId => this.GetPrimaryKeyString()[(AccountId.Length + "/prod/".Length)..];
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.RecordExists ? Outbox.PublishAsync() : Task.CompletedTask;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists)
+        {
+            return;
+        }
+
+        await Outbox.PublishAsync();
+        RequestFetchOfUncachedImages();
+    }
 
     public async Task<ProductUpsertResult> UpsertAsync(ProductUpsert upsert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upsert);
         var existing = await CurrentAsync();
         var now = clock.GetUtcNow();
-        var images = upsert.Images is { } given ? BuildImages(given, now) : existing?.Images;
+        var images = upsert.Images is { } given ? BuildImages(given, existing?.Images ?? [], now) : existing?.Images;
         if (images is not { Length: > 0 })
         {
             return new ProductUpsertResult(ProductUpsertStatus.ImagesRequired, null);
@@ -77,10 +85,7 @@ internal sealed partial class ProductGrain(
         var replaced = existing is null ? [] : existing.Images.Except(product.Images).ToList();
         await CommitAsync(product);
         await DeleteStoredImagesAsync(replaced, keep: product.Images);
-        if (product.Images.Any(image => image.NeedsFetch))
-        {
-            analyzer.Enqueue(this.GetPrimaryKeyString());
-        }
+        RequestFetchOfUncachedImages();
 
         return new ProductUpsertResult(existing is null ? ProductUpsertStatus.Created : ProductUpsertStatus.Updated, product);
     }
@@ -126,6 +131,14 @@ internal sealed partial class ProductGrain(
         var expired = state.State.Product is { } product && product.IsExpiredAt(clock.GetUtcNow());
         await CurrentAsync();
         return expired;
+    }
+
+    private void RequestFetchOfUncachedImages()
+    {
+        if (state.State.Product?.Images.Any(image => image.NeedsFetch) == true)
+        {
+            analyzer.Enqueue(this.GetPrimaryKeyString());
+        }
     }
 
     /// <summary>The live product; an expired one is purged here, whoever asks first (a call or the sweep).</summary>
@@ -183,16 +196,45 @@ internal sealed partial class ProductGrain(
         }
     }
 
-    private static ImmutableArray<ProductImage> BuildImages(ImmutableArray<ProductImageInput> inputs, DateTimeOffset now) =>
-        [.. inputs.Select((input, order) => new ProductImage(
-            input.UploadedImageId ?? "pimg_" + Ulid.NewUlid(now).ToLowerInvariant(),
-            input.Url ?? $"upload://{input.UploadedImageId}",
-            order,
-            input.Classifications,
-            input.StoredBlobKey,
-            input.DetectedClassifications,
-            null,
-            null))];
+    /// <summary>
+    /// The new image list. A URL the product already has keeps its image: id, cached copy and detected
+    /// classifications, so re-sending a catalogue does not fetch every image again. Only the caller's
+    /// classifications and the order come from the request.
+    /// </summary>
+    private static ImmutableArray<ProductImage> BuildImages(ImmutableArray<ProductImageInput> inputs, ImmutableArray<ProductImage> current, DateTimeOffset now)
+    {
+        var reusable = current.Where(image => image.StoredBlobKey is null).ToList();
+        var built = ImmutableArray.CreateBuilder<ProductImage>(inputs.Length);
+        foreach (var (input, order) in inputs.Select((input, order) => (input, order)))
+        {
+            var same = input.Url is null ? null : reusable.Find(image => image.SourceUrl == input.Url);
+            if (same is not null)
+            {
+                reusable.Remove(same);
+                built.Add(same with
+                {
+                    Order = order,
+                    GivenClassifications = input.Classifications,
+                    DetectedClassifications = same.DetectedClassifications.SetItems(input.DetectedClassifications),
+                    // Sending a URL again is a reason to try a fetch that failed once more.
+                    FetchFailure = null,
+                });
+                continue;
+            }
+
+            built.Add(new ProductImage(
+                input.UploadedImageId ?? "pimg_" + Ulid.NewUlid(now).ToLowerInvariant(),
+                input.Url ?? $"upload://{input.UploadedImageId}",
+                order,
+                input.Classifications,
+                input.StoredBlobKey,
+                input.DetectedClassifications,
+                null,
+                null));
+        }
+
+        return built.ToImmutable();
+    }
 
     /// <summary>A catalogue call adopts an inline or one-shot product: from then on the merchant manages it.</summary>
     private static ProductKind Promote(ProductKind existing, ProductKind requested) =>

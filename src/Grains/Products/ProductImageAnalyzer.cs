@@ -11,8 +11,8 @@ namespace TryOn.Grains.Products;
 /// <summary>
 /// Fetches a product's URL images once, off the grain scheduler: each through the SSRF-safe fetcher, checked and
 /// normalised by the image pipeline, cached in the blob store and classified, then recorded on the product. Product
-/// grains only enqueue their key; the queue is bounded and a dropped entry costs nothing but latency, because a
-/// generation fetches an image that is not cached yet. Failures are recorded too (a generation retries the fetch).
+/// grains only enqueue their key, after each change and when they activate, so an entry dropped by the bounded
+/// queue is picked up again later. Failures are recorded on the image too.
 /// </summary>
 internal sealed partial class ProductImageAnalyzer(
     IGrainFactory grains,
@@ -23,8 +23,11 @@ internal sealed partial class ProductImageAnalyzer(
 {
     private const int Capacity = 1024;
 
+    /// <summary>Products worked on at once, so one slow image host cannot hold up every other account's images.</summary>
+    private const int Workers = 4;
+
     private readonly Channel<string> _queue = Channel.CreateBounded<string>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Asks for the product's uncached URL images to be fetched; never blocks.</summary>
     public void Enqueue(string productGrainKey)
@@ -47,14 +50,26 @@ internal sealed partial class ProductImageAnalyzer(
         foreach (var image in product.Images.Where(image => image.NeedsFetch))
         {
             var analysis = await FetchAsync(product.AccountId, image, cancellationToken);
-            if (!await grain.RecordImageAnalysisAsync(analysis, cancellationToken) && analysis.CachedBlobKey is { } orphan)
+            var recorded = false;
+            try
             {
-                await blobs.DeleteAsync(orphan, CancellationToken.None);
+                recorded = await grain.RecordImageAnalysisAsync(analysis, CancellationToken.None);
+            }
+            finally
+            {
+                // A copy nothing points to (the image was replaced meanwhile, or recording failed) is removed.
+                if (!recorded && analysis.CachedBlobKey is { } orphan)
+                {
+                    await blobs.DeleteAsync(orphan, CancellationToken.None);
+                }
             }
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -91,9 +106,9 @@ internal sealed partial class ProductImageAnalyzer(
         }
 
         var stored = normalized.Value!;
-        var blobKey = $"{accountId}/products/{image.ImageId}{(stored.Format == ImageFormat.Png ? ".png" : ".jpg")}";
-        await blobs.WriteAsync(blobKey, new MemoryStream(stored.Bytes, writable: false), cancellationToken);
         var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(stored.Bytes)).ToImmutableDictionary();
+        var blobKey = $"{accountId}/products/{image.ImageId}{(stored.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        await blobs.WriteAsync(blobKey, new MemoryStream(stored.Bytes, writable: false), CancellationToken.None);
         return new ProductImageAnalysis(image.ImageId, blobKey, detected, null);
     }
 

@@ -51,6 +51,11 @@ public sealed class SafeImageFetcher : IDisposable
             return invalid;
         }
 
+        if (!PortAllowed(uri))
+        {
+            return BlockedPort();
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.TotalTimeout);
         try
@@ -71,6 +76,11 @@ public sealed class SafeImageFetcher : IDisposable
                         return invalid;
                     }
 
+                    if (!PortAllowed(uri))
+                    {
+                        return BlockedPort();
+                    }
+
                     continue;
                 }
 
@@ -85,6 +95,11 @@ public sealed class SafeImageFetcher : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return FetchOutcome.Fail(FetchFailure.Timeout, "The image URL took too long to answer.");
+        }
+        catch (IOException)
+        {
+            // The body broke off or was malformed (HttpIOException): the host is not serving a usable image.
+            return FetchOutcome.Fail(FetchFailure.Unreachable, "The image URL's answer broke off.");
         }
         catch (HttpRequestException exception)
         {
@@ -111,6 +126,12 @@ public sealed class SafeImageFetcher : IDisposable
         var bytes = await BoundedRead.ReadToEndAsync(body, _options.MaxBytes, cancellationToken);
         return bytes is null ? TooLarge() : FetchOutcome.Success(bytes, response.Content.Headers.ContentType?.MediaType);
     }
+
+    /// <summary>Only the web ports, so a URL cannot make us talk HTTP to a mail or database server; any port when testing.</summary>
+    private bool PortAllowed(Uri uri) => _options.AllowPrivateNetworks || _options.AllowedPorts.Contains(uri.Port);
+
+    private static FetchOutcome BlockedPort() =>
+        FetchOutcome.Fail(FetchFailure.BlockedAddress, "The image URL uses a port the server may not reach.");
 
     private FetchOutcome TooLarge() =>
         FetchOutcome.Fail(FetchFailure.TooLarge, $"The image at the URL is larger than {_options.MaxBytes} bytes.");

@@ -21,6 +21,9 @@ public sealed class SafeImageFetcherOptions
 
     public int MaxRedirects { get; set; } = 3;
 
+    /// <summary>Ports URLs may use (not enforced while <see cref="AllowPrivateNetworks"/> is on, for local testing).</summary>
+    public ISet<int> AllowedPorts { get; set; } = new HashSet<int> { 80, 443 };
+
     public IEnumerable<string> Validate()
     {
         if (MaxBytes < 1)
@@ -36,6 +39,11 @@ public sealed class SafeImageFetcherOptions
         if (MaxRedirects is < 0 or > 10)
         {
             yield return $"{SectionName}:{nameof(MaxRedirects)} must be between 0 and 10.";
+        }
+
+        if (AllowedPorts.Count == 0 || AllowedPorts.Any(port => port is < 1 or > 65535))
+        {
+            yield return $"{SectionName}:{nameof(AllowedPorts)} must list TCP ports (1-65535).";
         }
     }
 }

@@ -8,7 +8,8 @@ namespace TryOn.Pipeline.Images;
 /// Every image that enters the service goes through here, in this order: size check → our magic-byte allow-list →
 /// header read with dimension and pixel-count caps → strict decode (libvips with <c>fail_on=error</c>; Magick.NET
 /// for HEIC) → EXIF orientation applied → metadata stripped → a normalised copy or a model tensor. Nothing is
-/// decoded before the header has passed the caps. Thread-safe; one instance per process.
+/// decoded before the header has passed the caps, and at most <see cref="ImagePipelineOptions.MaxConcurrentDecodes"/>
+/// decodes run at once. Thread-safe; one instance per process.
 /// </summary>
 public sealed class ImagePipeline
 {
@@ -17,11 +18,13 @@ public sealed class ImagePipeline
     private const string StrictLoad = "fail_on=error";
 
     private readonly ImagePipelineOptions _options;
+    private readonly SemaphoreSlim _decodes;
 
     public ImagePipeline(IOptions<ImagePipelineOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _decodes = new SemaphoreSlim(_options.MaxConcurrentDecodes, _options.MaxConcurrentDecodes);
         NativeImaging.EnsureConfigured(_options);
     }
 
@@ -83,6 +86,7 @@ public sealed class ImagePipeline
         }
 
         var format = inspected.Value!.Format;
+        _decodes.Wait();
         try
         {
             var side = _options.StoredMaxSide;
@@ -101,6 +105,10 @@ public sealed class ImagePipeline
         {
             return ImageResult<StoredImage>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
         }
+        finally
+        {
+            _decodes.Release();
+        }
     }
 
     /// <summary>
@@ -118,6 +126,7 @@ public sealed class ImagePipeline
         }
 
         var format = inspected.Value!.Format;
+        _decodes.Wait();
         try
         {
             using var covered = format == ImageFormat.Heic
@@ -130,6 +139,10 @@ public sealed class ImagePipeline
         catch (Exception exception) when (exception is VipsException or MagickException)
         {
             return ImageResult<ImageTensor>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
+        }
+        finally
+        {
+            _decodes.Release();
         }
     }
 

@@ -23,6 +23,12 @@ public sealed class ImagePipelineOptions
     /// <summary>JPEG quality of stored copies and results.</summary>
     public int JpegQuality { get; set; } = 90;
 
+    /// <summary>
+    /// Decodes running at once in this process; the rest wait. Bounds memory: one decode of the largest accepted image
+    /// holds a few hundred MB at worst (a 50-megapixel HEIC decoded at full size).
+    /// </summary>
+    public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
+
     public IEnumerable<string> Validate()
     {
         if (MaxBytes < ImageSniffer.MinimumLength)
@@ -43,6 +49,11 @@ public sealed class ImagePipelineOptions
         if (StoredMaxSide is < 64 or > 16384)
         {
             yield return $"{SectionName}:{nameof(StoredMaxSide)} must be between 64 and 16384.";
+        }
+
+        if (MaxConcurrentDecodes is < 1 or > 256)
+        {
+            yield return $"{SectionName}:{nameof(MaxConcurrentDecodes)} must be between 1 and 256.";
         }
 
         if (JpegQuality is < 1 or > 100)

@@ -32,7 +32,7 @@ public static class ImageSniffer
             return ImageFormat.WebP;
         }
 
-        if (bytes[4..8].SequenceEqual("ftyp"u8) && IsHeic(bytes))
+        if (bytes[4..8].SequenceEqual("ftyp"u8) && IsHeic(bytes) && HasHevcCoding(bytes))
         {
             return ImageFormat.Heic;
         }
@@ -68,6 +68,13 @@ public static class ImageSniffer
 
         return false;
     }
+
+    /// <summary>
+    /// Brands are only labels: an AVIF with a patched brand would reach the AV1 decoder. An HEVC-coded file carries
+    /// the HEVC decoder configuration box ('hvcC'); an AV1-coded one carries 'av1C', which we refuse outright.
+    /// </summary>
+    private static bool HasHevcCoding(ReadOnlySpan<byte> bytes) =>
+        bytes.IndexOf("hvcC"u8) >= 0 && bytes.IndexOf("av1C"u8) < 0;
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -73,18 +73,50 @@ public sealed class SafeImageFetcherTests : IAsyncLifetime
 
     [Theory]
     [InlineData("file:///etc/passwd")]
-    [InlineData("ftp://127.0.0.1/x.png")]
-    [InlineData("gopher://127.0.0.1/x")]
-    [InlineData("http://user:secret@127.0.0.1/x.png")]
-    [InlineData("//127.0.0.1/x.png")]
-    [InlineData("/images/x.png")]
+    [InlineData("ftp://127.0.0.1:{port}/image.png")]
+    [InlineData("gopher://127.0.0.1:{port}/image.png")]
+    [InlineData("http://user:secret@127.0.0.1:{port}/image.png")]
+    [InlineData("//127.0.0.1:{port}/image.png")]
+    [InlineData("/image.png")]
     [InlineData("not a url")]
     [InlineData("")]
-    public async Task Other_schemes_credentials_and_relative_urls_are_refused(string url)
+    public async Task Other_schemes_credentials_and_relative_urls_are_refused(string template)
     {
         using var fetcher = Fetcher(allowPrivateNetworks: true);
+        var url = template.Replace("{port}", _server.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal(FetchFailure.InvalidUrl, (await fetcher.FetchAsync(url)).Failure);
         Assert.Equal(0, _server.Requests);
+    }
+
+    [Fact]
+    public async Task Ports_other_than_the_web_ports_are_refused_without_connecting()
+    {
+        using var mailServer = new CountingListener(IPAddress.Loopback);
+        using var fetcher = new SafeImageFetcher(Options.Create(new SafeImageFetcherOptions()), IPAddress.IsLoopback);
+        var outcome = await fetcher.FetchAsync($"http://127.0.0.1:{mailServer.Port}/x.png");
+        Assert.Equal(FetchFailure.BlockedAddress, outcome.Failure);
+        Assert.Equal(0, mailServer.Connections);
+    }
+
+    [Fact]
+    public async Task A_body_that_breaks_off_is_unreachable_not_an_exception()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            _ = await stream.ReadAsync(buffer);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 5000\r\n\r\n0123456789"u8.ToArray());
+        });
+        using var fetcher = Fetcher(allowPrivateNetworks: true);
+
+        var outcome = await fetcher.FetchAsync($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/image.png");
+
+        await serving;
+        Assert.Equal(FetchFailure.Unreachable, outcome.Failure);
     }
 
     [Fact]
@@ -137,7 +169,7 @@ public sealed class SafeImageFetcherTests : IAsyncLifetime
         // Only the image server's address is allowed; 127.0.0.2 (also loopback) stands for an internal host.
         using var internalHost = new CountingListener(IPAddress.Parse("127.0.0.2"));
         using var fetcher = new SafeImageFetcher(
-            Options.Create(new SafeImageFetcherOptions()),
+            Options.Create(new SafeImageFetcherOptions { AllowedPorts = { _server.BaseAddress.Port, internalHost.Port } }),
             address => address.Equals(IPAddress.Loopback));
 
         var outcome = await fetcher.FetchAsync(_server.Url($"/redirect?to={Uri.EscapeDataString($"http://127.0.0.2:{internalHost.Port}/secret")}"));

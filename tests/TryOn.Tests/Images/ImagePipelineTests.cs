@@ -46,6 +46,8 @@ public sealed class ImagePipelineTests
         { "svg", """<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>"""u8.ToArray() },
         { "avif", Convert.FromHexString("0000001C6674797061766966000000006D696631617669666D69616600000000").Concat(new byte[64]).ToArray() },
         { "avif with generic brand", Convert.FromHexString("000000186674797061766966000000006D69663161766966").Concat(new byte[64]).ToArray() },
+        { "avif with a heic brand", Convert.FromHexString("0000001C667479706865696300000000").Concat("mif1heicmiaf"u8.ToArray()).Concat(new byte[32]).Concat("av1C"u8.ToArray()).Concat(new byte[32]).ToArray() },
+        { "heic brand without hevc coding", Convert.FromHexString("0000001C667479706865696300000000").Concat("mif1heicmiaf"u8.ToArray()).Concat(new byte[64]).ToArray() },
         { "text", "this is a text file pretending to be a photo.jpg"u8.ToArray() },
         { "pdf", "%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj << >> endobj"u8.ToArray() },
     };

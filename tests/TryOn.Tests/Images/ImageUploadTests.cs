@@ -115,6 +115,15 @@ public sealed class ImageUploadTests(EmbeddedAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_second_file_part_is_MALFORMED_MULTIPART()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        using var form = Form(Photo());
+        form.Add(new ByteArrayContent(Photo()), "other", "other.jpg");
+        await (await merchant.Client.PostAsync("/tryon/v1/images/upload", form)).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "MALFORMED_MULTIPART");
+    }
+
+    [Fact]
     public async Task Upload_without_a_file_is_FILE_REQUIRED()
     {
         var merchant = await fixture.CreateMerchantAsync();

@@ -49,9 +49,16 @@ public sealed class ProductImageFetchTests : IAsyncLifetime
         Assert.Single(Directory.GetFiles(Path.Combine(_open.Path, "blobs", "acct_dev", "products")));
         Assert.Equal(1, _server.Requests);
 
-        // A later update that keeps the images does not fetch them again.
+        // Later updates, whether they leave the images out or send the same URLs again, fetch nothing again.
+        var analyzer = app.Services.GetRequiredService<TryOn.Grains.Products.ProductImageAnalyzer>();
+        var key = TryOn.Grains.Products.ProductKeys.GrainKey("acct_dev", "fetched-1");
         await (await merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "fetched-1", title = "Renamed" })).ShouldBeOkAsync();
+        await analyzer.AnalyzeAsync(key, CancellationToken.None);
+        var resent = await (await merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "fetched-1", imageUrls = new[] { _server.Url("/image.png") } })).ShouldBeOkAsync();
+        await analyzer.AnalyzeAsync(key, CancellationToken.None);
         Assert.Equal(1, _server.Requests);
+        Assert.True(resent.GetProperty("images")[0].GetProperty("classifications").GetProperty("on_model").GetBoolean());
+        Assert.Single(Directory.GetFiles(Path.Combine(_open.Path, "blobs", "acct_dev", "products")));
     }
 
     [Fact]
