@@ -3,7 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Microsoft.Extensions.Options;
 using TryOn.Grains.Accounts;
+using TryOn.Grains.Engines;
+using TryOn.Grains.Generations;
+using TryOn.Grains.Inference;
 using TryOn.Grains.Images;
 using TryOn.Grains.Persistence;
 using TryOn.Grains.Products;
@@ -28,6 +32,14 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
         silo.Services.AddTryOnImagePipeline();
+        silo.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
+        silo.Services.AddSingleton<ITryOnEngine, MockEngine>();
+        silo.Services.AddSingleton<EngineRegistry>();
+        silo.Services.AddSingleton<ProductImageLoader>();
+        silo.Services.AddSingleton<GenerationExecutor>();
+        silo.Services.AddSingleton<InferenceScheduler>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.Services.AddSingleton<ProductExpirySweeper>();
@@ -60,6 +72,15 @@ internal static class TryOnSiloBuilderExtensions
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
+    }
+
+    private sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EngineOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
     }
 
     private sealed class EmbeddedSchemaMigration(SqliteDatabase database) : ILifecycleParticipant<ISiloLifecycle>

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TryOn.Grains.Storage;
-using TryOn.Pipeline.Fetching;
-using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Products;
 
@@ -16,8 +13,7 @@ namespace TryOn.Grains.Products;
 /// </summary>
 internal sealed partial class ProductImageAnalyzer(
     IGrainFactory grains,
-    SafeImageFetcher fetcher,
-    ImagePipeline pipeline,
+    ProductImageLoader loader,
     IBlobStore blobs,
     ILogger<ProductImageAnalyzer> logger) : BackgroundService
 {
@@ -49,7 +45,7 @@ internal sealed partial class ProductImageAnalyzer(
 
         foreach (var image in product.Images.Where(image => image.NeedsFetch))
         {
-            var analysis = await FetchAsync(product.AccountId, image, cancellationToken);
+            var (analysis, _) = await loader.FetchAsync(product.AccountId, image, cancellationToken);
             var recorded = false;
             try
             {
@@ -89,27 +85,6 @@ internal sealed partial class ProductImageAnalyzer(
         {
             // Shutting down; what is left is fetched by generations when they need it.
         }
-    }
-
-    private async Task<ProductImageAnalysis> FetchAsync(string accountId, ProductImage image, CancellationToken cancellationToken)
-    {
-        var fetched = await fetcher.FetchAsync(image.SourceUrl, cancellationToken);
-        if (!fetched.Succeeded)
-        {
-            return new ProductImageAnalysis(image.ImageId, null, ImmutableDictionary<string, bool>.Empty, fetched.Failure.ToString());
-        }
-
-        var normalized = pipeline.Normalize(fetched.Bytes!);
-        if (normalized.Rejection is { } rejection)
-        {
-            return new ProductImageAnalysis(image.ImageId, null, ImmutableDictionary<string, bool>.Empty, rejection.Problem.ToString());
-        }
-
-        var stored = normalized.Value!;
-        var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(stored.Bytes)).ToImmutableDictionary();
-        var blobKey = $"{accountId}/products/{image.ImageId}{(stored.Format == ImageFormat.Png ? ".png" : ".jpg")}";
-        await blobs.WriteAsync(blobKey, new MemoryStream(stored.Bytes, writable: false), CancellationToken.None);
-        return new ProductImageAnalysis(image.ImageId, blobKey, detected, null);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "The product image queue is full; {ProductKey} is left for its first generation to fetch")]

@@ -1,0 +1,42 @@
+namespace TryOn.Grains.Engines;
+
+/// <summary>Settings of the engines and the inference scheduler (configuration section <c>Engines</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string SectionName = "Engines";
+
+    /// <summary>How long the mock engine takes.</summary>
+    public TimeSpan MockDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Generations that may wait on one silo; beyond it, new ones are refused at admission.</summary>
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>Generations running at once on one silo (per device).</summary>
+    public int Slots { get; set; } = 1;
+
+    /// <summary>How long one attempt may run before it fails with GENERATION_FAILED.</summary>
+    public TimeSpan AttemptDeadline { get; set; } = TimeSpan.FromMinutes(2);
+
+    public IEnumerable<string> Validate()
+    {
+        if (MockDuration < TimeSpan.Zero || MockDuration > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{SectionName}:{nameof(MockDuration)} must be between 0 and 1 minute.";
+        }
+
+        if (QueueCapacity is < 1 or > 100_000)
+        {
+            yield return $"{SectionName}:{nameof(QueueCapacity)} must be between 1 and 100000.";
+        }
+
+        if (Slots is < 1 or > 64)
+        {
+            yield return $"{SectionName}:{nameof(Slots)} must be between 1 and 64.";
+        }
+
+        if (AttemptDeadline < TimeSpan.FromSeconds(1) || AttemptDeadline > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:{nameof(AttemptDeadline)} must be between 1 second and 1 hour.";
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace TryOn.Grains.Engines;
+
+/// <summary>
+/// The engine of products titled <c>mock</c> (API.md §3.2): the result is the shopper photo, after about a second.
+/// Lets integrations be built and tested without spending engine time.
+/// </summary>
+internal sealed class MockEngine(IOptions<EngineOptions> options) : ITryOnEngine
+{
+    public const string ProductTitle = "mock";
+
+    public string Name => "mock";
+
+    public IReadOnlySet<string> Categories { get; } = new HashSet<string>();
+
+    public IReadOnlyList<string> RequiredClassifications { get; } = [];
+
+    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(progress);
+        progress.Report(0.5);
+        await Task.Delay(options.Value.MockDuration, cancellationToken);
+        progress.Report(1);
+        return input.ShopperImage;
+    }
+}

@@ -1,0 +1,88 @@
+using TryOn.Grains.Products;
+
+namespace TryOn.Grains.Generations;
+
+[GenerateSerializer, Alias("tryon.generations.GenerationStatus")]
+public enum GenerationStatus
+{
+    Pending = 0,
+    Processing = 1,
+    Completed = 2,
+    Failed = 3,
+}
+
+/// <summary>The shopper photo a generation uses: a stored, normalised copy.</summary>
+[GenerateSerializer, Immutable, Alias("tryon.generations.ShopperImage")]
+public sealed record ShopperImage(
+    [property: Id(0)] string BlobKey,
+    [property: Id(1)] string? ImageId,
+    [property: Id(2)] string? ExternalUserId);
+
+/// <summary>Everything a generation needs, captured when it is accepted: later product changes do not affect it.</summary>
+[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationRequest")]
+public sealed record GenerationRequest(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] ProductSnapshot Product,
+    [property: Id(2)] ShopperImage Shopper,
+    [property: Id(3)] bool? Watermark,
+    [property: Id(4)] int KeepForDays);
+
+/// <summary>A generation as its owner sees it.</summary>
+[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationView")]
+public sealed record GenerationView(
+    [property: Id(0)] string GenerationId,
+    [property: Id(1)] GenerationStatus Status,
+    [property: Id(2)] double Progress,
+    [property: Id(3)] int? QueuePosition,
+    [property: Id(4)] string ProductExternalId,
+    [property: Id(5)] string? ProductDescription,
+    [property: Id(6)] string? ResultBlobKey,
+    [property: Id(7)] string? ErrorCode,
+    [property: Id(8)] string? ErrorMessage,
+    [property: Id(9)] long? GenerationTimeMs,
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Alias("tryon.generations.GenerationStartStatus")]
+public enum GenerationStartStatus
+{
+    Accepted = 0,
+
+    /// <summary>This id was started before; nothing changed.</summary>
+    AlreadyStarted = 1,
+
+    /// <summary>The silo's inference queue is full: back-pressure at admission. Nothing was stored.</summary>
+    QueueFull = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationStart")]
+public sealed record GenerationStart(
+    [property: Id(0)] GenerationStartStatus Status,
+    [property: Id(1)] GenerationView? Generation);
+
+[GenerateSerializer, Alias("tryon.generations.GenerationLookupStatus")]
+public enum GenerationLookupStatus
+{
+    Found = 0,
+    NotFound = 1,
+    OtherAccount = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationLookup")]
+public sealed record GenerationLookup(
+    [property: Id(0)] GenerationLookupStatus Status,
+    [property: Id(1)] GenerationView? Generation);
+
+/// <summary>How one attempt ended: a stored result, or a typed failure.</summary>
+[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationOutcome")]
+public sealed record GenerationOutcome(
+    [property: Id(0)] string? ResultBlobKey,
+    [property: Id(1)] string? ErrorCode,
+    [property: Id(2)] string? ErrorMessage)
+{
+    public bool Succeeded => ResultBlobKey is not null;
+
+    public static GenerationOutcome Completed(string resultBlobKey) => new(resultBlobKey, null, null);
+
+    public static GenerationOutcome Failed(string errorCode, string message) => new(null, errorCode, message);
+}

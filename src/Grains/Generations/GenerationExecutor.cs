@@ -1,0 +1,83 @@
+using TryOn.Grains.Engines;
+using TryOn.Grains.Errors;
+using TryOn.Grains.Products;
+using TryOn.Grains.Storage;
+using TryOn.Pipeline.Images;
+
+namespace TryOn.Grains.Generations;
+
+/// <summary>
+/// One attempt of a generation, run by the inference scheduler (never in a grain turn): choose the engine and the
+/// product image it needs, load the shopper photo and the product image (cached copy, or fetched through the
+/// safe fetcher and cached), run the engine, encode and store the result.
+/// </summary>
+internal sealed class GenerationExecutor(
+    EngineRegistry engines,
+    ProductImageLoader images,
+    ImagePipeline pipeline,
+    IBlobStore blobs,
+    IGrainFactory grains)
+{
+    public async Task<GenerationOutcome> RunAsync(string generationId, GenerationRequest request, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var choice = engines.Choose(request.Product);
+        if (choice.Engine is not { } engine)
+        {
+            return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, choice.Problem!);
+        }
+
+        if (choice.Image is not { } productImage)
+        {
+            return GenerationOutcome.Failed(ErrorCodes.MissingRequiredClassification, choice.Problem!);
+        }
+
+        var shopper = await images.ReadStoredAsync(request.Shopper.BlobKey, cancellationToken);
+        if (shopper.Bytes is null)
+        {
+            return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The shopper image is no longer stored (retention or erasure).");
+        }
+
+        var garment = await LoadProductImageAsync(request, productImage, cancellationToken);
+        if (garment.Bytes is null)
+        {
+            return GenerationOutcome.Failed(garment.ErrorCode!, garment.ErrorMessage!);
+        }
+
+        progress.Report(0.1);
+        var output = await engine.RunAsync(new EngineInput(shopper.Bytes, garment.Bytes, request.Product), progress, cancellationToken);
+        var encoded = pipeline.Normalize(output);
+        if (encoded.Rejection is not null)
+        {
+            return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The {engine.Name} engine produced an unusable image.");
+        }
+
+        var result = encoded.Value!;
+        var blobKey = $"{request.AccountId}/results/{generationId}{(result.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        await blobs.WriteAsync(blobKey, new MemoryStream(result.Bytes, writable: false), CancellationToken.None);
+        return GenerationOutcome.Completed(blobKey);
+    }
+
+    /// <summary>The cached copy when it is still there, otherwise a fresh fetch of a URL image, recorded on the product.</summary>
+    private async Task<LoadedProductImage> LoadProductImageAsync(GenerationRequest request, ProductImage image, CancellationToken cancellationToken)
+    {
+        if (image.BlobKey is { } blobKey)
+        {
+            var stored = await images.ReadStoredAsync(blobKey, cancellationToken);
+            if (stored.Bytes is not null || image.StoredBlobKey is not null)
+            {
+                return stored;
+            }
+        }
+
+        var (analysis, loaded) = await images.FetchAsync(request.AccountId, image, cancellationToken);
+        var product = grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(request.AccountId, request.Product.ExternalId));
+        if (!await product.RecordImageAnalysisAsync(analysis, CancellationToken.None) && analysis.CachedBlobKey is { } orphan)
+        {
+            // The product changed meanwhile; this generation has its bytes, nothing else needs the copy.
+            await blobs.DeleteAsync(orphan, CancellationToken.None);
+        }
+
+        return loaded;
+    }
+}

@@ -1,0 +1,195 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Hosting;
+using TryOn.Grains.Inference;
+using TryOn.Grains.Persistence;
+
+namespace TryOn.Grains.Generations;
+
+[GenerateSerializer, Alias("tryon.generations.GenerationState")]
+internal sealed class GenerationState
+{
+    [Id(0)] public GenerationRequest? Request { get; set; }
+    [Id(1)] public GenerationStatus Status { get; set; }
+    [Id(2)] public string? ResultBlobKey { get; set; }
+    [Id(3)] public string? ErrorCode { get; set; }
+    [Id(4)] public string? ErrorMessage { get; set; }
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(6)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(7)] public DateTimeOffset? FinishedAt { get; set; }
+    [Id(8)] public int Attempts { get; set; }
+
+    /// <summary>Whether the reserved credit was charged or released; until then the grain keeps trying.</summary>
+    [Id(9)] public bool CreditSettled { get; set; }
+
+    public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
+}
+
+internal sealed partial class GenerationGrain(
+    [PersistentState("generation", StorageNames.Grains)] IPersistentState<GenerationState> state,
+    InferenceScheduler scheduler,
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
+    ILogger<GenerationGrain> logger) : Grain, IGenerationGrain
+{
+    private static readonly TimeSpan SettleRetryInterval = TimeSpan.FromSeconds(10);
+
+    private double _progress;
+    private IGrainTimer? _settleRetry;
+
+    private GenerationState Generation => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Generation.Request is null)
+        {
+            return;
+        }
+
+        if (!Generation.IsTerminal && !scheduler.IsQueuedOrRunning(Id))
+        {
+            // Unfinished and not in this silo's hands (a restart, or a silo that is gone): drive it again.
+            if (scheduler.TryEnqueue(Id))
+            {
+                LogRequeued(logger, Id, Generation.Status);
+            }
+        }
+        else if (Generation.IsTerminal && !Generation.CreditSettled)
+        {
+            await SettleCreditAsync();
+        }
+    }
+
+    public async Task<GenerationStart> StartAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Generation.Request is not null)
+        {
+            return new GenerationStart(GenerationStartStatus.AlreadyStarted, View());
+        }
+
+        var now = clock.GetUtcNow();
+        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now };
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        if (!scheduler.TryEnqueue(Id))
+        {
+            // Back-pressure: nothing of this generation may remain.
+            await state.ClearStateAsync(CancellationToken.None);
+            state.State = new GenerationState();
+            return new GenerationStart(GenerationStartStatus.QueueFull, null);
+        }
+
+        return new GenerationStart(GenerationStartStatus.Accepted, View());
+    }
+
+    public Task<GenerationLookup> FindAsync(string accountId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Generation.Request switch
+        {
+            null => new GenerationLookup(GenerationLookupStatus.NotFound, null),
+            { } request when request.AccountId != accountId => new GenerationLookup(GenerationLookupStatus.OtherAccount, null),
+            _ => new GenerationLookup(GenerationLookupStatus.Found, View()),
+        });
+
+    public async Task<GenerationRequest?> BeginAttemptAsync(CancellationToken cancellationToken = default)
+    {
+        if (Generation.Request is null || Generation.IsTerminal)
+        {
+            return null;
+        }
+
+        Generation.Status = GenerationStatus.Processing;
+        Generation.Attempts++;
+        Generation.UpdatedAt = clock.GetUtcNow();
+        _progress = 0;
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        return Generation.Request;
+    }
+
+    public Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default)
+    {
+        if (Generation.Status == GenerationStatus.Processing)
+        {
+            _progress = Math.Max(_progress, Math.Clamp(progress, 0, 1));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (Generation.Request is null || Generation.IsTerminal)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        Generation.Status = outcome.Succeeded ? GenerationStatus.Completed : GenerationStatus.Failed;
+        Generation.ResultBlobKey = outcome.ResultBlobKey;
+        Generation.ErrorCode = outcome.ErrorCode;
+        Generation.ErrorMessage = outcome.ErrorMessage;
+        Generation.FinishedAt = now;
+        Generation.UpdatedAt = now;
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
+        await SettleCreditAsync();
+    }
+
+    /// <summary>Charges (completed) or releases (failed) the reserved credit, once; retried until the account answers.</summary>
+    private async Task SettleCreditAsync()
+    {
+        try
+        {
+            var account = GrainFactory.GetGrain<IAccountGrain>(Generation.Request!.AccountId);
+            _ = Generation.Status == GenerationStatus.Completed
+                ? await account.ChargeCreditAsync(Id, CancellationToken.None)
+                : await account.ReleaseCreditAsync(Id, CancellationToken.None);
+            Generation.CreditSettled = true;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+            _settleRetry?.Dispose();
+            _settleRetry = null;
+        }
+        catch (Exception exception)
+        {
+            // The account settles each generation at most once, so retrying is safe.
+            LogSettleFailed(logger, exception, Id);
+            _settleRetry ??= this.RegisterGrainTimer(
+                _ => SettleCreditAsync(),
+                new GrainTimerCreationOptions(SettleRetryInterval, SettleRetryInterval) { Interleave = false });
+        }
+    }
+
+    private GenerationView View()
+    {
+        var request = Generation.Request!;
+        return new GenerationView(
+            Id,
+            Generation.Status,
+            Generation.Status switch
+            {
+                GenerationStatus.Completed => 1,
+                GenerationStatus.Processing => _progress,
+                _ => 0,
+            },
+            Generation.Status == GenerationStatus.Pending ? scheduler.QueuePositionOf(Id) : null,
+            request.Product.ExternalId,
+            request.Product.Description,
+            Generation.ResultBlobKey,
+            Generation.ErrorCode,
+            Generation.ErrorMessage,
+            Generation.FinishedAt is { } finished ? (long)(finished - Generation.CreatedAt).TotalMilliseconds : null,
+            Generation.CreatedAt,
+            Generation.UpdatedAt);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Generation {GenerationId} was unfinished ({Status}) and is queued again")]
+    private static partial void LogRequeued(ILogger logger, string generationId, GenerationStatus status);
+
+    [LoggerMessage(2, LogLevel.Information, "Generation {GenerationId} finished {Status} {ErrorCode}")]
+    private static partial void LogFinished(ILogger logger, string generationId, GenerationStatus status, string? errorCode);
+
+    [LoggerMessage(3, LogLevel.Warning, "The credit of generation {GenerationId} could not be settled yet; retrying")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string generationId);
+}

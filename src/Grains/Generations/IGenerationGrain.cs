@@ -1,0 +1,31 @@
+namespace TryOn.Grains.Generations;
+
+/// <summary>
+/// One try-on generation, keyed by its id (<c>gen_…</c>): <c>PENDING → PROCESSING → COMPLETED | FAILED</c>, each
+/// transition persisted before it is reported. The credit reserved when it was accepted is charged when it
+/// completes and released when it fails, exactly once. Image and engine work never runs here: the silo's inference
+/// scheduler does it and calls back.
+/// </summary>
+[Alias("tryon.generations.IGenerationGrain")]
+public interface IGenerationGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the generation as PENDING and queues it; refused without a trace when the queue is full.</summary>
+    [Alias("Start")]
+    Task<GenerationStart> StartAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The generation as <paramref name="accountId"/> may see it.</summary>
+    [Alias("Find")]
+    Task<GenerationLookup> FindAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>The request, for the scheduler's attempt; null when the generation is not waiting or running.</summary>
+    [Alias("BeginAttempt")]
+    Task<GenerationRequest?> BeginAttemptAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Progress of the running attempt, 0 to 1; kept in memory only.</summary>
+    [Alias("ReportProgress")]
+    Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the generation; a second outcome changes nothing.</summary>
+    [Alias("Finish")]
+    Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default);
+}

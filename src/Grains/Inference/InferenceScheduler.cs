@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TryOn.Grains.Engines;
+using TryOn.Grains.Errors;
+using TryOn.Grains.Generations;
+
+namespace TryOn.Grains.Inference;
+
+/// <summary>
+/// The silo's inference scheduler: a bounded first-in-first-out queue of generation ids and a fixed number of
+/// execution slots. A full queue refuses new work at admission instead of growing. Each attempt runs under a
+/// deadline; the generation grain is asked for its request when a slot takes it (which marks it PROCESSING) and
+/// is called back with progress and the outcome. Stopping the silo abandons running attempts: those generations
+/// stay PROCESSING and are driven again when their grain next activates (processing is at least once).
+/// </summary>
+internal sealed partial class InferenceScheduler(
+    IGrainFactory grains,
+    GenerationExecutor executor,
+    IOptions<EngineOptions> options,
+    ILogger<InferenceScheduler> logger) : BackgroundService
+{
+    private readonly Lock _gate = new();
+    private readonly LinkedList<string> _waiting = new();
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _queued = new(0);
+    private long _busyTicks;
+    private long _runs;
+
+    public int Slots => options.Value.Slots;
+
+    /// <summary>Attempts finished since the silo started.</summary>
+    public long CompletedAttempts => Interlocked.Read(ref _runs);
+
+    /// <summary>Slot time spent running attempts (all slots together).</summary>
+    public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
+    /// <summary>Queues the generation; false when the queue is full. Already queued or running counts as queued.</summary>
+    public bool TryEnqueue(string generationId)
+    {
+        lock (_gate)
+        {
+            if (_known.Contains(generationId))
+            {
+                return true;
+            }
+
+            if (_waiting.Count >= options.Value.QueueCapacity)
+            {
+                return false;
+            }
+
+            _waiting.AddLast(generationId);
+            _known.Add(generationId);
+        }
+
+        _queued.Release();
+        return true;
+    }
+
+    public bool IsQueuedOrRunning(string generationId)
+    {
+        lock (_gate)
+        {
+            return _known.Contains(generationId);
+        }
+    }
+
+    /// <summary>1 for the next to run; null when not waiting (running, finished or unknown here).</summary>
+    public int? QueuePositionOf(string generationId)
+    {
+        lock (_gate)
+        {
+            var position = 1;
+            for (var node = _waiting.First; node is not null; node = node.Next, position++)
+            {
+                if (node.Value == generationId)
+                {
+                    return position;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Slots).Select(_ => RunSlotAsync(stoppingToken)));
+
+    private async Task RunSlotAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _queued.WaitAsync(stoppingToken);
+                string generationId;
+                lock (_gate)
+                {
+                    generationId = _waiting.First!.Value;
+                    _waiting.RemoveFirst();
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await RunAttemptAsync(generationId, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The outcome could not be delivered; the generation stays unfinished in storage for recovery.
+                    LogAttemptFailed(logger, exception, generationId);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _known.Remove(generationId);
+                    }
+
+                    Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                    Interlocked.Increment(ref _runs);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    private async Task RunAttemptAsync(string generationId, CancellationToken stoppingToken)
+    {
+        var generation = grains.GetGrain<IGenerationGrain>(generationId);
+        GenerationRequest? request;
+        try
+        {
+            request = await generation.BeginAttemptAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogAttemptNotStarted(logger, exception, generationId);
+            return;
+        }
+
+        if (request is null)
+        {
+            return;
+        }
+
+        var deadline = options.Value.AttemptDeadline;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        attempt.CancelAfter(deadline);
+        GenerationOutcome outcome;
+        try
+        {
+            outcome = await executor.RunAsync(generationId, request, new GrainProgress(generation), attempt.Token);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The generation did not finish within {deadline.TotalSeconds:0} s.");
+        }
+        catch (Exception exception)
+        {
+            LogAttemptFailed(logger, exception, generationId);
+            outcome = GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The engine failed while generating the image.");
+        }
+
+        await generation.FinishAsync(outcome, CancellationToken.None);
+    }
+
+    /// <summary>Progress goes to the grain as one-way notices; a lost one only makes the bar jump.</summary>
+    private sealed class GrainProgress(IGenerationGrain generation) : IProgress<double>
+    {
+        public void Report(double value) =>
+            _ = generation.ReportProgressAsync(value).ContinueWith(static task => _ = task.Exception, TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Generation {GenerationId} could not be started; it stays queued in storage for recovery")]
+    private static partial void LogAttemptNotStarted(ILogger logger, Exception exception, string generationId);
+
+    [LoggerMessage(2, LogLevel.Error, "Generation {GenerationId} failed in its engine")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, string generationId);
+}

@@ -1,0 +1,259 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Engines;
+using TryOn.Grains.Generations;
+using TryOn.Grains.Hosting;
+using TryOn.Grains.Products;
+using TryOn.Grains.Storage;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Generations;
+
+/// <summary>An engine for the "tops" category that holds every run until the test opens its gate.</summary>
+public sealed class GatedEngine : ITryOnEngine
+{
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Name => "gated";
+
+    public IReadOnlySet<string> Categories { get; } = new HashSet<string> { "tops" };
+
+    public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
+
+    public void Open() => _gate.TrySetResult();
+
+    public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        progress.Report(0.4);
+        await _gate.Task.WaitAsync(cancellationToken);
+        return input.ProductImage;
+    }
+}
+
+public sealed class GenerationClusterFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public GatedEngine Gate { get; } = new();
+
+    public IServiceProvider Silo => Cluster.Silos[0].ServiceProvider;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
+            silo.Services.AddSingleton<ITryOnEngine>(Gate);
+            silo.Services.Configure<EngineOptions>(options =>
+            {
+                options.MockDuration = TimeSpan.FromMilliseconds(50);
+                options.Slots = 1;
+                options.QueueCapacity = 2;
+                options.AttemptDeadline = TimeSpan.FromSeconds(3);
+            });
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gate.Open();
+        await Cluster.DisposeAsync();
+        _directory.Dispose();
+    }
+}
+
+/// <summary>
+/// The generation state machine on a real silo with the real scheduler and storage. Tests in this class share one
+/// scheduler slot, so they run one after the other (xunit runs a class's tests sequentially).
+/// </summary>
+public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : IClassFixture<GenerationClusterFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private IGrainFactory Grains => fixture.Cluster.Client;
+
+    private async Task<(string AccountId, ShopperImage Shopper)> AccountWithPhotoAsync(long credits = 5)
+    {
+        var accountId = "acct_" + Guid.NewGuid().ToString("N");
+        await Grains.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", credits, null, null));
+        var blobKey = $"{accountId}/images/img_1.png";
+        await fixture.Silo.GetRequiredService<IBlobStore>().WriteAsync(blobKey, new MemoryStream(TestImages.Read("person-astronaut.png")));
+        return (accountId, new ShopperImage(blobKey, "img_1", "u-1"));
+    }
+
+    private async Task<ProductSnapshot> ProductAsync(string accountId, string title, string category, string? imageBlobKey = null, string? url = null, bool flatLay = true)
+    {
+        if (imageBlobKey is not null)
+        {
+            using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+            await fixture.Silo.GetRequiredService<IBlobStore>().WriteAsync(imageBlobKey, new MemoryStream(TestImages.Png(garment)));
+        }
+
+        var classifications = ImmutableDictionary<string, bool>.Empty.Add("flat_lay", flatLay);
+        var product = await Grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, "p-" + Guid.NewGuid().ToString("N")[..8])).UpsertAsync(new ProductUpsert(
+            ProductKind.Catalog, title, null,
+            [new ProductImageInput(url, imageBlobKey is null ? null : "pimg_" + Guid.NewGuid().ToString("N"), imageBlobKey, classifications, ImmutableDictionary<string, bool>.Empty)],
+            null, false, null, false, category));
+        return product.Product!;
+    }
+
+    private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, ShopperImage shopper, GenerationStartStatus expected = GenerationStartStatus.Accepted)
+    {
+        var id = "gen_" + Guid.NewGuid().ToString("N");
+        var reservation = await Grains.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id);
+        Assert.True(reservation.Holds);
+        var generation = Grains.GetGrain<IGenerationGrain>(id);
+        var start = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, null, 7));
+        Assert.Equal(expected, start.Status);
+        if (start.Status == GenerationStartStatus.QueueFull)
+        {
+            await Grains.GetGrain<IAccountGrain>(accountId).ReleaseCreditAsync(id);
+        }
+
+        return generation;
+    }
+
+    private static async Task<GenerationView> WaitForAsync(IGenerationGrain generation, string accountId, Func<GenerationView, bool> condition, string what)
+    {
+        GenerationView view = null!;
+        await Eventually.HoldsAsync(async () => condition(view = (await generation.FindAsync(accountId)).Generation!), Bound, what);
+        return view;
+    }
+
+    private async Task<CreditBalance> CreditsAsync(string accountId) => (await Grains.GetGrain<IAccountGrain>(accountId).GetCreditsAsync())!;
+
+    [Fact]
+    public async Task Mock_product_completes_with_the_shopper_photo_and_charges_the_credit()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/g.png");
+        var generation = await StartAsync(accountId, product, shopper);
+
+        var done = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the mock generation to complete");
+
+        Assert.Equal(1, done.Progress);
+        Assert.NotNull(done.GenerationTimeMs);
+        Assert.Null(done.ErrorCode);
+        await using var result = await fixture.Silo.GetRequiredService<IBlobStore>().OpenReadAsync(done.ResultBlobKey!);
+        using var image = NetVips.Image.NewFromStream(result!);
+        Assert.Equal((512, 512), (image.Width, image.Height));
+        await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(4, 0), Bound, "the credit to be charged");
+    }
+
+    [Fact]
+    public async Task Category_without_an_engine_fails_and_releases_the_credit()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "Boots", "footwear", imageBlobKey: $"{accountId}/products/b.png");
+        var generation = await StartAsync(accountId, product, shopper);
+
+        var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the generation to fail");
+
+        Assert.Equal("GENERATION_FAILED", failed.ErrorCode);
+        Assert.Contains("footwear", failed.ErrorMessage, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(5, 0), Bound, "the credit to be released");
+    }
+
+    [Fact]
+    public async Task Missing_required_classification_fails_with_its_code()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "Tee", "tops", imageBlobKey: $"{accountId}/products/t.png", flatLay: false);
+        var generation = await StartAsync(accountId, product, shopper);
+
+        var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the generation to fail");
+        Assert.Equal("MISSING_REQUIRED_CLASSIFICATION", failed.ErrorCode);
+        Assert.Contains("flat_lay", failed.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_product_image_fails_with_PRODUCT_IMAGE_FETCH_FAILED()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        // A documentation-range address: refused by the fetcher's address rule, so nothing leaves the machine.
+        var product = await ProductAsync(accountId, "mock", "tops", url: "https://198.51.100.9/tee.jpg");
+        var generation = await StartAsync(accountId, product, shopper);
+
+        var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the generation to fail");
+        Assert.Equal("PRODUCT_IMAGE_FETCH_FAILED", failed.ErrorCode);
+        await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(5, 0), Bound, "the credit to be released");
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_at_admission_and_leaves_nothing_behind()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync(credits: 10);
+        var product = await ProductAsync(accountId, "Tee", "tops", imageBlobKey: $"{accountId}/products/q.png");
+        fixture.Gate.Close();
+        try
+        {
+            var running = await StartAsync(accountId, product, shopper);
+            var processing = await WaitForAsync(running, accountId, view => view.Status == GenerationStatus.Processing && view.Progress > 0, "the first generation to run");
+            Assert.Equal(0.4, processing.Progress);
+
+            var second = await StartAsync(accountId, product, shopper);
+            var third = await StartAsync(accountId, product, shopper);
+            Assert.Equal(1, (await second.FindAsync(accountId)).Generation!.QueuePosition);
+            Assert.Equal(2, (await third.FindAsync(accountId)).Generation!.QueuePosition);
+
+            var refused = await StartAsync(accountId, product, shopper, GenerationStartStatus.QueueFull);
+            Assert.Equal(GenerationLookupStatus.NotFound, (await refused.FindAsync(accountId)).Status);
+            Assert.Equal(new CreditBalance(7, 3), await CreditsAsync(accountId));
+
+            fixture.Gate.Open();
+            foreach (var generation in new[] { running, second, third })
+            {
+                await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "every queued generation to complete");
+            }
+
+            await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(7, 0), Bound, "three credits to be charged");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task An_attempt_past_its_deadline_fails_and_releases_the_credit()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "Tee", "tops", imageBlobKey: $"{accountId}/products/d.png");
+        fixture.Gate.Close();
+        try
+        {
+            var generation = await StartAsync(accountId, product, shopper);
+            var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the deadline to fail the generation");
+            Assert.Equal("GENERATION_FAILED", failed.ErrorCode);
+            Assert.Contains("did not finish", failed.ErrorMessage, StringComparison.Ordinal);
+            await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(5, 0), Bound, "the credit to be released");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Starting_twice_changes_nothing_and_other_accounts_see_nothing()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/i.png");
+        var generation = await StartAsync(accountId, product, shopper);
+
+        var again = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, null, 7));
+        Assert.Equal(GenerationStartStatus.AlreadyStarted, again.Status);
+        Assert.Equal(GenerationLookupStatus.OtherAccount, (await generation.FindAsync("acct_other")).Status);
+        Assert.Equal(GenerationLookupStatus.NotFound, (await Grains.GetGrain<IGenerationGrain>("gen_unknown").FindAsync(accountId)).Status);
+        await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the generation to complete");
+    }
+}
