@@ -8,6 +8,7 @@ using TryOn.Api.Hosting;
 using TryOn.Api.Images;
 using TryOn.Api.OpenApi;
 using TryOn.Api.Products;
+using TryOn.Api.TryOn;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +35,7 @@ var merchant = app.MapGroup("/tryon/v1")
 merchant.MapAccountEndpoints();
 merchant.MapImageUploadEndpoints();
 merchant.MapProductEndpoints();
+merchant.MapTryOnEndpoints();
 
 app.Run();
 

@@ -6,11 +6,6 @@ using TryOn.Api.Files;
 using TryOn.Api.Multipart;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Ids;
-using TryOn.Grains.Images;
-using TryOn.Grains.Storage;
-using TryOn.Pipeline.Images;
 
 namespace TryOn.Api.Images;
 
@@ -34,10 +29,8 @@ internal static class ImageUploadEndpoints
         HttpRequest request,
         ClaimsPrincipal user,
         IGrainFactory grains,
-        ImagePipeline pipeline,
-        IBlobStore blobs,
+        ShopperImages shopperImages,
         FileLinks links,
-        [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: 1, cancellationToken);
@@ -56,38 +49,18 @@ internal static class ImageUploadEndpoints
             return new ApiErrorResult(invalid!);
         }
 
-        var normalized = pipeline.Normalize(file.Content, cropToPortrait: options.Crop);
-        if (normalized.Rejection is { } rejection)
-        {
-            return new ApiErrorResult(ImageErrors.From(rejection));
-        }
-
         var accountId = user.GetAccountId();
         var keepForDays = options.KeepForDays
             ?? (await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken))?.RetentionDays
             ?? AccountDefaults.RetentionDays;
-        var now = timeProvider.GetUtcNow();
-        var imageId = "img_" + Ulid.NewUlid(now).ToLowerInvariant();
-        var image = normalized.Value!;
-        var blobKey = $"{accountId}/images/{imageId}{(image.Format == ImageFormat.Png ? ".png" : ".jpg")}";
-
-        // Bytes first, then the record that points to them; once written, neither step is cancelled half-way, and
-        // bytes no record points to are removed.
-        await blobs.WriteAsync(blobKey, new MemoryStream(image.Bytes, writable: false), CancellationToken.None);
-        var record = new StoredImageRecord(imageId, accountId, blobKey, image.ContentType, image.Width, image.Height,
-            options.ExternalUserId, now, now.AddDays(keepForDays));
-        try
+        var (record, error) = await shopperImages.StoreAsync(accountId, file.Content, options.Crop, options.ExternalUserId, keepForDays);
+        if (error is not null)
         {
-            await grains.GetGrain<IImageGrain>(imageId).RecordAsync(record, CancellationToken.None);
-        }
-        catch
-        {
-            await blobs.DeleteAsync(blobKey, CancellationToken.None);
-            throw;
+            return new ApiErrorResult(error);
         }
 
-        var (url, urlExpiresAt) = links.Create(request, blobKey);
-        return TypedResults.Ok(new UploadedImageResponse(imageId, url, urlExpiresAt, image.Width, image.Height, record.ExpiresAt));
+        var (url, urlExpiresAt) = links.Create(request, record!.BlobKey);
+        return TypedResults.Ok(new UploadedImageResponse(record.ImageId, url, urlExpiresAt, record.Width, record.Height, record.ExpiresAt));
     }
 }
 

@@ -10,6 +10,7 @@ internal static class ImagesServiceExtensions
     {
         services.AddTryOnImagePipeline();
         services.AddSingleton<Products.ProductImageIntake>();
+        services.AddSingleton<ShopperImages>();
 
         services.AddOptions<FileLinkOptions>()
             .Bind(configuration.GetSection(FileLinkOptions.SectionName))

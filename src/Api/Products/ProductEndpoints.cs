@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TryOn.Api.Authentication;
 using TryOn.Api.Errors;
@@ -34,7 +33,7 @@ internal static class ProductEndpoints
     internal static async Task<Results<Ok<ProductResponse>, ApiErrorResult>> UpsertAsync(
         HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ProductImageIntake intake, CancellationToken cancellationToken)
     {
-        var (body, form, bodyError) = await ReadBodyAsync(request, cancellationToken);
+        var (body, form, bodyError) = await RequestBody.ReadAsync(request, maxFiles: ProductRequest.MaxImages, cancellationToken);
         if (bodyError is not null)
         {
             return new ApiErrorResult(bodyError);
@@ -42,7 +41,7 @@ internal static class ProductEndpoints
 
         using (body)
         {
-            var product = ProductRequest.Read(body!.RootElement, "", requireExternalId: true, out var invalid);
+            var product = ProductRequest.Read(body!.RootElement, "", requireExternalId: true, allowAnonymousReference: false, out var invalid);
             if (product is null)
             {
                 return new ApiErrorResult(invalid!);
@@ -112,54 +111,6 @@ internal static class ProductEndpoints
         var deleted = ProductIds.IsValidExternalId(externalId)
             && await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).DeleteAsync(cancellationToken);
         return deleted ? TypedResults.NoContent() : NotFound(externalId);
-    }
-
-    /// <summary>
-    /// The request's JSON: the body itself, or the string field <c>data</c> of a multipart form whose other parts are
-    /// the images (API.md §1, the multipart convention).
-    /// </summary>
-    internal static async Task<(JsonDocument? Body, MultipartForm? Form, ApiError? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: ProductRequest.MaxImages, cancellationToken);
-            if (formError is not null)
-            {
-                return (null, null, formError);
-            }
-
-            if (form!.Field("data") is not { } data)
-            {
-                return (null, null, ApiError.Validation("data", "Required: the JSON body as a string field of the form."));
-            }
-
-            return ParseJson(data, form);
-        }
-
-        if (!request.HasJsonContentType())
-        {
-            return (null, null, ApiError.Of(ErrorCodes.UnsupportedMediaType, "Send JSON ('Content-Type: application/json') or multipart/form-data."));
-        }
-
-        using var reader = new StreamReader(request.Body);
-        return ParseJson(await reader.ReadToEndAsync(cancellationToken), null);
-    }
-
-    private static (JsonDocument?, MultipartForm?, ApiError?) ParseJson(string json, MultipartForm? form)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return (null, null, ApiError.Validation("", "A JSON request body is required."));
-        }
-
-        try
-        {
-            return (JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 }), form, null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, null, ApiError.Of(ErrorCodes.InvalidJson, $"The request body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})."));
-        }
     }
 
     private static ApiErrorResult NotFound(string externalId) =>

@@ -22,7 +22,8 @@ internal sealed record ProductRequest(
     string? MetadataJson,
     bool MetadataGiven,
     int? ValidForDays,
-    bool ValidForDaysGiven)
+    bool ValidForDaysGiven,
+    bool IsReference)
 {
     public const int MaxTitleLength = 500;
     public const int MaxDescriptionLength = 5000;
@@ -33,9 +34,10 @@ internal sealed record ProductRequest(
     /// <summary>
     /// Reads and checks a product object found at <paramref name="path"/> ("" for a whole body). Every field
     /// problem is collected as a validation issue; the catalogue's own codes (external id, images) come out as
-    /// <paramref name="error"/> with precedence over them.
+    /// <paramref name="error"/> with precedence over them. With <paramref name="allowAnonymousReference"/>, a bare
+    /// reference to a one-shot product (<c>_anon_…</c>) is allowed, as try-on allows it; creating one never is.
     /// </summary>
-    public static ProductRequest? Read(JsonElement element, string path, bool requireExternalId, out ApiError? error)
+    public static ProductRequest? Read(JsonElement element, string path, bool requireExternalId, bool allowAnonymousReference, out ApiError? error)
     {
         error = null;
         if (element.ValueKind != JsonValueKind.Object)
@@ -52,7 +54,10 @@ internal sealed record ProductRequest(
             return null;
         }
 
-        if (externalId is not null && externalId.StartsWith(ProductKeys.AnonymousPrefix, StringComparison.Ordinal))
+        // A reference names a product and nothing else.
+        var isReference = externalId is not null && element.EnumerateObject().All(property => property.NameEquals("externalId"));
+        if (externalId is not null && externalId.StartsWith(ProductKeys.AnonymousPrefix, StringComparison.Ordinal)
+            && !(allowAnonymousReference && isReference))
         {
             error = ApiError.Of(ErrorCodes.ReservedExternalId, $"externalId values starting with '{ProductKeys.AnonymousPrefix}' are reserved for server-generated ids.");
             return null;
@@ -110,7 +115,7 @@ internal sealed record ProductRequest(
             return null;
         }
 
-        return new ProductRequest(externalId, title, description, category, images, metadataJson, metadataGiven, validForDays, validForDaysGiven);
+        return new ProductRequest(externalId, title, description, category, images, metadataJson, metadataGiven, validForDays, validForDaysGiven, isReference);
     }
 
     private static ImmutableArray<ProductImageRequest>? ReadImages(JsonElement element, string path, List<ValidationIssue> issues, out ApiError? imageInputError)

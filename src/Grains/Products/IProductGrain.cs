@@ -26,6 +26,10 @@ public interface IProductGrain : IGrainWithStringKey
     [Alias("RecordImageAnalysis")]
     Task<bool> RecordImageAnalysisAsync(ProductImageAnalysis analysis, CancellationToken cancellationToken = default);
 
+    /// <summary>A generation used the product: <c>lastUsedAt</c> is now and its lifetime starts again. False when it is gone.</summary>
+    [Alias("RecordUse")]
+    Task<bool> RecordUseAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Purges the product when its lifetime has ended; true when it did. Driven by the expiry sweep.</summary>
     [Alias("PurgeIfExpired")]
     Task<bool> PurgeIfExpiredAsync(CancellationToken cancellationToken = default);

@@ -105,6 +105,24 @@ internal sealed partial class ProductGrain(
         return true;
     }
 
+    public async Task<bool> RecordUseAsync(CancellationToken cancellationToken = default)
+    {
+        var product = await CurrentAsync();
+        if (product is null)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        await CommitAsync(product with
+        {
+            LastUsedAt = now,
+            ExpiresAt = product.ValidForDays is { } days ? now.AddDays(days) : null,
+            Version = state.State.LastVersion + 1,
+        });
+        return true;
+    }
+
     public async Task<bool> RecordImageAnalysisAsync(ProductImageAnalysis analysis, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(analysis);
