@@ -1,0 +1,284 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TryOn.Grains.Engines;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Generations;
+
+/// <summary>The service with a fast mock engine and a gated engine for "tops" that needs flat-lay images.</summary>
+public sealed class TryOnAppFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+
+    public GatedEngine Gate { get; } = new();
+
+    public TryOnApp App { get; private set; } = null!;
+
+    public HttpClient Admin { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Gate.Open();
+        App = new TryOnApp(
+            _directory.Path,
+            new Dictionary<string, string?> { ["Engines:MockDuration"] = "00:00:00.050" },
+            services => services.AddSingleton<ITryOnEngine>(Gate));
+        Admin = App.CreateAdminClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gate.Open();
+        Admin.Dispose();
+        await App.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    public async Task<Merchant> MerchantAsync(long credits = 10, int maxInFlight = 20)
+    {
+        var account = await (await Admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Shop", credits, limits = new { maxInFlightGenerations = maxInFlight } }))
+            .ShouldBeOkAsync(HttpStatusCode.Created);
+        var accountId = account.GetProperty("accountId").GetString()!;
+        var key = await (await Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).ShouldBeOkAsync(HttpStatusCode.Created);
+        return new Merchant(accountId, key.GetProperty("key").GetString()!, key.GetProperty("keyId").GetString()!, App.CreateMerchantClient(key.GetProperty("key").GetString()!));
+    }
+}
+
+/// <summary><c>POST /try-on</c> in every shape and <c>GET /generations/:id</c>, with credits checked after each answer.</summary>
+public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOnAppFixture>
+{
+    private static readonly byte[] Person = TestImages.Read("person-astronaut.png");
+
+    private static async Task<string> UploadAsync(HttpClient client)
+    {
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(Person);
+        part.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(part, "file", "me.png");
+        return (await (await client.PostAsync("/tryon/v1/images/upload", form)).ShouldBeOkAsync()).GetProperty("imageId").GetString()!;
+    }
+
+    private static async Task CreateProductAsync(HttpClient client, string externalId, string title, bool flatLay = true)
+    {
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent($$$$"""{"externalId": "{{{{externalId}}}}", "title": "{{{{title}}}}", "category": "tops", "images": [{"source": {"fileKey": "g"}, "classifications": {"flat_lay": {{{{(flatLay ? "true" : "false")}}}}}}]}"""), "data" },
+        };
+        form.Add(new ByteArrayContent(TestImages.Png(garment)), "g", "g.png");
+        await (await client.PostAsync("/tryon/v1/products", form)).ShouldBeOkAsync();
+    }
+
+    private static async Task<JsonElement> PollAsync(HttpClient client, string generationId, string status)
+    {
+        JsonElement generation = default;
+        await Eventually.HoldsAsync(
+            async () => (generation = await (await client.GetAsync($"/tryon/v1/generations/{generationId}")).ShouldBeOkAsync()).GetProperty("status").GetString() == status,
+            TimeSpan.FromSeconds(20),
+            $"generation {generationId} to be {status}");
+        return generation;
+    }
+
+    private static async Task<(long Balance, long Reserved)> CreditsAsync(HttpClient client)
+    {
+        var credits = await (await client.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+        return (credits.GetProperty("creditBalance").GetInt64(), credits.GetProperty("reserved").GetInt64());
+    }
+
+    [Fact]
+    public async Task Canonical_request_completes_serves_its_result_and_charges_one_credit()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 3);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-1", "mock");
+
+        var started = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "mock-1" } },
+            person = new { image = new { source = new { id = imageId } } },
+            externalUserId = "u-77",
+            output = new { watermark = false, keepForDays = 3 },
+        })).ShouldBeOkAsync();
+
+        Assert.Equal("PENDING", started.GetProperty("status").GetString());
+        Assert.Equal("mock-1", started.GetProperty("productExternalId").GetString());
+        var generationId = started.GetProperty("generationId").GetString()!;
+        Assert.StartsWith("gen_", generationId, StringComparison.Ordinal);
+
+        var done = await PollAsync(merchant.Client, generationId, "COMPLETED");
+        Assert.Equal(1, done.GetProperty("progress").GetDouble());
+        Assert.False(done.TryGetProperty("errorCode", out _));
+        var result = await fixture.App.CreateHttpClient().GetAsync(done.GetProperty("resultImageUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        Assert.Equal("image/jpeg", result.Content.Headers.ContentType?.MediaType);
+        await Eventually.HoldsAsync(async () => await CreditsAsync(merchant.Client) == (2, 0), TimeSpan.FromSeconds(10), "one credit to be charged");
+
+        var product = await (await merchant.Client.GetAsync("/tryon/v1/products/mock-1")).ShouldBeOkAsync();
+        Assert.NotEqual(JsonValueKind.Null, product.GetProperty("lastUsedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Deprecated_one_point_zero_multipart_shape_is_accepted()
+    {
+        var merchant = await fixture.MerchantAsync();
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("""{"product": {"externalId": "sku-100", "title": "mock", "images": [{"fileKey": "garment"}]}, "customer": {"fileKey": "selfie"}, "customerId": "u-77", "useWatermark": false, "retentionDays": 7}"""), "data" },
+        };
+        form.Add(new ByteArrayContent(TestImages.Png(garment)), "garment", "garment.png");
+        form.Add(new ByteArrayContent(Person), "selfie", "selfie.png");
+
+        var started = await (await merchant.Client.PostAsync("/tryon/v1/try-on", form)).ShouldBeOkAsync();
+
+        await PollAsync(merchant.Client, started.GetProperty("generationId").GetString()!, "COMPLETED");
+        var product = await (await merchant.Client.GetAsync("/tryon/v1/products/sku-100")).ShouldBeOkAsync();
+        Assert.Equal(15, product.GetProperty("validForDays").GetInt32());
+    }
+
+    [Fact]
+    public async Task Deprecated_one_point_three_shape_and_a_one_shot_product_are_accepted()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var imageId = await UploadAsync(merchant.Client);
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent($$$$"""{"product": {"title": "mock", "images": [{"source": {"fileKey": "g"}}]}, "customer": {"source": {"id": "{{{{imageId}}}}"}}}"""), "data" },
+        };
+        form.Add(new ByteArrayContent(TestImages.Png(garment)), "g", "g.png");
+
+        var started = await (await merchant.Client.PostAsync("/tryon/v1/try-on", form)).ShouldBeOkAsync();
+
+        var oneShot = started.GetProperty("productExternalId").GetString()!;
+        Assert.StartsWith("_anon_", oneShot, StringComparison.Ordinal);
+        await PollAsync(merchant.Client, started.GetProperty("generationId").GetString()!, "COMPLETED");
+        Assert.Equal(7, (await (await merchant.Client.GetAsync($"/tryon/v1/products/{oneShot}")).ShouldBeOkAsync()).GetProperty("validForDays").GetInt32());
+        Assert.Equal(0, (await (await merchant.Client.GetAsync("/tryon/v1/products")).ShouldBeOkAsync()).GetProperty("count").GetInt32());
+
+        // A one-shot id may be sent back as a reference.
+        var again = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = oneShot } },
+            person = new { image = new { source = new { id = imageId } } },
+        })).ShouldBeOkAsync();
+        await PollAsync(merchant.Client, again.GetProperty("generationId").GetString()!, "COMPLETED");
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> BadRequests() => new()
+    {
+        { """{"products": [{"externalId": "missing-product"}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND" },
+        { """{"products": [{"externalId": "mock-x"}]}""", HttpStatusCode.BadRequest, "CUSTOMER_IMAGE_REQUIRED" },
+        { """{"products": [], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}, {"externalId": "mock-x"}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "product": {"externalId": "mock-x"}, "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"id": "{img}", "url": "https://198.51.100.1/me.jpg"}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"id": "{img}"}}}, "externalUserId": "a", "customerId": "b"}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"id": "{img}"}}}, "output": {"keepForDays": 5}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"id": "img_unknown"}}}}""", HttpStatusCode.NotFound, "IMAGE_NOT_FOUND" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"fileKey": "selfie"}}}}""", HttpStatusCode.BadRequest, "MULTIPART_FILE_NOT_FOUND" },
+        { """{"products": [{"externalId": "mock-x"}], "person": {"image": {"source": {"url": "http://127.0.0.1/me.jpg"}}}}""", HttpStatusCode.BadRequest, "CUSTOMER_IMAGE_FETCH_FAILED" },
+        { """{"products": [{"externalId": "_anon_mine", "title": "mock", "imageUrls": ["https://198.51.100.1/a.jpg"]}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.Conflict, "RESERVED_EXTERNAL_ID" },
+        { """{"products": [{"title": "no images"}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "PRODUCT_IMAGES_REQUIRED" },
+        { """{"products": [{"externalId": "new-one", "images": [{"source": {}}]}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "INVALID_IMAGE_INPUT" },
+        { """{"products": [{"externalId": "mock-x", "description": "{long}"}], "person": {"image": {"source": {"id": "{img}"}}}}""", HttpStatusCode.BadRequest, "VALIDATION_FAILED" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_requests_get_their_code_and_take_no_credit(string body, HttpStatusCode status, string code)
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-x", "mock");
+
+        var json = body.Replace("{img}", imageId, StringComparison.Ordinal).Replace("{long}", new string('d', 6000), StringComparison.Ordinal);
+        await (await merchant.Client.PostRawAsync("/tryon/v1/try-on", json)).ShouldBeErrorAsync(status, code);
+
+        Assert.Equal((5, 0), await CreditsAsync(merchant.Client));
+    }
+
+    [Fact]
+    public async Task Another_accounts_image_is_FORBIDDEN()
+    {
+        var owner = await fixture.MerchantAsync();
+        var other = await fixture.MerchantAsync();
+        var imageId = await UploadAsync(owner.Client);
+        await CreateProductAsync(other.Client, "mock-o", "mock");
+
+        var response = await other.Client.PostAsJsonAsync("/tryon/v1/try-on", new { products = new[] { new { externalId = "mock-o" } }, person = new { image = new { source = new { id = imageId } } } });
+        await response.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Known_missing_classification_is_refused_up_front_naming_the_key()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "tee-on-model", "Red tee", flatLay: false);
+
+        var response = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new { products = new[] { new { externalId = "tee-on-model" } }, person = new { image = new { source = new { id = imageId } } } });
+
+        var envelope = await response.ShouldBeErrorAsync(HttpStatusCode.UnprocessableEntity, "MISSING_REQUIRED_CLASSIFICATION");
+        Assert.Equal("flat_lay", envelope.GetProperty("details").GetProperty("key").GetString());
+        Assert.Equal((5, 0), await CreditsAsync(merchant.Client));
+    }
+
+    [Fact]
+    public async Task Without_credits_it_is_INSUFFICIENT_CREDITS_with_details()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 0);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-c", "mock");
+
+        var response = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new { products = new[] { new { externalId = "mock-c" } }, person = new { image = new { source = new { id = imageId } } } });
+
+        var envelope = await response.ShouldBeErrorAsync(HttpStatusCode.PaymentRequired, "INSUFFICIENT_CREDITS");
+        Assert.Equal(0, envelope.GetProperty("details").GetProperty("creditBalance").GetInt64());
+        Assert.Equal(1, envelope.GetProperty("details").GetProperty("required").GetInt64());
+    }
+
+    [Fact]
+    public async Task Generations_in_flight_over_the_limit_are_QUOTA_EXCEEDED()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5, maxInFlight: 1);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "tee-held", "Red tee");
+        var request = new { products = new[] { new { externalId = "tee-held" } }, person = new { image = new { source = new { id = imageId } } } };
+        fixture.Gate.Close();
+        try
+        {
+            var first = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync();
+            var refused = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeErrorAsync(HttpStatusCode.PaymentRequired, "QUOTA_EXCEEDED");
+            Assert.Equal(1, refused.GetProperty("details").GetProperty("maxInFlightGenerations").GetInt32());
+            Assert.Equal((4, 1), await CreditsAsync(merchant.Client));
+            fixture.Gate.Open();
+            await PollAsync(merchant.Client, first.GetProperty("generationId").GetString()!, "COMPLETED");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Generations_are_private_to_their_account()
+    {
+        var owner = await fixture.MerchantAsync();
+        var other = await fixture.MerchantAsync();
+        var imageId = await UploadAsync(owner.Client);
+        await CreateProductAsync(owner.Client, "mock-p", "mock");
+        var started = await (await owner.Client.PostAsJsonAsync("/tryon/v1/try-on", new { products = new[] { new { externalId = "mock-p" } }, person = new { image = new { source = new { id = imageId } } } }))
+            .ShouldBeOkAsync();
+        var generationId = started.GetProperty("generationId").GetString();
+
+        await (await other.Client.GetAsync($"/tryon/v1/generations/{generationId}")).ShouldBeErrorAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        await (await owner.Client.GetAsync("/tryon/v1/generations/gen_unknown")).ShouldBeErrorAsync(HttpStatusCode.NotFound, "GENERATION_NOT_FOUND");
+        await (await owner.Client.GetAsync("/tryon/v1/generations/not-an-id")).ShouldBeErrorAsync(HttpStatusCode.NotFound, "GENERATION_NOT_FOUND");
+    }
+}
