@@ -11,6 +11,10 @@ internal static class ImagesServiceExtensions
         services.AddTryOnImagePipeline();
         services.AddSingleton<Products.ProductImageIntake>();
         services.AddSingleton<ShopperImages>();
+        services.AddOptions<TryOn.TryOnOptions>()
+            .Bind(configuration.GetSection(TryOn.TryOnOptions.SectionName))
+            .Validate(options => options.SyncWait > TimeSpan.Zero && options.SyncWait <= TimeSpan.FromMinutes(5), "TryOn:SyncWait must be positive and at most 5 minutes.")
+            .ValidateOnStart();
 
         services.AddOptions<FileLinkOptions>()
             .Bind(configuration.GetSection(FileLinkOptions.SectionName))

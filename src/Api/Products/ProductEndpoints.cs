@@ -5,6 +5,7 @@ using TryOn.Api.Errors;
 using TryOn.Api.Multipart;
 using TryOn.Api.Paging;
 using TryOn.Grains.Errors;
+using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Products;
 
@@ -25,6 +26,8 @@ internal static class ProductEndpoints
             .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(400);
         group.MapGet("/{externalId}", GetAsync)
             .WithName("GetProduct").WithSummary("One product, one-shot ids included.").ProducesErrors(404);
+        group.MapGet("/{externalId}/stats", StatsAsync)
+            .WithName("GetProductStats").WithSummary("Generations of the product in a window: counts and average time of completed ones.").ProducesErrors(400, 404);
         group.MapDelete("/{externalId}", DeleteAsync)
             .WithName("DeleteProduct").WithSummary("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(404);
         return group;
@@ -103,6 +106,51 @@ internal static class ProductEndpoints
             ? await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).GetAsync(cancellationToken)
             : null;
         return product is null ? NotFound(externalId) : TypedResults.Ok(ProductResponse.From(product));
+    }
+
+    internal static async Task<Results<Ok<ProductStatsResponse>, ApiErrorResult>> StatsAsync(
+        string externalId, string? from, string? to, ClaimsPrincipal user, IGrainFactory grains, IGenerationReadModel generations, CancellationToken cancellationToken)
+    {
+        var issues = new List<ValidationIssue>();
+        var start = ParseInstant(from, "from", issues);
+        var end = ParseInstant(to, "to", issues);
+        if (start > end)
+        {
+            issues.Add(new ValidationIssue("from", "Must not be after 'to'."));
+        }
+
+        if (issues.Count > 0)
+        {
+            return new ApiErrorResult(ApiError.Validation([.. issues]));
+        }
+
+        var accountId = user.GetAccountId();
+        var product = ProductIds.IsValidExternalId(externalId)
+            ? await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).GetAsync(cancellationToken)
+            : null;
+        if (product is null)
+        {
+            return NotFound(externalId);
+        }
+
+        var stats = await generations.StatsAsync(accountId, externalId, start, end, cancellationToken);
+        return TypedResults.Ok(new ProductStatsResponse(stats.Total, stats.Completed, stats.Failed, stats.AverageGenerationTimeMs));
+    }
+
+    private static DateTimeOffset? ParseInstant(string? value, string name, List<ValidationIssue> issues)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            return instant;
+        }
+
+        issues.Add(new ValidationIssue(name, "Expected an ISO 8601 date or time."));
+        return null;
     }
 
     internal static async Task<Results<NoContent, ApiErrorResult>> DeleteAsync(

@@ -33,3 +33,6 @@ internal sealed record ProductResponse(
         product.CreatedAt,
         product.UpdatedAt);
 }
+
+/// <summary>API.md §3.8: <c>totalGenerations</c> counts unfinished ones too; the average is over completed ones, 0 when none.</summary>
+internal sealed record ProductStatsResponse(long TotalGenerations, long CompletedGenerations, long FailedGenerations, long AvgGenerationTimeMs);

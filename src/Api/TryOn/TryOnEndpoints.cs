@@ -16,12 +16,16 @@ using TryOn.Grains.Ids;
 using TryOn.Grains.Images;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Fetching;
+using Microsoft.Extensions.Options;
+using TryOn.Api.Paging;
 
 namespace TryOn.Api.TryOn;
 
 /// <summary><c>POST /try-on</c> (API.md §3.2) and <c>GET /generations/:id</c> (§3.4).</summary>
 internal static class TryOnEndpoints
 {
+    private static readonly TimeSpan SyncPollInterval = TimeSpan.FromMilliseconds(100);
+
     public static RouteGroupBuilder MapTryOnEndpoints(this RouteGroupBuilder merchant)
     {
         merchant.MapPost("/try-on", StartAsync)
@@ -30,6 +34,17 @@ internal static class TryOnEndpoints
             .WithName("StartTryOn")
             .WithSummary("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
             .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+        merchant.MapPost("/try-on/sync", StartAndWaitAsync)
+            .DisableAntiforgery()
+            .WithTags("Try-on")
+            .WithName("TryOnSync")
+            .WithSummary("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
+            .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+        merchant.MapGet("/generations", ListAsync)
+            .WithTags("Try-on")
+            .WithName("ListGenerations")
+            .WithSummary("The account's generations, newest first (paged; optional status filter).")
+            .ProducesErrors(400);
         merchant.MapGet("/generations/{generationId}", GetAsync)
             .WithTags("Try-on")
             .WithName("GetGeneration")
@@ -49,10 +64,88 @@ internal static class TryOnEndpoints
         [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, clock, cancellationToken);
+        return started is null ? new ApiErrorResult(error!) : TypedResults.Ok(started);
+    }
+
+    internal static async Task<Results<Ok<GenerationResponse>, Accepted<TryOnStartedResponse>, ApiErrorResult>> StartAndWaitAsync(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        ProductImageIntake intake,
+        ShopperImages shopperImages,
+        SafeImageFetcher fetcher,
+        EngineRegistry engines,
+        FileLinks links,
+        IOptions<TryOnOptions> options,
+        [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, clock, cancellationToken);
+        if (started is null)
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        // Polls its own grain: cheap, bounded, and independent of which silo runs the generation.
+        var generation = grains.GetGrain<IGenerationGrain>(started.GenerationId);
+        var waitUntil = TimeProvider.System.GetTimestamp() + (long)(options.Value.SyncWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (TimeProvider.System.GetTimestamp() < waitUntil)
+        {
+            var lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
+            if (lookup.Generation is { Status: GenerationStatus.Completed or GenerationStatus.Failed } finished)
+            {
+                return TypedResults.Ok(GenerationResponse.From(finished, request, links));
+            }
+
+            await Task.Delay(SyncPollInterval, cancellationToken);
+        }
+
+        return TypedResults.Accepted($"/tryon/v1/generations/{started.GenerationId}", started with { Status = "PROCESSING" });
+    }
+
+    internal static async Task<Results<Ok<ListResponse<GenerationListItem>>, ApiErrorResult>> ListAsync(
+        string? limit, string? cursor, string? status, HttpRequest request, ClaimsPrincipal user, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
+    {
+        if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        GenerationStatus? filter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<GenerationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || status.Any(char.IsDigit))
+            {
+                return new ApiErrorResult(ApiError.Validation("status", "Expected PENDING, PROCESSING, COMPLETED or FAILED."));
+            }
+
+            filter = parsed;
+        }
+
+        var result = await generations.ListAsync(user.GetAccountId(), filter, page, cancellationToken);
+        return TypedResults.Ok(result.ToResponse(generation => GenerationListItem.From(generation, request, links)));
+    }
+
+    /// <summary>
+    /// Everything <c>/try-on</c> and <c>/try-on/sync</c> share: read, check, reserve the credit, store the shopper
+    /// photo, start the generation; the credit is released on every way out but an accepted generation.
+    /// </summary>
+    private static async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        ProductImageIntake intake,
+        ShopperImages shopperImages,
+        SafeImageFetcher fetcher,
+        EngineRegistry engines,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var (body, form, bodyError) = await RequestBody.ReadAsync(request, maxFiles: ProductRequest.MaxImages + 1, cancellationToken);
         if (bodyError is not null)
         {
-            return new ApiErrorResult(bodyError);
+            return (null, bodyError);
         }
 
         using (body)
@@ -60,19 +153,19 @@ internal static class TryOnEndpoints
             var tryOn = TryOnRequest.Read(body!.RootElement, out var invalid);
             if (tryOn is null)
             {
-                return new ApiErrorResult(invalid!);
+                return (null, invalid);
             }
 
             var accountId = user.GetAccountId();
             var (product, productError) = await ResolveProductAsync(accountId, tryOn.Product, form, grains, intake, clock, cancellationToken);
             if (productError is not null)
             {
-                return new ApiErrorResult(productError);
+                return (null, productError);
             }
 
             if (KnownMissingClassification(engines, product!) is { } missing)
             {
-                return new ApiErrorResult(ApiError.Of(
+                return (null, ApiError.Of(
                     ErrorCodes.MissingRequiredClassification,
                     $"No image of product '{product!.ExternalId}' is classified '{missing}', which its engine requires.",
                     new Dictionary<string, string> { ["key"] = missing }));
@@ -87,9 +180,9 @@ internal static class TryOnEndpoints
                 switch (lookup.Status)
                 {
                     case ImageLookupStatus.NotFound:
-                        return new ApiErrorResult(ApiError.Of(ErrorCodes.ImageNotFound, $"Image '{imageId}' not found or its retention has ended."));
+                        return (null, ApiError.Of(ErrorCodes.ImageNotFound, $"Image '{imageId}' not found or its retention has ended."));
                     case ImageLookupStatus.OtherAccount:
-                        return new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Image '{imageId}' belongs to another account."));
+                        return (null, ApiError.Of(ErrorCodes.Forbidden, $"Image '{imageId}' belongs to another account."));
                 }
 
                 uploaded = lookup.Image;
@@ -100,7 +193,7 @@ internal static class TryOnEndpoints
             var reservation = await account.ReserveCreditAsync(generationId, CancellationToken.None);
             if (!reservation.Holds)
             {
-                return new ApiErrorResult(ReservationError(reservation));
+                return (null, ReservationError(reservation));
             }
 
             // From here on the credit is held: every way out but an accepted generation gives it back.
@@ -115,7 +208,7 @@ internal static class TryOnEndpoints
                     var (stored, shopperError) = await StoreShopperAsync(accountId, tryOn, form, shopperImages, fetcher, keepForDays, cancellationToken);
                     if (shopperError is not null)
                     {
-                        return new ApiErrorResult(shopperError);
+                        return (null, shopperError);
                     }
 
                     uploaded = stored;
@@ -126,7 +219,7 @@ internal static class TryOnEndpoints
                     new GenerationRequest(accountId, product!, shopper, tryOn.Watermark, keepForDays), CancellationToken.None);
                 if (start.Status == GenerationStartStatus.QueueFull)
                 {
-                    return new ApiErrorResult(ApiError.Of(
+                    return (null, ApiError.Of(
                         ErrorCodes.QuotaExceeded,
                         "The service is at capacity and cannot queue more generations right now. Retry shortly.",
                         new Dictionary<string, string> { ["reason"] = "queue_full" }));
@@ -143,7 +236,7 @@ internal static class TryOnEndpoints
             }
 
             await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product!.ExternalId)).RecordUseAsync(CancellationToken.None);
-            return TypedResults.Ok(new TryOnStartedResponse(generationId, "PENDING", product.ExternalId));
+            return (new TryOnStartedResponse(generationId, "PENDING", product.ExternalId), null);
         }
     }
 
@@ -259,6 +352,39 @@ internal static class TryOnEndpoints
 }
 
 internal sealed record TryOnStartedResponse(string GenerationId, string Status, string ProductExternalId);
+
+/// <summary>An item of <c>GET /generations</c> (API.md §3.5).</summary>
+internal sealed record GenerationListItem(
+    string Id,
+    string Status,
+    string ProductExternalId,
+    string? ProductDescription,
+    long? GenerationTimeMs,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResultImageUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode)
+{
+    public static GenerationListItem From(GenerationView generation, HttpRequest request, FileLinks links) => new(
+        generation.GenerationId,
+        generation.Status.ToString().ToUpperInvariant(),
+        generation.ProductExternalId,
+        generation.ProductDescription,
+        generation.GenerationTimeMs,
+        generation.CreatedAt,
+        generation.UpdatedAt,
+        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(request, blobKey).Url : null,
+        generation.ErrorCode);
+}
+
+/// <summary>Settings of the try-on endpoints (configuration section <c>TryOn</c>).</summary>
+internal sealed class TryOnOptions
+{
+    public const string SectionName = "TryOn";
+
+    /// <summary>How long <c>/try-on/sync</c> holds the request before answering 202.</summary>
+    public TimeSpan SyncWait { get; set; } = TimeSpan.FromSeconds(90);
+}
 
 /// <summary>API.md §3.4, plus progress, queue position, product id and generation time.</summary>
 internal sealed record GenerationResponse(

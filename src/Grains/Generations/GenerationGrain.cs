@@ -23,17 +23,25 @@ internal sealed class GenerationState
     /// <summary>Whether the reserved credit was charged or released; until then the grain keeps trying.</summary>
     [Id(9)] public bool CreditSettled { get; set; }
 
+    /// <summary>Grows with every write, so the read model never takes an older copy.</summary>
+    [Id(10)] public long Version { get; set; }
+
     public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
 }
 
 internal sealed partial class GenerationGrain(
     [PersistentState("generation", StorageNames.Grains)] IPersistentState<GenerationState> state,
     InferenceScheduler scheduler,
+    IGenerationReadModel readModel,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<GenerationGrain> logger) : Grain, IGenerationGrain
 {
+    /// <summary>Attempts before a generation that keeps being interrupted is failed for good.</summary>
+    public const int MaxAttempts = 3;
+
     private static readonly TimeSpan SettleRetryInterval = TimeSpan.FromSeconds(10);
 
+    private ReadModelOutbox? _outbox;
     private double _progress;
     private IGrainTimer? _settleRetry;
 
@@ -41,7 +49,18 @@ internal sealed partial class GenerationGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
+    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Generation.Request is not null)
+        {
+            await Outbox.PublishAsync();
+            await RecoverAsync(cancellationToken);
+        }
+    }
+
+    public async Task RecoverAsync(CancellationToken cancellationToken = default)
     {
         if (Generation.Request is null)
         {
@@ -71,7 +90,7 @@ internal sealed partial class GenerationGrain(
         }
 
         var now = clock.GetUtcNow();
-        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now };
+        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now, Version = 1 };
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         if (!scheduler.TryEnqueue(Id))
         {
@@ -81,6 +100,7 @@ internal sealed partial class GenerationGrain(
             return new GenerationStart(GenerationStartStatus.QueueFull, null);
         }
 
+        await Outbox.PublishAsync();
         return new GenerationStart(GenerationStartStatus.Accepted, View());
     }
 
@@ -99,11 +119,19 @@ internal sealed partial class GenerationGrain(
             return null;
         }
 
+        if (Generation.Attempts >= MaxAttempts)
+        {
+            await FinishAsync(GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, $"The generation was interrupted {MaxAttempts} times and was given up."), cancellationToken);
+            return null;
+        }
+
         Generation.Status = GenerationStatus.Processing;
         Generation.Attempts++;
         Generation.UpdatedAt = clock.GetUtcNow();
+        Generation.Version++;
         _progress = 0;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await Outbox.PublishAsync();
         return Generation.Request;
     }
 
@@ -132,7 +160,9 @@ internal sealed partial class GenerationGrain(
         Generation.ErrorMessage = outcome.ErrorMessage;
         Generation.FinishedAt = now;
         Generation.UpdatedAt = now;
+        Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await Outbox.PublishAsync();
         LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
         await SettleCreditAsync();
     }
@@ -160,6 +190,10 @@ internal sealed partial class GenerationGrain(
                 new GrainTimerCreationOptions(SettleRetryInterval, SettleRetryInterval) { Interleave = false });
         }
     }
+
+    private Task PublishStateAsync() => readModel.UpsertAsync(
+        new GenerationRecord(Generation.Request!.AccountId, View(), Generation.Request.Shopper.ExternalUserId, Generation.Version),
+        CancellationToken.None);
 
     private GenerationView View()
     {

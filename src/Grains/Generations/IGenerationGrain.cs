@@ -25,6 +25,13 @@ public interface IGenerationGrain : IGrainWithStringKey
     [Alias("ReportProgress")]
     Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Recovery: an unfinished generation that no scheduler holds is queued again (processing is at least once);
+    /// a finished one with its credit not yet settled settles it. Driven by the recovery sweep.
+    /// </summary>
+    [Alias("Recover")]
+    Task RecoverAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Ends the generation; a second outcome changes nothing.</summary>
     [Alias("Finish")]
     Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default);

@@ -40,6 +40,8 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<GenerationExecutor>();
         silo.Services.AddSingleton<InferenceScheduler>();
         silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
+        silo.Services.AddSingleton<GenerationRecoverySweeper>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<GenerationRecoverySweeper>());
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.Services.AddSingleton<ProductExpirySweeper>();
@@ -59,6 +61,7 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
         silo.Services.AddSingleton<IImageReadModel, SqliteImageReadModel>();
         silo.Services.AddSingleton<IProductReadModel, SqliteProductReadModel>();
+        silo.Services.AddSingleton<IGenerationReadModel, SqliteGenerationReadModel>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 

@@ -244,6 +244,36 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_silo_restart_during_processing_still_ends_in_one_charge()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "Tee", "tops", imageBlobKey: $"{accountId}/products/r.png");
+        fixture.Gate.Close();
+        try
+        {
+            var generation = await StartAsync(accountId, product, shopper);
+            await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Processing, "the generation to run");
+
+            await fixture.Cluster.RestartSiloAsync(fixture.Cluster.Silos[0]);
+            fixture.Gate.Open();
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    // What the recovery sweep does for each unfinished generation it finds in the read model.
+                    await generation.RecoverAsync();
+                    return (await generation.FindAsync(accountId)).Generation!.Status == GenerationStatus.Completed;
+                },
+                Bound,
+                "the interrupted generation to be driven again and complete");
+            await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(4, 0), Bound, "exactly one charge");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
     public async Task Starting_twice_changes_nothing_and_other_accounts_see_nothing()
     {
         var (accountId, shopper) = await AccountWithPhotoAsync();

@@ -24,7 +24,7 @@ public sealed class TryOnAppFixture : IAsyncLifetime
         Gate.Open();
         App = new TryOnApp(
             _directory.Path,
-            new Dictionary<string, string?> { ["Engines:MockDuration"] = "00:00:00.050" },
+            new Dictionary<string, string?> { ["Engines:MockDuration"] = "00:00:00.050", ["TryOn:SyncWait"] = "00:00:02" },
             services => services.AddSingleton<ITryOnEngine>(Gate));
         Admin = App.CreateAdminClient();
         return Task.CompletedTask;
@@ -264,6 +264,71 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
         {
             fixture.Gate.Open();
         }
+    }
+
+    [Fact]
+    public async Task Sync_answers_the_finished_generation_or_202_while_it_runs()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-s", "mock");
+        await CreateProductAsync(merchant.Client, "tee-s", "Red tee");
+
+        var done = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on/sync", new { products = new[] { new { externalId = "mock-s" } }, person = new { image = new { source = new { id = imageId } } } }))
+            .ShouldBeOkAsync();
+        Assert.Equal("COMPLETED", done.GetProperty("status").GetString());
+        Assert.Contains("signature=", done.GetProperty("resultImageUrl").GetString(), StringComparison.Ordinal);
+
+        fixture.Gate.Close();
+        try
+        {
+            var running = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on/sync", new { products = new[] { new { externalId = "tee-s" } }, person = new { image = new { source = new { id = imageId } } } });
+            var accepted = await running.ShouldBeOkAsync(HttpStatusCode.Accepted);
+            Assert.Equal("PROCESSING", accepted.GetProperty("status").GetString());
+            fixture.Gate.Open();
+            await PollAsync(merchant.Client, accepted.GetProperty("generationId").GetString()!, "COMPLETED");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Generations_are_listed_newest_first_and_counted_in_product_stats()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-l", "mock");
+        var request = new { products = new[] { new { externalId = "mock-l" } }, person = new { image = new { source = new { id = imageId } } } };
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var first = (await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+        var second = (await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+        await PollAsync(merchant.Client, first, "COMPLETED");
+        await PollAsync(merchant.Client, second, "COMPLETED");
+
+        JsonElement page = default;
+        await Eventually.HoldsAsync(
+            async () => (page = await (await merchant.Client.GetAsync("/tryon/v1/generations?status=completed&limit=1")).ShouldBeOkAsync())
+                .GetProperty("items")[0].GetProperty("id").GetString() == second,
+            TimeSpan.FromSeconds(10),
+            "the newest completed generation to be listed first");
+        Assert.True(page.GetProperty("hasMore").GetBoolean());
+        var next = await (await merchant.Client.GetAsync($"/tryon/v1/generations?status=COMPLETED&limit=1&cursor={page.GetProperty("nextCursor").GetString()}")).ShouldBeOkAsync();
+        Assert.Equal(first, next.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.Equal("mock-l", next.GetProperty("items")[0].GetProperty("productExternalId").GetString());
+        await (await merchant.Client.GetAsync("/tryon/v1/generations?status=DONE")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+
+        var stats = await (await merchant.Client.GetAsync($"/tryon/v1/products/mock-l/stats?from={Uri.EscapeDataString(before.ToString("O"))}")).ShouldBeOkAsync();
+        Assert.Equal(2, stats.GetProperty("totalGenerations").GetInt64());
+        Assert.Equal(2, stats.GetProperty("completedGenerations").GetInt64());
+        Assert.Equal(0, stats.GetProperty("failedGenerations").GetInt64());
+        Assert.True(stats.GetProperty("avgGenerationTimeMs").GetInt64() > 0);
+        var future = await (await merchant.Client.GetAsync($"/tryon/v1/products/mock-l/stats?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}")).ShouldBeOkAsync();
+        Assert.Equal(0, future.GetProperty("totalGenerations").GetInt64());
+        Assert.Equal(0, future.GetProperty("avgGenerationTimeMs").GetInt64());
+        await (await merchant.Client.GetAsync("/tryon/v1/products/mock-l/stats?from=yesterday")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await (await merchant.Client.GetAsync("/tryon/v1/products/unknown/stats")).ShouldBeErrorAsync(HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND");
     }
 
     [Fact]

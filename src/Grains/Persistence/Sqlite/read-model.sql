@@ -60,3 +60,22 @@ CREATE TABLE IF NOT EXISTS products (
 
 CREATE INDEX IF NOT EXISTS products_by_creation ON products (account_id, listed, created_at, external_id);
 CREATE INDEX IF NOT EXISTS products_by_expiry ON products (expires_at) WHERE expires_at IS NOT NULL;
+
+-- Generations: the list, product stats, erasure by end user and the recovery of unfinished ones.
+CREATE TABLE IF NOT EXISTS generations (
+    generation_id       TEXT    NOT NULL PRIMARY KEY,
+    account_id          TEXT    NOT NULL,
+    product_external_id TEXT    NOT NULL,
+    external_user_id    TEXT    NULL,
+    status              TEXT    NOT NULL,
+    created_at          TEXT    NOT NULL,
+    updated_at          TEXT    NOT NULL,
+    generation_time_ms  INTEGER NULL,
+    version             INTEGER NOT NULL,
+    document            TEXT    NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS generations_by_account ON generations (account_id, created_at, generation_id);
+CREATE INDEX IF NOT EXISTS generations_by_product ON generations (account_id, product_external_id, created_at);
+CREATE INDEX IF NOT EXISTS generations_unfinished ON generations (updated_at) WHERE status IN ('Pending', 'Processing');
+CREATE INDEX IF NOT EXISTS generations_by_user ON generations (account_id, external_user_id) WHERE external_user_id IS NOT NULL;

@@ -1,0 +1,31 @@
+using TryOn.Grains.Paging;
+
+namespace TryOn.Grains.Generations;
+
+/// <summary>One row of the generations table: what lists, stats, erasure and recovery query.</summary>
+public sealed record GenerationRecord(
+    string AccountId,
+    GenerationView Generation,
+    string? ExternalUserId,
+    long Version);
+
+/// <summary>Counts of a product's generations in a window (API.md §3.8).</summary>
+public sealed record ProductGenerationStats(long Total, long Completed, long Failed, long AverageGenerationTimeMs);
+
+/// <summary>
+/// The relational side of generations, written by the generation grain after each persisted transition (upserts
+/// guarded by version) and read by the list, stats and recovery; never a scan of grains.
+/// </summary>
+public interface IGenerationReadModel
+{
+    Task UpsertAsync(GenerationRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's generations, newest first, optionally of one status.</summary>
+    Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts over generations created in [<paramref name="from"/>, <paramref name="to"/>] (either end open).</summary>
+    Task<ProductGenerationStats> StatsAsync(string accountId, string productExternalId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of generations not finished and last changed before <paramref name="changedBefore"/>, oldest first.</summary>
+    Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default);
+}
