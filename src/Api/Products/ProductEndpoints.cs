@@ -114,6 +114,11 @@ internal static class ProductEndpoints
         var issues = new List<ValidationIssue>();
         var start = ParseInstant(from, "from", issues);
         var end = ParseInstant(to, "to", issues);
+        if (end is { } day && to is { Length: 10 })
+        {
+            // A date alone in 'to' means the whole of that day: the window is inclusive.
+            end = day.AddDays(1).AddTicks(-1);
+        }
         if (start > end)
         {
             issues.Add(new ValidationIssue("from", "Must not be after 'to'."));

@@ -61,10 +61,12 @@ internal static class TryOnEndpoints
         ShopperImages shopperImages,
         SafeImageFetcher fetcher,
         EngineRegistry engines,
+        GenerationSnapshots snapshots,
+        ILoggerFactory loggers,
         [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, clock, cancellationToken);
+        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, snapshots, loggers.CreateLogger(TryOnLog.Category), clock, cancellationToken);
         return started is null ? new ApiErrorResult(error!) : TypedResults.Ok(started);
     }
 
@@ -76,12 +78,14 @@ internal static class TryOnEndpoints
         ShopperImages shopperImages,
         SafeImageFetcher fetcher,
         EngineRegistry engines,
+        GenerationSnapshots snapshots,
+        ILoggerFactory loggers,
         FileLinks links,
         IOptions<TryOnOptions> options,
         [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, clock, cancellationToken);
+        var (started, error) = await AcceptAsync(request, user, grains, intake, shopperImages, fetcher, engines, snapshots, loggers.CreateLogger(TryOnLog.Category), clock, cancellationToken);
         if (started is null)
         {
             return new ApiErrorResult(error!);
@@ -89,6 +93,7 @@ internal static class TryOnEndpoints
 
         // Polls its own grain: cheap, bounded, and independent of which silo runs the generation.
         var generation = grains.GetGrain<IGenerationGrain>(started.GenerationId);
+        var lastStatus = started.Status;
         var waitUntil = TimeProvider.System.GetTimestamp() + (long)(options.Value.SyncWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (TimeProvider.System.GetTimestamp() < waitUntil)
         {
@@ -98,10 +103,12 @@ internal static class TryOnEndpoints
                 return TypedResults.Ok(GenerationResponse.From(finished, request, links));
             }
 
+            lastStatus = lookup.Generation?.Status.ToString().ToUpperInvariant() ?? lastStatus;
+
             await Task.Delay(SyncPollInterval, cancellationToken);
         }
 
-        return TypedResults.Accepted($"/tryon/v1/generations/{started.GenerationId}", started with { Status = "PROCESSING" });
+        return TypedResults.Accepted($"/tryon/v1/generations/{started.GenerationId}", started with { Status = lastStatus });
     }
 
     internal static async Task<Results<Ok<ListResponse<GenerationListItem>>, ApiErrorResult>> ListAsync(
@@ -115,12 +122,14 @@ internal static class TryOnEndpoints
         GenerationStatus? filter = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<GenerationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || status.Any(char.IsDigit))
+            var parsed = Enum.GetValues<GenerationStatus>().Cast<GenerationStatus?>()
+                .FirstOrDefault(candidate => string.Equals(candidate.ToString(), status, StringComparison.OrdinalIgnoreCase));
+            if (parsed is null)
             {
                 return new ApiErrorResult(ApiError.Validation("status", "Expected PENDING, PROCESSING, COMPLETED or FAILED."));
             }
 
-            filter = parsed;
+            filter = parsed.Value;
         }
 
         var result = await generations.ListAsync(user.GetAccountId(), filter, page, cancellationToken);
@@ -139,6 +148,8 @@ internal static class TryOnEndpoints
         ShopperImages shopperImages,
         SafeImageFetcher fetcher,
         EngineRegistry engines,
+        GenerationSnapshots snapshots,
+        ILogger log,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -189,6 +200,21 @@ internal static class TryOnEndpoints
             }
 
             var account = grains.GetGrain<IAccountGrain>(accountId);
+            var keepForDays = tryOn.KeepForDays
+                ?? (await account.GetAsync(cancellationToken))?.RetentionDays
+                ?? AccountDefaults.RetentionDays;
+            if (uploaded is null)
+            {
+                // The shopper photo is stored before any credit is held: a slow or failing URL never holds one.
+                var (stored, shopperError) = await StoreShopperAsync(accountId, tryOn, form, shopperImages, fetcher, keepForDays, cancellationToken);
+                if (shopperError is not null)
+                {
+                    return (null, shopperError);
+                }
+
+                uploaded = stored;
+            }
+
             var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
             var reservation = await account.ReserveCreditAsync(generationId, CancellationToken.None);
             if (!reservation.Holds)
@@ -196,48 +222,66 @@ internal static class TryOnEndpoints
                 return (null, ReservationError(reservation));
             }
 
-            // From here on the credit is held: every way out but an accepted generation gives it back.
-            var accepted = false;
+            var shopper = new ShopperImage(uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId);
+            var (snapshot, copies) = await snapshots.TakeAsync(generationId, product!, engines);
+            var start = await StartHoldingCreditAsync(
+                grains, account, generationId, new GenerationRequest(accountId, snapshot, shopper, tryOn.Watermark, keepForDays), copies, snapshots);
+            if (start != GenerationStartStatus.Accepted)
+            {
+                return (null, ApiError.Of(
+                    ErrorCodes.QuotaExceeded,
+                    "The service is at capacity and cannot queue more generations right now. Retry shortly.",
+                    new Dictionary<string, string> { ["reason"] = "queue_full" }));
+            }
+
             try
             {
-                var keepForDays = tryOn.KeepForDays
-                    ?? (await account.GetAsync(CancellationToken.None))?.RetentionDays
-                    ?? AccountDefaults.RetentionDays;
-                if (uploaded is null)
-                {
-                    var (stored, shopperError) = await StoreShopperAsync(accountId, tryOn, form, shopperImages, fetcher, keepForDays, cancellationToken);
-                    if (shopperError is not null)
-                    {
-                        return (null, shopperError);
-                    }
-
-                    uploaded = stored;
-                }
-
-                var shopper = new ShopperImage(uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId);
-                var start = await grains.GetGrain<IGenerationGrain>(generationId).StartAsync(
-                    new GenerationRequest(accountId, product!, shopper, tryOn.Watermark, keepForDays), CancellationToken.None);
-                if (start.Status == GenerationStartStatus.QueueFull)
-                {
-                    return (null, ApiError.Of(
-                        ErrorCodes.QuotaExceeded,
-                        "The service is at capacity and cannot queue more generations right now. Retry shortly.",
-                        new Dictionary<string, string> { ["reason"] = "queue_full" }));
-                }
-
-                accepted = true;
+                await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product!.ExternalId)).RecordUseAsync(CancellationToken.None);
             }
-            finally
+            catch (Exception exception)
             {
-                if (!accepted)
-                {
-                    await account.ReleaseCreditAsync(generationId, CancellationToken.None);
-                }
+                // Bookkeeping: the generation is accepted and must be answered as such.
+                TryOnLog.ProductUseNotRecorded(log, exception, product!.ExternalId);
             }
 
-            await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product!.ExternalId)).RecordUseAsync(CancellationToken.None);
-            return (new TryOnStartedResponse(generationId, "PENDING", product.ExternalId), null);
+            return (new TryOnStartedResponse(generationId, "PENDING", product!.ExternalId), null);
         }
+    }
+
+    /// <summary>
+    /// Starts the generation while the caller holds its credit, and gives the credit back unless the generation
+    /// accepted it. When the start call fails without an answer the generation may or may not exist: the grain is
+    /// asked, and closes the id if it does not, so a late start can never take a credit that was given back. When
+    /// even that cannot be asked, the credit stays reserved for the reservation reconciliation to settle.
+    /// </summary>
+    private static async Task<GenerationStartStatus> StartHoldingCreditAsync(
+        IGrainFactory grains, IAccountGrain account, string generationId, GenerationRequest request, IReadOnlyList<string> copies, GenerationSnapshots snapshots)
+    {
+        var generation = grains.GetGrain<IGenerationGrain>(generationId);
+        GenerationStartStatus status;
+        try
+        {
+            status = (await generation.StartAsync(request, CancellationToken.None)).Status;
+        }
+        catch
+        {
+            if (!await generation.AbandonIfNotStartedAsync(CancellationToken.None))
+            {
+                await account.ReleaseCreditAsync(generationId, CancellationToken.None);
+                await snapshots.DiscardAsync(copies);
+            }
+
+            throw;
+        }
+
+        if (status is GenerationStartStatus.Accepted or GenerationStartStatus.AlreadyStarted)
+        {
+            return GenerationStartStatus.Accepted;
+        }
+
+        await account.ReleaseCreditAsync(generationId, CancellationToken.None);
+        await snapshots.DiscardAsync(copies);
+        return status;
     }
 
     internal static async Task<Results<Ok<GenerationResponse>, ApiErrorResult>> GetAsync(

@@ -100,20 +100,23 @@ internal sealed partial class AccountGrain(
         ArgumentException.ThrowIfNullOrEmpty(generationId);
         var status = !Account.Created ? CreditReservationStatus.AccountNotFound
             : !Account.Active ? CreditReservationStatus.AccountInactive
-            : Account.OpenReservations.Contains(generationId) ? CreditReservationStatus.AlreadyReserved
+            : Account.OpenReservations.ContainsKey(generationId) ? CreditReservationStatus.AlreadyReserved
             : Account.OpenReservations.Count >= Account.Limits.MaxInFlightGenerations ? CreditReservationStatus.QuotaExceeded
             : Account.CreditBalance < 1 ? CreditReservationStatus.InsufficientCredits
             : CreditReservationStatus.Reserved;
         if (status == CreditReservationStatus.Reserved)
         {
             var now = timeProvider.GetUtcNow();
-            Account.OpenReservations.Add(generationId);
+            Account.OpenReservations.Add(generationId, now);
             Record(LedgerEntryKind.Reservation, -1, reservedChange: 1, "Generation accepted", generationId, now);
             await CommitAsync(now);
         }
 
         return new CreditReservation(status, Account.CreditBalance, Account.ReservedCredits, Account.OpenReservations.Count, Account.Limits.MaxInFlightGenerations);
     }
+
+    public Task<IReadOnlyList<string>> ListOpenReservationsAsync(DateTimeOffset reservedBefore, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Account.OpenReservations.Where(open => open.Value < reservedBefore).Select(open => open.Key)]);
 
     public Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
         SettleAsync(generationId, LedgerEntryKind.Charge, balanceChange: 0, "Generation completed");

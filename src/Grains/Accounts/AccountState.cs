@@ -26,8 +26,11 @@ internal sealed class AccountState
 
     [Id(12)] public long Version { get; set; }
 
-    /// <summary>Generations holding a reserved credit; settling removes them, which makes settling exactly-once.</summary>
-    [Id(13)] public HashSet<string> OpenReservations { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Generations holding a reserved credit, with when they reserved it; settling removes them, which makes
+    /// settling exactly-once. (Id 13 was an earlier set without times; never reuse it.)
+    /// </summary>
+    [Id(14)] public Dictionary<string, DateTimeOffset> OpenReservations { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>

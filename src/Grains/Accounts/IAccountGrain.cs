@@ -30,6 +30,10 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("ReserveCredit")]
     Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Generations whose credit was reserved before <paramref name="reservedBefore"/> and is still open.</summary>
+    [Alias("ListOpenReservations")]
+    Task<IReadOnlyList<string>> ListOpenReservationsAsync(DateTimeOffset reservedBefore, CancellationToken cancellationToken = default);
+
     /// <summary>Charges the generation's reserved credit (it completed). Exactly once: later calls change nothing.</summary>
     [Alias("ChargeCredit")]
     Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default);

@@ -14,6 +14,9 @@ public interface IAccountReadModel
     /// <summary>Accounts, newest first.</summary>
     Task<Page<AccountSnapshot>> ListAccountsAsync(PageRequest page, CancellationToken cancellationToken = default);
 
+    /// <summary>Accounts that hold reserved credits, for the reservation reconciliation.</summary>
+    Task<IReadOnlyList<string>> ListAccountsWithReservationsAsync(int limit, CancellationToken cancellationToken = default);
+
     /// <summary>One account's ledger, newest first.</summary>
     Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default);
 }

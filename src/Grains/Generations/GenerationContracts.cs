@@ -53,6 +53,9 @@ public enum GenerationStartStatus
 
     /// <summary>The silo's inference queue is full: back-pressure at admission. Nothing was stored.</summary>
     QueueFull = 2,
+
+    /// <summary>The id was closed by <c>AbandonIfNotStarted</c>; nothing was stored.</summary>
+    Abandoned = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationStart")]

@@ -26,6 +26,9 @@ internal sealed class GenerationState
     /// <summary>Grows with every write, so the read model never takes an older copy.</summary>
     [Id(10)] public long Version { get; set; }
 
+    /// <summary>The id was given up before a generation was stored under it; it can never start.</summary>
+    [Id(11)] public bool Abandoned { get; set; }
+
     public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
 }
 
@@ -89,19 +92,46 @@ internal sealed partial class GenerationGrain(
             return new GenerationStart(GenerationStartStatus.AlreadyStarted, View());
         }
 
-        var now = clock.GetUtcNow();
-        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now, Version = 1 };
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        if (!scheduler.TryEnqueue(Id))
+        if (Generation.Abandoned)
         {
-            // Back-pressure: nothing of this generation may remain.
-            await state.ClearStateAsync(CancellationToken.None);
-            state.State = new GenerationState();
+            return new GenerationStart(GenerationStartStatus.Abandoned, null);
+        }
+
+        if (!scheduler.HasRoom)
+        {
+            // Back-pressure before anything is stored.
             return new GenerationStart(GenerationStartStatus.QueueFull, null);
         }
 
+        var now = clock.GetUtcNow();
+        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now, Version = 1 };
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+
+        // Listed before it is queued, so recovery can always find it.
         await Outbox.PublishAsync();
+        if (!scheduler.TryEnqueue(Id))
+        {
+            // Lost a race for the last place: recovery queues it once there is room.
+            LogQueuedLater(logger, Id);
+        }
+
         return new GenerationStart(GenerationStartStatus.Accepted, View());
+    }
+
+    public async Task<bool> AbandonIfNotStartedAsync(CancellationToken cancellationToken = default)
+    {
+        if (Generation.Request is not null)
+        {
+            return true;
+        }
+
+        if (!Generation.Abandoned)
+        {
+            Generation.Abandoned = true;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+        }
+
+        return false;
     }
 
     public Task<GenerationLookup> FindAsync(string accountId, CancellationToken cancellationToken = default) =>
@@ -217,6 +247,9 @@ internal sealed partial class GenerationGrain(
             Generation.CreatedAt,
             Generation.UpdatedAt);
     }
+
+    [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} is stored but the queue filled up meanwhile; recovery will queue it")]
+    private static partial void LogQueuedLater(ILogger logger, string generationId);
 
     [LoggerMessage(1, LogLevel.Information, "Generation {GenerationId} was unfinished ({Status}) and is queued again")]
     private static partial void LogRequeued(ILogger logger, string generationId, GenerationStatus status);

@@ -32,6 +32,14 @@ public interface IGenerationGrain : IGrainWithStringKey
     [Alias("Recover")]
     Task RecoverAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// For a caller that reserved a credit for this id but does not know whether the generation was stored (its
+    /// start call failed or timed out): true when the generation exists, and then owns the credit; false when it
+    /// does not, and then never will (the id is closed), so the caller must release the credit.
+    /// </summary>
+    [Alias("Abandon")]
+    Task<bool> AbandonIfNotStartedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Ends the generation; a second outcome changes nothing.</summary>
     [Alias("Finish")]
     Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default);

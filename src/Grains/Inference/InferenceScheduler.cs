@@ -36,6 +36,18 @@ internal sealed partial class InferenceScheduler(
     /// <summary>Slot time spent running attempts (all slots together).</summary>
     public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
 
+    /// <summary>Whether the queue has a free place now (admission checks it before storing anything).</summary>
+    public bool HasRoom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count < options.Value.QueueCapacity;
+            }
+        }
+    }
+
     /// <summary>Queues the generation; false when the queue is full. Already queued or running counts as queued.</summary>
     public bool TryEnqueue(string generationId)
     {
@@ -107,9 +119,10 @@ internal sealed partial class InferenceScheduler(
                 {
                     await RunAttemptAsync(generationId, stoppingToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The outcome could not be delivered; the generation stays unfinished in storage for recovery.
+                    // The outcome could not be delivered (a grain call failed or timed out); the generation stays
+                    // unfinished in storage for recovery, and the slot carries on.
                     LogAttemptFailed(logger, exception, generationId);
                 }
                 finally

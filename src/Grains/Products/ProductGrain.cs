@@ -133,6 +133,12 @@ internal sealed partial class ProductGrain(
             return false;
         }
 
+        if (analysis.CachedBlobKey is null && product.Images[index].CachedBlobKey is not null)
+        {
+            // A failed fetch never replaces a good copy someone else cached meanwhile.
+            return true;
+        }
+
         var image = product.Images[index] with
         {
             CachedBlobKey = analysis.CachedBlobKey,

@@ -37,6 +37,9 @@ public sealed class InternalErrorTests
         public Task<Page<AccountSnapshot>> ListAccountsAsync(PageRequest page, CancellationToken cancellationToken = default) =>
             Down ? throw new InvalidOperationException("database is on fire") : Task.FromResult(new Page<AccountSnapshot>([], null));
 
+        public Task<IReadOnlyList<string>> ListAccountsWithReservationsAsync(int limit, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+
         public Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("database is on fire");
     }

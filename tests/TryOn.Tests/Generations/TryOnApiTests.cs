@@ -332,6 +332,51 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
     }
 
     [Fact]
+    public async Task Queued_generations_keep_their_product_image_when_the_product_changes()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "tee-snap", "Red tee");
+        var request = new { products = new[] { new { externalId = "tee-snap" } }, person = new { image = new { source = new { id = imageId } } } };
+        fixture.Gate.Close();
+        try
+        {
+            var running = (await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+            var queued = (await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+
+            await CreateProductAsync(merchant.Client, "tee-snap", "Red tee");
+            Assert.Equal(HttpStatusCode.NoContent, (await merchant.Client.DeleteAsync("/tryon/v1/products/tee-snap")).StatusCode);
+            fixture.Gate.Open();
+
+            await PollAsync(merchant.Client, running, "COMPLETED");
+            await PollAsync(merchant.Client, queued, "COMPLETED");
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+    }
+
+    [Fact]
+    public async Task Status_filter_takes_one_exact_status_and_a_date_alone_covers_its_day()
+    {
+        var merchant = await fixture.MerchantAsync();
+        await (await merchant.Client.GetAsync("/tryon/v1/generations?status=PENDING,FAILED")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await (await merchant.Client.GetAsync("/tryon/v1/generations?status=2")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-d", "mock");
+        var started = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new { products = new[] { new { externalId = "mock-d" } }, person = new { image = new { source = new { id = imageId } } } }))
+            .ShouldBeOkAsync();
+        await PollAsync(merchant.Client, started.GetProperty("generationId").GetString()!, "COMPLETED");
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.HoldsAsync(
+            async () => (await (await merchant.Client.GetAsync($"/tryon/v1/products/mock-d/stats?from={today}&to={today}")).ShouldBeOkAsync()).GetProperty("completedGenerations").GetInt64() == 1,
+            TimeSpan.FromSeconds(10),
+            "today's generation to count in a window that ends today");
+    }
+
+    [Fact]
     public async Task Generations_are_private_to_their_account()
     {
         var owner = await fixture.MerchantAsync();

@@ -123,6 +123,22 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         return ToPage(items, page.Limit, account => $"{Timestamp(account.CreatedAt)}|{account.AccountId}");
     }
 
+    public async Task<IReadOnlyList<string>> ListAccountsWithReservationsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT account_id FROM accounts WHERE reserved > 0 ORDER BY updated_at LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     public async Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(page);
