@@ -34,6 +34,15 @@ internal static class HealthEndpoints
     }
 }
 
+/// <summary>Ready once the engines' models are verified, loaded and warmed.</summary>
+internal sealed class ModelsHealthCheck(Grains.Engines.OnnxModels models) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(models.IsReady
+            ? HealthCheckResult.Healthy($"Models run on the {models.ExecutionProvider} execution provider.")
+            : HealthCheckResult.Unhealthy("The models are not loaded yet."));
+}
+
 /// <summary>Embedded mode is ready when the SQLite file answers a query against our schema.</summary>
 internal sealed class EmbeddedDatabaseHealthCheck(SqliteDatabase database) : IHealthCheck
 {

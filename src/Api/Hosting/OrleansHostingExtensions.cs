@@ -34,7 +34,9 @@ internal static class OrleansHostingExtensions
             .AddTryOnGrains()
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
         builder.Services.AddHostedService<EmbeddedBootstrap>();
-        builder.Services.AddHealthChecks().AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 }

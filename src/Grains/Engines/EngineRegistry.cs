@@ -6,9 +6,9 @@ namespace TryOn.Grains.Engines;
 public sealed record EngineChoice(ITryOnEngine? Engine, ProductImage? Image, string? MissingClassification, string? Problem);
 
 /// <summary>
-/// Picks the engine for a product: the mock engine for products titled <c>mock</c>, otherwise the first engine
-/// registered for the product's category; then the first product image that has every classification the engine
-/// requires.
+/// Picks the engine for a product: the mock engine for products titled <c>mock</c>, otherwise the engine registered
+/// last for the product's category (a host's own registration overrides the defaults); then the first product
+/// image that has every classification the engine requires.
 /// </summary>
 public sealed class EngineRegistry(IEnumerable<ITryOnEngine> engines)
 {
@@ -19,7 +19,7 @@ public sealed class EngineRegistry(IEnumerable<ITryOnEngine> engines)
         ArgumentNullException.ThrowIfNull(product);
         var engine = string.Equals(product.Title?.Trim(), MockEngine.ProductTitle, StringComparison.OrdinalIgnoreCase)
             ? _engines.FirstOrDefault(candidate => candidate.Name == MockEngine.ProductTitle)
-            : _engines.FirstOrDefault(candidate => candidate.Categories.Contains(product.Category));
+            : _engines.LastOrDefault(candidate => candidate.Categories.Contains(product.Category));
         if (engine is null)
         {
             return new EngineChoice(null, null, null, $"No engine is installed for the category '{product.Category}'.");

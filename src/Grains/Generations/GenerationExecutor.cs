@@ -13,7 +13,7 @@ namespace TryOn.Grains.Generations;
 /// </summary>
 internal sealed class GenerationExecutor(
     EngineRegistry engines,
-    ProductImageLoader images,
+    ProductImageLoader loader,
     ImagePipeline pipeline,
     IBlobStore blobs,
     IGrainFactory grains)
@@ -21,7 +21,8 @@ internal sealed class GenerationExecutor(
     public async Task<GenerationOutcome> RunAsync(string generationId, GenerationRequest request, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var choice = engines.Choose(request.Product);
+        var product = await ClassifyUnknownImagesAsync(request, cancellationToken);
+        var choice = engines.Choose(product);
         if (choice.Engine is not { } engine)
         {
             return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, choice.Problem!);
@@ -32,7 +33,7 @@ internal sealed class GenerationExecutor(
             return GenerationOutcome.Failed(ErrorCodes.MissingRequiredClassification, choice.Problem!);
         }
 
-        var shopper = await images.ReadStoredAsync(request.Shopper.BlobKey, cancellationToken);
+        var shopper = await loader.ReadStoredAsync(request.Shopper.BlobKey, cancellationToken);
         if (shopper.Bytes is null)
         {
             return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The shopper image is no longer stored (retention or erasure).");
@@ -58,26 +59,64 @@ internal sealed class GenerationExecutor(
         return GenerationOutcome.Completed(blobKey);
     }
 
-    /// <summary>The cached copy when it is still there, otherwise a fresh fetch of a URL image, recorded on the product.</summary>
-    private async Task<LoadedProductImage> LoadProductImageAsync(GenerationRequest request, ProductImage image, CancellationToken cancellationToken)
+    /// <summary>
+    /// When the engine needs a classification that some URL images have no answer for yet (the background fetch has
+    /// not reached them), fetches and classifies those now, so the choice is made on what the images are.
+    /// </summary>
+    private async Task<ProductSnapshot> ClassifyUnknownImagesAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
-        if (image.BlobKey is { } blobKey)
+        var product = request.Product;
+        var choice = engines.Choose(product);
+        if (choice.MissingClassification is not { } key)
         {
-            var stored = await images.ReadStoredAsync(blobKey, cancellationToken);
-            if (stored.Bytes is not null || image.StoredBlobKey is not null)
-            {
-                return stored;
-            }
+            return product;
         }
 
-        var (analysis, loaded) = await images.FetchAsync(request.AccountId, image, cancellationToken);
+        var images = product.Images;
+        for (var index = 0; index < images.Length; index++)
+        {
+            var image = images[index];
+            if (image.Classifications.ContainsKey(key) || image.StoredBlobKey is not null)
+            {
+                continue;
+            }
+
+            var (analysis, _) = await loader.FetchAsync(request.AccountId, image, cancellationToken);
+            await RecordAsync(request, analysis);
+            images = images.SetItem(index, image with
+            {
+                CachedBlobKey = analysis.CachedBlobKey ?? image.CachedBlobKey,
+                DetectedClassifications = image.DetectedClassifications.SetItems(analysis.DetectedClassifications),
+            });
+        }
+
+        return product with { Images = images };
+    }
+
+    private async Task RecordAsync(GenerationRequest request, ProductImageAnalysis analysis)
+    {
         var product = grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(request.AccountId, request.Product.ExternalId));
         if (!await product.RecordImageAnalysisAsync(analysis, CancellationToken.None) && analysis.CachedBlobKey is { } orphan)
         {
             // The product changed meanwhile; this generation has its bytes, nothing else needs the copy.
             await blobs.DeleteAsync(orphan, CancellationToken.None);
         }
+    }
 
+    /// <summary>The cached copy when it is still there, otherwise a fresh fetch of a URL image, recorded on the product.</summary>
+    private async Task<LoadedProductImage> LoadProductImageAsync(GenerationRequest request, ProductImage image, CancellationToken cancellationToken)
+    {
+        if (image.BlobKey is { } blobKey)
+        {
+            var stored = await loader.ReadStoredAsync(blobKey, cancellationToken);
+            if (stored.Bytes is not null || image.StoredBlobKey is not null)
+            {
+                return stored;
+            }
+        }
+
+        var (analysis, loaded) = await loader.FetchAsync(request.AccountId, image, cancellationToken);
+        await RecordAsync(request, analysis);
         return loaded;
     }
 }

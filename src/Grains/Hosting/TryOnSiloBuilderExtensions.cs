@@ -35,6 +35,10 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
         silo.Services.AddSingleton<ITryOnEngine, MockEngine>();
+        silo.Services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
+        silo.Services.AddSingleton<OnnxModels>();
+        silo.Services.AddHostedService<ModelLoader>();
+        silo.Services.AddSingleton<ITryOnEngine, CompositeEngine>();
         silo.Services.AddSingleton<EngineRegistry>();
         silo.Services.AddSingleton<ProductImageLoader>();
         silo.Services.AddSingleton<GenerationExecutor>();

@@ -18,5 +18,15 @@ public sealed record ImageTensor(float[] Data, int Width, int Height)
     public int[] Shape => [1, 3, Height, Width];
 }
 
+/// <summary>How an image is brought to a model's input size.</summary>
+public enum TensorFit
+{
+    /// <summary>Resized to cover the size, then centre-cropped (nothing of the frame is empty).</summary>
+    Cover,
+
+    /// <summary>Resized to fit inside the size and centred on white (nothing of the image is lost).</summary>
+    Contain,
+}
+
 /// <summary>A rectangle in pixels of the oriented image.</summary>
 public readonly record struct PixelBox(int Left, int Top, int Width, int Height);

@@ -115,7 +115,7 @@ public sealed class ImagePipeline
     /// Model input of exactly <paramref name="width"/> x <paramref name="height"/>: decoded with shrink-on-load,
     /// turned upright, resized to cover the box and centre-cropped, transparency flattened onto white.
     /// </summary>
-    public ImageResult<ImageTensor> ToTensor(byte[] bytes, int width, int height)
+    public ImageResult<ImageTensor> ToTensor(byte[] bytes, int width, int height, TensorFit fit = TensorFit.Cover)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -129,10 +129,18 @@ public sealed class ImagePipeline
         _decodes.Wait();
         try
         {
-            using var covered = format == ImageFormat.Heic
-                ? CoverHeic(bytes, width, height)
-                : Image.ThumbnailBuffer(bytes, width, StrictLoad, height: height, crop: Enums.Interesting.Centre);
-            using var rgb = ToOpaqueRgb(covered);
+            using var resized = (format, fit) switch
+            {
+                (ImageFormat.Heic, TensorFit.Cover) => CoverHeic(bytes, width, height),
+                (ImageFormat.Heic, _) => FitHeic(bytes, Math.Max(width, height)),
+                (_, TensorFit.Cover) => Image.ThumbnailBuffer(bytes, width, StrictLoad, height: height, crop: Enums.Interesting.Centre),
+                _ => Image.ThumbnailBuffer(bytes, width, StrictLoad, height: height),
+            };
+            using var opaque = ToOpaqueRgb(resized);
+            using var rgb = opaque.Width == width && opaque.Height == height
+                ? opaque.Copy()
+                : opaque.ThumbnailImage(width, height: height, size: Enums.Size.Down)
+                    .Gravity(Enums.CompassDirection.Centre, width, height, extend: Enums.Extend.Background, background: [255, 255, 255]);
             var pixels = rgb.WriteToMemory<byte>();
             return ImageResult<ImageTensor>.Accept(new ImageTensor(ToPlanarFloats(pixels, width, height), width, height));
         }
@@ -145,6 +153,29 @@ public sealed class ImagePipeline
             _decodes.Release();
         }
     }
+
+    /// <summary>A model's output (RGB float32 NCHW in [0, 1]) encoded as a JPEG.</summary>
+    public byte[] EncodeTensor(ReadOnlySpan<float> planar, int width, int height)
+    {
+        var plane = width * height;
+        if (planar.Length != plane * 3)
+        {
+            throw new ArgumentException($"Expected {plane * 3} values of RGB, got {planar.Length}.", nameof(planar));
+        }
+
+        var rgb = new byte[plane * 3];
+        for (int pixel = 0, offset = 0; pixel < plane; pixel++, offset += 3)
+        {
+            rgb[offset] = ToByte(planar[pixel]);
+            rgb[offset + 1] = ToByte(planar[plane + pixel]);
+            rgb[offset + 2] = ToByte(planar[(2 * plane) + pixel]);
+        }
+
+        using var image = Image.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
+        return image.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
 
     private static ImageInfo ReadHeader(byte[] bytes, ImageFormat format)
     {

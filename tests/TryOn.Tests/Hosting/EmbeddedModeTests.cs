@@ -52,6 +52,7 @@ public sealed class EmbeddedModeTests
         Assert.Equal("healthy", live.GetProperty("status").GetString());
         var ready = await (await client.GetAsync("/health/ready")).ShouldBeOkAsync();
         Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("database").GetString());
+        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("models").GetString());
     }
 
     [Fact]

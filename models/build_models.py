@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Builds TryOn's baseline try-on graph and models/manifest.json.
+
+Run with Debian's interpreter and its python3-onnx package (the pyenv python on PATH cannot see it):
+    apt-get install -y python3-onnx
+    /usr/bin/python3 models/build_models.py
+
+The graph is TryOn's own: no learned weights, only small constant kernels. It takes the shopper photo and a
+product photo of the garment on a plain light background, and
+  1. cuts the garment out (distance from the background white, as a soft mask),
+  2. resizes it onto the torso box of a 4:5 upper-body portrait (the framing uploads are cropped to),
+  3. feathers the mask edges (two 9x9 box blurs),
+  4. matches the garment to the photo's lighting (the person's local luminance, relative to its mean),
+  5. composites garment over person.
+"""
+import hashlib
+import json
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+H, W = 1024, 768            # person input (4:5 would be 960; the pipeline covers and crops to this)
+GH, GW = 512, 512           # garment input, contained in a white square
+# Torso box of an upper-body portrait, as fractions of the frame.
+TOP, LEFT, BOX_H, BOX_W = int(H * 0.31), int(W * 0.18), int(H * 0.62), int(W * 0.64)
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def build():
+    nodes = []
+    inits = [
+        const("one", np.array(1.0, np.float32)),
+        const("bg_threshold", np.array(0.08, np.float32)),
+        const("mask_gain", np.array(8.0, np.float32)),
+        const("zero", np.array(0.0, np.float32)),
+        const("box_sizes", np.array([1, 3, BOX_H, BOX_W], np.int64)),
+        const("mask_sizes", np.array([1, 1, BOX_H, BOX_W], np.int64)),
+        const("pads", np.array([0, 0, TOP, LEFT, 0, 0, H - TOP - BOX_H, W - LEFT - BOX_W], np.int64)),
+        const("luma_weights", np.array([0.299, 0.587, 0.114], np.float32).reshape(1, 3, 1, 1)),
+        const("shade_min", np.array(0.6, np.float32)),
+        const("shade_max", np.array(1.3, np.float32)),
+        const("eps", np.array(1e-3, np.float32)),
+    ]
+    # 1. Cut-out: how far each pixel is from white, in its most distant channel.
+    nodes += [
+        helper.make_node("Sub", ["one", "garment"], ["inv"]),
+        helper.make_node("ReduceMax", ["inv"], ["dist"], axes=[1], keepdims=1),
+        helper.make_node("Sub", ["dist", "bg_threshold"], ["dist_off"]),
+        helper.make_node("Mul", ["dist_off", "mask_gain"], ["mask_raw"]),
+        helper.make_node("Clip", ["mask_raw", "zero", "one"], ["mask_small"]),
+    ]
+    # 2. Onto the torso box, then into the frame.
+    nodes += [
+        helper.make_node("Resize", ["garment", "", "", "box_sizes"], ["garment_box"], mode="linear"),
+        helper.make_node("Resize", ["mask_small", "", "", "mask_sizes"], ["mask_box"], mode="linear"),
+        helper.make_node("Pad", ["garment_box", "pads"], ["garment_frame"], mode="constant"),
+        helper.make_node("Pad", ["mask_box", "pads"], ["mask_frame"], mode="constant"),
+    ]
+    # 3. Feathered edges.
+    nodes += [
+        helper.make_node("AveragePool", ["mask_frame"], ["mask_soft1"], kernel_shape=[9, 9], auto_pad="SAME_UPPER", count_include_pad=1),
+        helper.make_node("AveragePool", ["mask_soft1"], ["mask"], kernel_shape=[9, 9], auto_pad="SAME_UPPER", count_include_pad=1),
+    ]
+    # 4. Lighting: the person's smoothed luminance relative to its mean shades the garment.
+    nodes += [
+        helper.make_node("Conv", ["person", "luma_weights"], ["luma"]),
+        helper.make_node("AveragePool", ["luma"], ["luma_local"], kernel_shape=[31, 31], auto_pad="SAME_UPPER"),
+        helper.make_node("ReduceMean", ["luma_local"], ["luma_mean"], axes=[2, 3], keepdims=1),
+        helper.make_node("Add", ["luma_mean", "eps"], ["luma_mean_safe"]),
+        helper.make_node("Div", ["luma_local", "luma_mean_safe"], ["shade_raw"]),
+        helper.make_node("Clip", ["shade_raw", "shade_min", "shade_max"], ["shade"]),
+        helper.make_node("Mul", ["garment_frame", "shade"], ["garment_lit_raw"]),
+        helper.make_node("Clip", ["garment_lit_raw", "zero", "one"], ["garment_lit"]),
+    ]
+    # 5. Composite.
+    nodes += [
+        helper.make_node("Sub", ["one", "mask"], ["inv_mask"]),
+        helper.make_node("Mul", ["garment_lit", "mask"], ["fg"]),
+        helper.make_node("Mul", ["person", "inv_mask"], ["bg"]),
+        helper.make_node("Add", ["fg", "bg"], ["result"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tryon-garment-composite",
+        [
+            helper.make_tensor_value_info("person", TensorProto.FLOAT, [1, 3, H, W]),
+            helper.make_tensor_value_info("garment", TensorProto.FLOAT, [1, 3, GH, GW]),
+        ],
+        [helper.make_tensor_value_info("result", TensorProto.FLOAT, [1, 3, H, W])],
+        inits,
+    )
+    model = helper.make_model(graph, producer_name="tryon-build-models", opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def main():
+    model = build()
+    path = os.path.join(HERE, "garment-composite.onnx")
+    data = model.SerializeToString()
+    with open(path, "wb") as f:
+        f.write(data)
+    manifest = {
+        "models": [
+            {
+                "name": "garment-composite",
+                "file": "garment-composite.onnx",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "engine": "composite",
+                "inputs": {"person": [1, 3, H, W], "garment": [1, 3, GH, GW]},
+                "outputs": {"result": [1, 3, H, W]},
+                "licence": "Apache-2.0 (TryOn's own graph, built by models/build_models.py; no third-party weights)",
+            }
+        ]
+    }
+    with open(os.path.join(HERE, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    print(f"wrote {path} ({len(data)} bytes)")
+
+
+if __name__ == "__main__":
+    main()
