@@ -262,6 +262,22 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
 
             await fixture.Cluster.RestartSiloAsync(fixture.Cluster.Silos[0]);
             fixture.Gate.Open();
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    try
+                    {
+                        await Grains.GetGrain<IAccountGrain>(accountId).GetCreditsAsync();
+                        return true;
+                    }
+                    catch (Exception exception) when (exception is Orleans.Runtime.Messaging.ConnectionFailedException or SiloUnavailableException or OrleansMessageRejectionException)
+                    {
+                        // The client still knows the old silo's address for a moment.
+                        return false;
+                    }
+                },
+                Bound,
+                "the client to reach the restarted silo");
 
             // The sweep finds it in the read model once it has been unfinished longer than an attempt may take.
             fixture.Clock.Advance(TimeSpan.FromMinutes(5));

@@ -86,8 +86,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         ArgumentNullException.ThrowIfNull(page);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // Keyset paging on (created_at, account_id): the sort key of a page's last row is "created_at|account_id".
-        // Any cursor text is safe here: a forged one only selects another slice.
+        // Keyset paging on (created_at, account_id).
         command.CommandText = page.After is null
             ? $"SELECT {AccountColumns} FROM accounts ORDER BY created_at DESC, account_id DESC LIMIT $limit;"
             : $"""
@@ -98,9 +97,9 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         command.Parameters.AddWithValue("$limit", page.Limit + 1);
         if (page.After is not null)
         {
-            var separator = page.After.IndexOf('|', StringComparison.Ordinal);
-            command.Parameters.AddWithValue("$created", separator < 0 ? page.After : page.After[..separator]);
-            command.Parameters.AddWithValue("$id", separator < 0 ? "" : page.After[(separator + 1)..]);
+            var (createdAt, id) = KeysetCursor.Split(page.After);
+            command.Parameters.AddWithValue("$created", createdAt);
+            command.Parameters.AddWithValue("$id", id);
         }
 
         var items = new List<AccountSnapshot>(page.Limit + 1);
@@ -120,7 +119,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
                 reader.GetInt64(11)));
         }
 
-        return ToPage(items, page.Limit, account => $"{Timestamp(account.CreatedAt)}|{account.AccountId}");
+        return ToPage(items, page.Limit, account => KeysetCursor.Of(account.CreatedAt, account.AccountId));
     }
 
     public async Task<IReadOnlyList<string>> ListAccountsWithReservationsAsync(int limit, CancellationToken cancellationToken = default)

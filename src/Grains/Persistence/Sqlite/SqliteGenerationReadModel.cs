@@ -42,7 +42,7 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT document, created_at FROM generations
+            SELECT document FROM generations
             WHERE account_id = $account {(status is null ? "" : "AND status = $status")}
             {(page.After is null ? "" : "AND (created_at < $created OR (created_at = $created AND generation_id < $id))")}
             ORDER BY created_at DESC, generation_id DESC LIMIT $limit;
@@ -56,25 +56,25 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
 
         if (page.After is not null)
         {
-            var separator = page.After.IndexOf('|', StringComparison.Ordinal);
-            command.Parameters.AddWithValue("$created", separator < 0 ? page.After : page.After[..separator]);
-            command.Parameters.AddWithValue("$id", separator < 0 ? "" : page.After[(separator + 1)..]);
+            var (createdAt, id) = KeysetCursor.Split(page.After);
+            command.Parameters.AddWithValue("$created", createdAt);
+            command.Parameters.AddWithValue("$id", id);
         }
 
-        var items = new List<(GenerationView View, string Created)>(page.Limit + 1);
+        var items = new List<GenerationView>(page.Limit + 1);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add((JsonSerializer.Deserialize<GenerationView>(reader.GetString(0), DocumentJson)!, reader.GetString(1)));
+            items.Add(JsonSerializer.Deserialize<GenerationView>(reader.GetString(0), DocumentJson)!);
         }
 
         if (items.Count <= page.Limit)
         {
-            return new Page<GenerationView>([.. items.Select(item => item.View)], null);
+            return new Page<GenerationView>(items, null);
         }
 
         items.RemoveAt(items.Count - 1);
-        return new Page<GenerationView>([.. items.Select(item => item.View)], $"{items[^1].Created}|{items[^1].View.GenerationId}");
+        return new Page<GenerationView>(items, KeysetCursor.Of(items[^1].CreatedAt, items[^1].GenerationId));
     }
 
     public async Task<ProductGenerationStats> StatsAsync(string accountId, string productExternalId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)

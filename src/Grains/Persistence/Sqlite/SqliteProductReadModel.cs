@@ -46,7 +46,7 @@ internal sealed class SqliteProductReadModel(SqliteDatabase database) : IProduct
         ArgumentNullException.ThrowIfNull(page);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // Keyset paging on (created_at, external_id); the sort key of a page's last row is "created_at|external_id".
+        // Keyset paging on (created_at, external_id).
         command.CommandText = $"""
             SELECT document FROM products
             WHERE account_id = $account AND listed = 1 AND (expires_at IS NULL OR expires_at > $now)
@@ -58,9 +58,9 @@ internal sealed class SqliteProductReadModel(SqliteDatabase database) : IProduct
         command.Parameters.AddWithValue("$limit", page.Limit + 1);
         if (page.After is not null)
         {
-            var separator = page.After.IndexOf('|', StringComparison.Ordinal);
-            command.Parameters.AddWithValue("$created", separator < 0 ? page.After : page.After[..separator]);
-            command.Parameters.AddWithValue("$external", separator < 0 ? "" : page.After[(separator + 1)..]);
+            var (createdAt, externalId) = KeysetCursor.Split(page.After);
+            command.Parameters.AddWithValue("$created", createdAt);
+            command.Parameters.AddWithValue("$external", externalId);
         }
 
         var items = new List<ProductSnapshot>(page.Limit + 1);
@@ -77,7 +77,7 @@ internal sealed class SqliteProductReadModel(SqliteDatabase database) : IProduct
 
         items.RemoveAt(items.Count - 1);
         var last = items[^1];
-        return new Page<ProductSnapshot>(items, $"{SqliteTimestamps.Format(last.CreatedAt)}|{last.ExternalId}");
+        return new Page<ProductSnapshot>(items, KeysetCursor.Of(last.CreatedAt, last.ExternalId));
     }
 
     public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
