@@ -27,7 +27,8 @@ internal sealed record AccountResponse(
     LimitsResponse Limits,
     int RetentionDays,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    bool HasLogo)
 {
     public static AccountResponse From(AccountSnapshot account) => new(
         account.AccountId,
@@ -39,7 +40,8 @@ internal sealed record AccountResponse(
         new LimitsResponse(account.Limits.WritesPerMinute, account.Limits.ReadsPerMinute, account.Limits.MaxInFlightGenerations),
         account.RetentionDays,
         account.CreatedAt,
-        account.UpdatedAt);
+        account.UpdatedAt,
+        account.LogoBlobKey is not null);
 }
 
 internal sealed record LedgerEntryResponse(

@@ -7,6 +7,9 @@ using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
+using TryOn.Grains.Storage;
+using TryOn.Pipeline.Images;
+using TryOn.Api.Multipart;
 
 namespace TryOn.Api.Admin;
 
@@ -40,6 +43,10 @@ internal static class AdminEndpoints
             .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(400, 404);
         admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
             .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(404);
+        admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery()
+            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(400, 404, 413, 415);
+        admin.MapDelete("/{accountId}/logo", RemoveLogoAsync)
+            .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(404);
         admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
             .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(404);
         return admin;
@@ -177,6 +184,52 @@ internal static class AdminEndpoints
             ApiKeyRevocation.KeyNotFound => new ApiErrorResult(ApiError.Of(ErrorCodes.ApiKeyNotFound, $"API key '{keyId}' not found on account '{accountId}'.")),
             _ => AccountNotFound(accountId),
         };
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> SetLogoAsync(
+        string accountId, HttpRequest request, IGrainFactory grains, ImagePipeline pipeline, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: 1, cancellationToken);
+        if (formError is not null)
+        {
+            return new ApiErrorResult(formError);
+        }
+
+        if (!form!.Files.TryGetValue("file", out var file))
+        {
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.FileRequired));
+        }
+
+        if (ImageSniffer.Detect(file.Content) != ImageFormat.Png)
+        {
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.UnsupportedImageType, "The logo must be a PNG (transparency is kept)."));
+        }
+
+        var normalized = pipeline.Normalize(file.Content);
+        if (normalized.Rejection is { } rejection)
+        {
+            return new ApiErrorResult(Images.ImageErrors.From(rejection));
+        }
+
+        // A new key each time: links and generations that hold the old key keep their bytes until it is replaced.
+        var blobKey = $"{accountId}/branding/logo-{Guid.NewGuid():N}{(normalized.Value!.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        await blobs.WriteAsync(blobKey, new MemoryStream(normalized.Value.Bytes, writable: false), CancellationToken.None);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(blobKey, CancellationToken.None);
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> RemoveLogoAsync(
+        string accountId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var account = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(null, cancellationToken)
+            : null;
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
     }
 
     private static ApiErrorResult AccountNotFound(string accountId) =>

@@ -200,9 +200,11 @@ internal static class TryOnEndpoints
             }
 
             var account = grains.GetGrain<IAccountGrain>(accountId);
-            var keepForDays = tryOn.KeepForDays
-                ?? (await account.GetAsync(cancellationToken))?.RetentionDays
-                ?? AccountDefaults.RetentionDays;
+            var settings = await account.GetAsync(cancellationToken);
+            var keepForDays = tryOn.KeepForDays ?? settings?.RetentionDays ?? AccountDefaults.RetentionDays;
+
+            // The account's logo is stamped unless the call says output.watermark: false.
+            var watermark = tryOn.Watermark == false ? null : settings?.LogoBlobKey;
             if (uploaded is null)
             {
                 // The shopper photo is stored before any credit is held: a slow or failing URL never holds one.
@@ -225,7 +227,7 @@ internal static class TryOnEndpoints
             var shopper = new ShopperImage(uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId);
             var (snapshot, copies) = await snapshots.TakeAsync(generationId, product!, engines);
             var start = await StartHoldingCreditAsync(
-                grains, account, generationId, new GenerationRequest(accountId, snapshot, shopper, tryOn.Watermark, keepForDays), copies, snapshots);
+                grains, account, generationId, new GenerationRequest(accountId, snapshot, shopper, tryOn.Watermark, keepForDays, watermark), copies, snapshots);
             if (start != GenerationStartStatus.Accepted)
             {
                 return (null, ApiError.Of(

@@ -53,7 +53,8 @@ public sealed record AccountSnapshot(
     [property: Id(6)] int RetentionDays,
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] long Version);
+    [property: Id(9)] long Version,
+    [property: Id(10)] string? LogoBlobKey = null);
 
 [GenerateSerializer, Immutable, Alias("tryon.accounts.CreditBalance")]
 public sealed record CreditBalance(

@@ -124,6 +124,18 @@ internal sealed partial class AccountGrain(
     public Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
         SettleAsync(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned");
 
+    public async Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default)
+    {
+        if (!Account.Created)
+        {
+            return null;
+        }
+
+        Account.LogoBlobKey = logoBlobKey;
+        await CommitAsync(timeProvider.GetUtcNow());
+        return Snapshot();
+    }
+
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
 
@@ -294,7 +306,8 @@ internal sealed partial class AccountGrain(
         Account.RetentionDays,
         Account.CreatedAt,
         Account.UpdatedAt,
-        Account.Version);
+        Account.Version,
+        Account.LogoBlobKey);
 
     [LoggerMessage(1, LogLevel.Information, "Account {AccountId} created with {Credits} credits")]
     private static partial void LogAccountCreated(ILogger logger, string accountId, long credits);

@@ -31,6 +31,9 @@ internal sealed class AccountState
     /// settling exactly-once. (Id 13 was an earlier set without times; never reuse it.)
     /// </summary>
     [Id(14)] public Dictionary<string, DateTimeOffset> OpenReservations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The account's logo (PNG with transparency), stamped on results unless a call says otherwise.</summary>
+    [Id(15)] public string? LogoBlobKey { get; set; }
 }
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>

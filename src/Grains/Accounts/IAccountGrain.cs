@@ -42,6 +42,10 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("ReleaseCredit")]
     Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets (or, with null, removes) the logo stamped on results. Null when the account does not exist.</summary>
+    [Alias("SetLogo")]
+    Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default);
+
     /// <summary>Spendable and reserved credits, or null when the account does not exist.</summary>
     [Alias("GetCredits")]
     Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default);

@@ -25,7 +25,8 @@ public sealed record GenerationRequest(
     [property: Id(1)] ProductSnapshot Product,
     [property: Id(2)] ShopperImage Shopper,
     [property: Id(3)] bool? Watermark,
-    [property: Id(4)] int KeepForDays);
+    [property: Id(4)] int KeepForDays,
+    [property: Id(5)] string? WatermarkBlobKey = null);
 
 /// <summary>A generation as its owner sees it.</summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationView")]

@@ -54,6 +54,11 @@ internal sealed class GenerationExecutor(
         }
 
         var result = encoded.Value!;
+        if (request.WatermarkBlobKey is { } logoKey && (await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes is { } logo)
+        {
+            result = new StoredImage(pipeline.Watermark(result.Bytes, logo), ImageFormat.Jpeg, result.Width, result.Height);
+        }
+
         var blobKey = $"{request.AccountId}/results/{generationId}{(result.Format == ImageFormat.Png ? ".png" : ".jpg")}";
         await blobs.WriteAsync(blobKey, new MemoryStream(result.Bytes, writable: false), CancellationToken.None);
         return GenerationOutcome.Completed(blobKey);

@@ -154,6 +154,35 @@ public sealed class ImagePipeline
         }
     }
 
+    /// <summary>
+    /// Stamps <paramref name="logo"/> (a stored PNG, its transparency kept) on the bottom-right corner of
+    /// <paramref name="image"/>, at a sixth of its width, and encodes the result as JPEG.
+    /// </summary>
+    public byte[] Watermark(byte[] image, byte[] logo)
+    {
+        _decodes.Wait();
+        try
+        {
+            using var photo = Image.NewFromBuffer(image, StrictLoad);
+            using var srgb = ToSrgb(photo);
+            using var opaque = srgb.HasAlpha() ? srgb.Flatten(background: [255, 255, 255]) : srgb.Copy();
+            var width = Math.Max(16, opaque.Width / 6);
+            using var mark = Image.ThumbnailBuffer(logo, width, StrictLoad);
+            using var markSrgb = ToSrgb(mark);
+            using var markAlpha = markSrgb.HasAlpha() ? markSrgb.Copy() : markSrgb.Bandjoin(255);
+            var margin = Math.Max(4, opaque.Width / 50);
+            using var stamped = opaque.Composite2(markAlpha, Enums.BlendMode.Over,
+                x: opaque.Width - markAlpha.Width - margin, y: opaque.Height - markAlpha.Height - margin);
+            using var flat = stamped.HasAlpha() ? stamped.Flatten() : stamped.Copy();
+            using var result = flat.Cast(Enums.BandFormat.Uchar);
+            return result.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+        }
+        finally
+        {
+            _decodes.Release();
+        }
+    }
+
     /// <summary>A model's output (RGB float32 NCHW in [0, 1]) encoded as a JPEG.</summary>
     public byte[] EncodeTensor(ReadOnlySpan<float> planar, int width, int height)
     {

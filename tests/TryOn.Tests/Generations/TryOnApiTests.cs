@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NetVips;
 using TryOn.Grains.Engines;
 using TryOn.Tests.Infrastructure;
 
@@ -374,6 +375,51 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
             async () => (await (await merchant.Client.GetAsync($"/tryon/v1/products/mock-d/stats?from={today}&to={today}")).ShouldBeOkAsync()).GetProperty("completedGenerations").GetInt64() == 1,
             TimeSpan.FromSeconds(10),
             "today's generation to count in a window that ends today");
+    }
+
+    [Fact]
+    public async Task The_account_logo_is_stamped_on_results_unless_the_call_says_no()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        using (var logo = TestImages.Solid(200, 100, 220, 20, 20, 255))
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new ByteArrayContent(TestImages.Png(logo)), "file", "logo.png");
+            var account = await (await fixture.Admin.PutAsync($"/admin/v1/accounts/{merchant.AccountId}/logo", form)).ShouldBeOkAsync();
+            Assert.True(account.GetProperty("hasLogo").GetBoolean());
+        }
+
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-w", "mock");
+
+        async Task<Image> ResultAsync(bool? watermark)
+        {
+            var body = watermark is null
+                ? (object)new { products = new[] { new { externalId = "mock-w" } }, person = new { image = new { source = new { id = imageId } } } }
+                : new { products = new[] { new { externalId = "mock-w" } }, person = new { image = new { source = new { id = imageId } } }, output = new { watermark } };
+            var started = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", body)).ShouldBeOkAsync();
+            var done = await PollAsync(merchant.Client, started.GetProperty("generationId").GetString()!, "COMPLETED");
+            var bytes = await fixture.App.CreateHttpClient().GetByteArrayAsync(done.GetProperty("resultImageUrl").GetString());
+            return Image.NewFromBuffer(bytes);
+        }
+
+        static bool RedAtLogo(Image image)
+        {
+            var width = image.Width / 6;
+            var margin = image.Width / 50;
+            var pixel = image.Getpoint(image.Width - margin - (width / 2), image.Height - margin - (width / 4));
+            return pixel[0] > 150 && pixel[1] < 90 && pixel[2] < 90;
+        }
+
+        using var stamped = await ResultAsync(watermark: null);
+        Assert.True(RedAtLogo(stamped), "The logo should be stamped by default.");
+        using var plain = await ResultAsync(watermark: false);
+        Assert.False(RedAtLogo(plain), "output.watermark: false should leave the result unstamped.");
+
+        using var jpeg = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Jpeg(TestImages.Solid(64, 64, 1, 2, 3))), "file", "logo.jpg" } };
+        await (await fixture.Admin.PutAsync($"/admin/v1/accounts/{merchant.AccountId}/logo", jpeg)).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "UNSUPPORTED_IMAGE_TYPE");
+        var removed = await (await fixture.Admin.DeleteAsync($"/admin/v1/accounts/{merchant.AccountId}/logo")).ShouldBeOkAsync();
+        Assert.False(removed.GetProperty("hasLogo").GetBoolean());
     }
 
     [Fact]
