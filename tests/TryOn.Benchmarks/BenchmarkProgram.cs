@@ -7,12 +7,20 @@ namespace TryOn.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- --filter '*'</c>. Benchmarks run in-process
-/// (the generated-project toolchain would inherit the repository's strict build settings).
+/// (the generated-project toolchain would inherit the repository's strict build settings). With the single
+/// argument <c>scheduler</c> it measures slot use at saturation instead.
 /// </summary>
 public static class BenchmarkProgram
 {
     public static void Main(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is ["scheduler"])
+        {
+            SchedulerUtilization.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
