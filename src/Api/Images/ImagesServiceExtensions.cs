@@ -12,6 +12,7 @@ internal static class ImagesServiceExtensions
         services.AddSingleton<Products.ProductImageIntake>();
         services.AddSingleton<ShopperImages>();
         services.AddSingleton<TryOn.GenerationSnapshots>();
+        services.AddSingleton<TryOn.TryOnAdmission>();
         services.AddOptions<TryOn.TryOnOptions>()
             .Bind(configuration.GetSection(TryOn.TryOnOptions.SectionName))
             .Validate(options => options.SyncWait > TimeSpan.Zero && options.SyncWait <= TimeSpan.FromMinutes(5), "TryOn:SyncWait must be positive and at most 5 minutes.")
