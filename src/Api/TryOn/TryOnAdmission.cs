@@ -31,10 +31,7 @@ internal sealed class TryOnAdmission(
     ILogger<TryOnAdmission> logger,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
 {
-    /// <summary>
-    /// Everything <c>/try-on</c> and <c>/try-on/sync</c> share: read, check, reserve the credit, store the shopper
-    /// photo, start the generation; the credit is released on every way out but an accepted generation.
-    /// </summary>
+    /// <summary>The accepted generation (PENDING), or the error to answer; no credit is held after an error.</summary>
     public async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(HttpRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (body, form, bodyError) = await RequestBody.ReadAsync(request, maxFiles: ProductRequest.MaxImages + 1, cancellationToken);
