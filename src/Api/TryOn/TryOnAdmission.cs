@@ -108,7 +108,7 @@ internal sealed class TryOnAdmission(
             var shopper = new ShopperImage(uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId);
             var (snapshot, copies) = await snapshots.TakeAsync(generationId, product!, engines);
             var start = await StartHoldingCreditAsync(
-                account, generationId, new GenerationRequest(accountId, snapshot, shopper, tryOn.Watermark, keepForDays, watermark), copies);
+                account, generationId, new GenerationRequest(accountId, snapshot, shopper, keepForDays, watermark), copies);
             if (start != GenerationStartStatus.Accepted)
             {
                 return (null, ApiError.Of(

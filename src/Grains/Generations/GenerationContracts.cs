@@ -24,7 +24,6 @@ public sealed record GenerationRequest(
     [property: Id(0)] string AccountId,
     [property: Id(1)] ProductSnapshot Product,
     [property: Id(2)] ShopperImage Shopper,
-    [property: Id(3)] bool? Watermark,
     [property: Id(4)] int KeepForDays,
     [property: Id(5)] string? WatermarkBlobKey = null);
 

@@ -77,17 +77,8 @@ public sealed class ImagePipeline
     /// (<paramref name="cropToPortrait"/>; around <paramref name="person"/> when known), fitted in the configured
     /// square and re-encoded without metadata.
     /// </summary>
-    public ImageResult<StoredImage> Normalize(byte[] bytes, bool cropToPortrait = false, PixelBox? person = null)
-    {
-        var inspected = Inspect(bytes);
-        if (inspected.Rejection is { } rejection)
-        {
-            return rejection;
-        }
-
-        var format = inspected.Value!.Format;
-        _decodes.Wait();
-        try
+    public ImageResult<StoredImage> Normalize(byte[] bytes, bool cropToPortrait = false, PixelBox? person = null) =>
+        Decode(bytes, format =>
         {
             var side = _options.StoredMaxSide;
             using var upright = format == ImageFormat.Heic
@@ -99,17 +90,8 @@ public sealed class ImagePipeline
             var encoded = transparent
                 ? srgb.PngsaveBuffer(keep: Enums.ForeignKeep.None)
                 : srgb.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
-            return ImageResult<StoredImage>.Accept(new StoredImage(encoded, transparent ? ImageFormat.Png : ImageFormat.Jpeg, srgb.Width, srgb.Height));
-        }
-        catch (Exception exception) when (exception is VipsException or MagickException)
-        {
-            return ImageResult<StoredImage>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
-        }
-        finally
-        {
-            _decodes.Release();
-        }
-    }
+            return new StoredImage(encoded, transparent ? ImageFormat.Png : ImageFormat.Jpeg, srgb.Width, srgb.Height);
+        });
 
     /// <summary>
     /// Model input of exactly <paramref name="width"/> x <paramref name="height"/>: decoded with shrink-on-load,
@@ -119,15 +101,7 @@ public sealed class ImagePipeline
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        var inspected = Inspect(bytes);
-        if (inspected.Rejection is { } rejection)
-        {
-            return rejection;
-        }
-
-        var format = inspected.Value!.Format;
-        _decodes.Wait();
-        try
+        return Decode(bytes, format =>
         {
             using var resized = (format, fit) switch
             {
@@ -142,16 +116,8 @@ public sealed class ImagePipeline
                 : opaque.ThumbnailImage(width, height: height, size: Enums.Size.Down)
                     .Gravity(Enums.CompassDirection.Centre, width, height, extend: Enums.Extend.Background, background: [255, 255, 255]);
             var pixels = rgb.WriteToMemory<byte>();
-            return ImageResult<ImageTensor>.Accept(new ImageTensor(ToPlanarFloats(pixels, width, height), width, height));
-        }
-        catch (Exception exception) when (exception is VipsException or MagickException)
-        {
-            return ImageResult<ImageTensor>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
-        }
-        finally
-        {
-            _decodes.Release();
-        }
+            return new ImageTensor(ToPlanarFloats(pixels, width, height), width, height);
+        });
     }
 
     /// <summary>
@@ -205,6 +171,34 @@ public sealed class ImagePipeline
     }
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
+
+    /// <summary>
+    /// The shared frame of every decode: the checks of <see cref="Inspect"/> first, then <paramref name="decode"/>
+    /// under the concurrency cap; a library's refusal of the bytes is an invalid image, never an exception.
+    /// </summary>
+    private ImageResult<T> Decode<T>(byte[] bytes, Func<ImageFormat, T> decode)
+    {
+        var inspected = Inspect(bytes);
+        if (inspected.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+
+        var format = inspected.Value!.Format;
+        _decodes.Wait();
+        try
+        {
+            return ImageResult<T>.Accept(decode(format));
+        }
+        catch (Exception exception) when (exception is VipsException or MagickException)
+        {
+            return ImageResult<T>.Reject(ImageProblem.Invalid, $"The {Describe(format)} image is damaged or incomplete.");
+        }
+        finally
+        {
+            _decodes.Release();
+        }
+    }
 
     private static ImageInfo ReadHeader(byte[] bytes, ImageFormat format)
     {

@@ -52,7 +52,6 @@ public sealed class CompositeEngineTests
         var corner = output.Getpoint(20, 20);
         var before = original.Getpoint(20, 20);
         Assert.All(corner.Zip(before), pair => Assert.InRange(pair.First - pair.Second, -12, 12));
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "tryon-composite-example.jpg"), result);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         var reservation = await Grains.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id);
         Assert.True(reservation.Holds);
         var generation = Grains.GetGrain<IGenerationGrain>(id);
-        var start = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, null, 7));
+        var start = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7));
         Assert.Equal(expected, start.Status);
         if (start.Status == GenerationStartStatus.QueueFull)
         {
@@ -311,7 +311,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
 
         Assert.True(released >= 1);
         Assert.Equal(new CreditBalance(3, 0), await CreditsAsync(accountId));
-        var late = await Grains.GetGrain<IGenerationGrain>("gen_orphan_" + accountId[5..13]).StartAsync(new GenerationRequest(accountId, await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/o.png"), new ShopperImage("x", null, null), null, 7));
+        var late = await Grains.GetGrain<IGenerationGrain>("gen_orphan_" + accountId[5..13]).StartAsync(new GenerationRequest(accountId, await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/o.png"), new ShopperImage("x", null, null), 7));
         Assert.Equal(GenerationStartStatus.Abandoned, late.Status);
     }
 
@@ -332,7 +332,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/i.png");
         var generation = await StartAsync(accountId, product, shopper);
 
-        var again = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, null, 7));
+        var again = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7));
         Assert.Equal(GenerationStartStatus.AlreadyStarted, again.Status);
         Assert.Equal(GenerationLookupStatus.OtherAccount, (await generation.FindAsync("acct_other")).Status);
         Assert.Equal(GenerationLookupStatus.NotFound, (await Grains.GetGrain<IGenerationGrain>("gen_unknown").FindAsync(accountId)).Status);

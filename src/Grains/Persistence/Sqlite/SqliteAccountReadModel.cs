@@ -128,14 +128,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT account_id FROM accounts WHERE reserved > 0 ORDER BY updated_at LIMIT $limit;";
         command.Parameters.AddWithValue("$limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await SqliteDatabase.ReadFirstColumnAsync(command, cancellationToken);
     }
 
     public async Task<Page<LedgerEntry>> ListLedgerAsync(string accountId, PageRequest page, CancellationToken cancellationToken = default)

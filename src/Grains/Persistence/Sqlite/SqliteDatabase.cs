@@ -59,6 +59,20 @@ internal sealed class SqliteDatabase
         }
     }
 
+    /// <summary>The first column of every row the command returns, as text.</summary>
+    public static async Task<IReadOnlyList<string>> ReadFirstColumnAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

@@ -110,13 +110,6 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
             """;
         command.Parameters.AddWithValue("$before", SqliteTimestamps.Format(changedBefore));
         command.Parameters.AddWithValue("$limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await SqliteDatabase.ReadFirstColumnAsync(command, cancellationToken);
     }
 }
