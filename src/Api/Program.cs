@@ -8,6 +8,7 @@ using TryOn.Api.Hosting;
 using TryOn.Api.Images;
 using TryOn.Api.OpenApi;
 using TryOn.Api.Products;
+using TryOn.Api.RateLimiting;
 using TryOn.Api.TryOn;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.AddTryOnOrleans();
 builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();
 builder.Services.AddTryOnAuthentication(builder.Configuration);
+builder.Services.AddTryOnRateLimits();
 builder.Services.AddTryOnImages(builder.Configuration);
 builder.Services.AddTryOnOpenApi();
 
@@ -24,6 +26,7 @@ var app = builder.Build();
 app.UseTryOnErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAccountRateLimits();
 
 app.MapHealthEndpoints();
 app.MapTryOnOpenApi();
@@ -31,7 +34,8 @@ app.MapAdminEndpoints();
 app.MapFileEndpoints();
 var merchant = app.MapGroup("/tryon/v1")
     .RequireAuthorization(AuthorizationPolicies.Merchant)
-    .ProducesErrors(StatusCodes.Status401Unauthorized);
+    .RequireAccountRateLimits()
+    .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 merchant.MapAccountEndpoints();
 merchant.MapImageUploadEndpoints();
 merchant.MapProductEndpoints();

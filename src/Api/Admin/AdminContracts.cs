@@ -2,9 +2,10 @@ using TryOn.Grains.Accounts;
 
 namespace TryOn.Api.Admin;
 
-internal sealed record LimitsRequest(int? WritesPerMinute, int? ReadsPerMinute, int? MaxInFlightGenerations)
+/// <summary>Omitted values keep their current value; <c>monthlyGenerations: 0</c> removes the monthly cap.</summary>
+internal sealed record LimitsRequest(int? WritesPerMinute, int? ReadsPerMinute, int? MaxInFlightGenerations, int? MonthlyGenerations)
 {
-    public AccountLimitsPatch ToPatch() => new(WritesPerMinute, ReadsPerMinute, MaxInFlightGenerations);
+    public AccountLimitsPatch ToPatch() => new(WritesPerMinute, ReadsPerMinute, MaxInFlightGenerations, MonthlyGenerations);
 }
 
 internal sealed record CreateAccountRequest(string? Name, long? Credits, LimitsRequest? Limits, int? RetentionDays);
@@ -15,7 +16,15 @@ internal sealed record AdjustCreditsRequest(long? Amount, string? Reason);
 
 internal sealed record IssueApiKeyRequest(string? Name);
 
-internal sealed record LimitsResponse(int WritesPerMinute, int ReadsPerMinute, int MaxInFlightGenerations);
+/// <summary><c>monthlyGenerations</c> is null when the account has no monthly cap.</summary>
+internal sealed record LimitsResponse(int WritesPerMinute, int ReadsPerMinute, int MaxInFlightGenerations, int? MonthlyGenerations)
+{
+    public static LimitsResponse From(AccountLimits limits) => new(
+        limits.WritesPerMinute,
+        limits.ReadsPerMinute,
+        limits.MaxInFlightGenerations,
+        limits.MonthlyGenerations > 0 ? limits.MonthlyGenerations : null);
+}
 
 internal sealed record AccountResponse(
     string AccountId,
@@ -37,7 +46,7 @@ internal sealed record AccountResponse(
         account.Active,
         account.CreditBalance,
         account.ReservedCredits,
-        new LimitsResponse(account.Limits.WritesPerMinute, account.Limits.ReadsPerMinute, account.Limits.MaxInFlightGenerations),
+        LimitsResponse.From(account.Limits),
         account.RetentionDays,
         account.CreatedAt,
         account.UpdatedAt,

@@ -18,6 +18,7 @@ internal sealed class LimitsRequestValidator : AbstractValidator<LimitsRequest>
         RuleFor(limits => limits.WritesPerMinute).InclusiveBetween(1, 100_000);
         RuleFor(limits => limits.ReadsPerMinute).InclusiveBetween(1, 1_000_000);
         RuleFor(limits => limits.MaxInFlightGenerations).InclusiveBetween(1, 10_000);
+        RuleFor(limits => limits.MonthlyGenerations).InclusiveBetween(0, 100_000_000);
     }
 }
 

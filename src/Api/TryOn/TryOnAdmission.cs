@@ -114,7 +114,7 @@ internal sealed class TryOnAdmission(
                 return (null, ApiError.Of(
                     ErrorCodes.QuotaExceeded,
                     "The service is at capacity and cannot queue more generations right now. Retry shortly.",
-                    new Dictionary<string, string> { ["reason"] = "queue_full" }));
+                    new Dictionary<string, string> { ["quota"] = "queue", ["reason"] = "queue_full" }));
             }
 
             try
@@ -256,7 +256,22 @@ internal sealed class TryOnAdmission(
         CreditReservationStatus.QuotaExceeded => ApiError.Of(
             ErrorCodes.QuotaExceeded,
             $"The account already has {reservation.InFlight} generations in flight, its limit. Retry when one finishes.",
-            new Dictionary<string, long> { ["inFlight"] = reservation.InFlight, ["maxInFlightGenerations"] = reservation.MaxInFlight }),
+            new Dictionary<string, object>
+            {
+                ["quota"] = "maxInFlightGenerations",
+                ["inFlight"] = reservation.InFlight,
+                ["maxInFlightGenerations"] = reservation.MaxInFlight,
+            }),
+        CreditReservationStatus.MonthlyCapReached => ApiError.Of(
+            ErrorCodes.QuotaExceeded,
+            $"The account used its {reservation.MonthlyCap} generations for this month. The cap resets at the start of next month (UTC).",
+            new Dictionary<string, object>
+            {
+                ["quota"] = "monthlyGenerations",
+                ["used"] = reservation.UsedThisMonth,
+                ["monthlyGenerations"] = reservation.MonthlyCap,
+                ["resetsAt"] = reservation.MonthEndsAt,
+            }),
         CreditReservationStatus.AccountInactive => ApiError.Of(ErrorCodes.InvalidApiKey),
         _ => ApiError.Of(ErrorCodes.AccountNotFound),
     };

@@ -1,11 +1,15 @@
 namespace TryOn.Grains.Accounts;
 
-/// <summary>Per-account limits. Rates are per minute across the whole deployment.</summary>
+/// <summary>
+/// Per-account limits. Rates are per minute across the whole deployment. <see cref="MonthlyGenerations"/> caps the
+/// generations accepted per calendar month (UTC); 0 means no cap.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.accounts.AccountLimits")]
 public sealed record AccountLimits(
     [property: Id(0)] int WritesPerMinute,
     [property: Id(1)] int ReadsPerMinute,
-    [property: Id(2)] int MaxInFlightGenerations)
+    [property: Id(2)] int MaxInFlightGenerations,
+    [property: Id(3)] int MonthlyGenerations = 0)
 {
     public static AccountLimits Default { get; } = new(100, 1200, 20);
 
@@ -14,7 +18,12 @@ public sealed record AccountLimits(
         : new(
             patch.WritesPerMinute ?? WritesPerMinute,
             patch.ReadsPerMinute ?? ReadsPerMinute,
-            patch.MaxInFlightGenerations ?? MaxInFlightGenerations);
+            patch.MaxInFlightGenerations ?? MaxInFlightGenerations,
+            patch.MonthlyGenerations ?? MonthlyGenerations);
+
+    /// <summary>The per-minute budget of a request class.</summary>
+    public int PerMinute(RequestClass requestClass) =>
+        requestClass == RequestClass.Write ? WritesPerMinute : ReadsPerMinute;
 }
 
 /// <summary>A partial change of limits: omitted values keep their current value.</summary>
@@ -22,7 +31,16 @@ public sealed record AccountLimits(
 public sealed record AccountLimitsPatch(
     [property: Id(0)] int? WritesPerMinute,
     [property: Id(1)] int? ReadsPerMinute,
-    [property: Id(2)] int? MaxInFlightGenerations);
+    [property: Id(2)] int? MaxInFlightGenerations,
+    [property: Id(3)] int? MonthlyGenerations = null);
+
+/// <summary>The two rate-limit classes: calls that create or change things, and reads.</summary>
+[GenerateSerializer, Alias("tryon.accounts.RequestClass")]
+public enum RequestClass
+{
+    Write = 0,
+    Read = 1,
+}
 
 [GenerateSerializer, Immutable, Alias("tryon.accounts.NewAccount")]
 public sealed record NewAccount(
@@ -140,15 +158,25 @@ public enum CreditReservationStatus
     QuotaExceeded = 3,
     AccountNotFound = 4,
     AccountInactive = 5,
+
+    /// <summary>The account reached its cap of generations for this calendar month.</summary>
+    MonthlyCapReached = 6,
 }
 
+/// <summary>
+/// The answer to a reservation, with the figures an error needs: the balance, generations in flight against their
+/// limit, and this month's accepted generations against the monthly cap (0: none) and when the month ends.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.accounts.CreditReservation")]
 public sealed record CreditReservation(
     [property: Id(0)] CreditReservationStatus Status,
     [property: Id(1)] long CreditBalance,
     [property: Id(2)] long Reserved,
     [property: Id(3)] int InFlight,
-    [property: Id(4)] int MaxInFlight)
+    [property: Id(4)] int MaxInFlight,
+    [property: Id(5)] int UsedThisMonth = 0,
+    [property: Id(6)] int MonthlyCap = 0,
+    [property: Id(7)] DateTimeOffset MonthEndsAt = default)
 {
     public bool Holds => Status is CreditReservationStatus.Reserved or CreditReservationStatus.AlreadyReserved;
 }

@@ -5,6 +5,7 @@ using TryOn.Grains.ApiKeys;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Persistence;
+using TryOn.Grains.RateLimits;
 
 namespace TryOn.Grains.Accounts;
 
@@ -68,11 +69,19 @@ internal sealed partial class AccountGrain(
             return null;
         }
 
+        var limitsBefore = Account.Limits;
         Account.Name = changes.Name ?? Account.Name;
         Account.Limits = Account.Limits.With(changes.Limits);
         Account.RetentionDays = changes.RetentionDays ?? Account.RetentionDays;
         Account.Active = changes.Active ?? Account.Active;
         await CommitAsync(timeProvider.GetUtcNow());
+        if (Account.Limits != limitsBefore)
+        {
+            // A one-way call returns at once: the rate-limit grain reads this account when it activates, so waiting
+            // for it here could deadlock.
+            await GrainFactory.GetGrain<IRateLimitGrain>(this.GetPrimaryKeyString()).ApplyLimitsAsync(Account.Limits, Account.Version);
+        }
+
         return Snapshot();
     }
 
@@ -98,21 +107,34 @@ internal sealed partial class AccountGrain(
     public async Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(generationId);
+        var now = timeProvider.GetUtcNow();
+        var month = UsageMonth.Of(now);
+        var usedThisMonth = Account.UsageMonth == month ? Account.GenerationsThisMonth : 0;
         var status = !Account.Created ? CreditReservationStatus.AccountNotFound
             : !Account.Active ? CreditReservationStatus.AccountInactive
             : Account.OpenReservations.ContainsKey(generationId) ? CreditReservationStatus.AlreadyReserved
             : Account.OpenReservations.Count >= Account.Limits.MaxInFlightGenerations ? CreditReservationStatus.QuotaExceeded
+            : Account.Limits.MonthlyGenerations > 0 && usedThisMonth >= Account.Limits.MonthlyGenerations ? CreditReservationStatus.MonthlyCapReached
             : Account.CreditBalance < 1 ? CreditReservationStatus.InsufficientCredits
             : CreditReservationStatus.Reserved;
         if (status == CreditReservationStatus.Reserved)
         {
-            var now = timeProvider.GetUtcNow();
             Account.OpenReservations.Add(generationId, now);
+            Account.UsageMonth = month;
+            Account.GenerationsThisMonth = ++usedThisMonth;
             Record(LedgerEntryKind.Reservation, -1, reservedChange: 1, "Generation accepted", generationId, now);
             await CommitAsync(now);
         }
 
-        return new CreditReservation(status, Account.CreditBalance, Account.ReservedCredits, Account.OpenReservations.Count, Account.Limits.MaxInFlightGenerations);
+        return new CreditReservation(
+            status,
+            Account.CreditBalance,
+            Account.ReservedCredits,
+            Account.OpenReservations.Count,
+            Account.Limits.MaxInFlightGenerations,
+            usedThisMonth,
+            Account.Limits.MonthlyGenerations,
+            UsageMonth.Next(month));
     }
 
     public Task<IReadOnlyList<string>> ListOpenReservationsAsync(DateTimeOffset reservedBefore, CancellationToken cancellationToken = default) =>
@@ -244,9 +266,15 @@ internal sealed partial class AccountGrain(
 
     private async Task<CreditSettlement> SettleAsync(string generationId, LedgerEntryKind kind, long balanceChange, string reason)
     {
-        if (!Account.Created || !Account.OpenReservations.Remove(generationId))
+        if (!Account.Created || !Account.OpenReservations.Remove(generationId, out var reservedAt))
         {
             return CreditSettlement.NothingOpen;
+        }
+
+        if (kind == LedgerEntryKind.Release && UsageMonth.Of(reservedAt) == Account.UsageMonth && Account.GenerationsThisMonth > 0)
+        {
+            // A failed generation does not count against the monthly cap.
+            Account.GenerationsThisMonth--;
         }
 
         var now = timeProvider.GetUtcNow();

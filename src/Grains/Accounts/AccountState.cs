@@ -34,6 +34,12 @@ internal sealed class AccountState
 
     /// <summary>The account's logo (PNG with transparency), stamped on results unless a call says otherwise.</summary>
     [Id(15)] public string? LogoBlobKey { get; set; }
+
+    /// <summary>The first day (UTC) of the month <see cref="GenerationsThisMonth"/> counts.</summary>
+    [Id(16)] public DateTimeOffset UsageMonth { get; set; }
+
+    /// <summary>Generations accepted in <see cref="UsageMonth"/> and not released: what the monthly cap counts.</summary>
+    [Id(17)] public int GenerationsThisMonth { get; set; }
 }
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>

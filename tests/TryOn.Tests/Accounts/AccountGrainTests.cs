@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.ApiKeys;
@@ -16,10 +17,17 @@ public sealed class AccountClusterFixture : IAsyncLifetime
 
     public IAccountReadModel ReadModel => Cluster.Silos[0].ServiceProvider.GetRequiredService<IAccountReadModel>();
 
+    /// <summary>The domain clock: it only moves when a test moves it.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.ServiceKey, Clock);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -39,9 +39,10 @@ public sealed class TryOnAppFixture : IAsyncLifetime
         _directory.Dispose();
     }
 
-    public async Task<Merchant> MerchantAsync(long credits = 10, int maxInFlight = 20)
+    public async Task<Merchant> MerchantAsync(long credits = 10, int maxInFlight = 20, int writesPerMinute = 100, int monthlyGenerations = 0)
     {
-        var account = await (await Admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Shop", credits, limits = new { maxInFlightGenerations = maxInFlight } }))
+        var limits = new { maxInFlightGenerations = maxInFlight, writesPerMinute, monthlyGenerations };
+        var account = await (await Admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Shop", credits, limits }))
             .ShouldBeOkAsync(HttpStatusCode.Created);
         var accountId = account.GetProperty("accountId").GetString()!;
         var key = await (await Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).ShouldBeOkAsync(HttpStatusCode.Created);
@@ -265,6 +266,59 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
         {
             fixture.Gate.Open();
         }
+    }
+
+    [Fact]
+    public async Task Over_the_monthly_cap_it_is_QUOTA_EXCEEDED_with_details_and_no_credit_is_taken()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5, monthlyGenerations: 1);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-m", "mock");
+        var request = new { products = new[] { new { externalId = "mock-m" } }, person = new { image = new { source = new { id = imageId } } } };
+
+        var first = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync();
+        await PollAsync(merchant.Client, first.GetProperty("generationId").GetString()!, "COMPLETED");
+        var refused = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeErrorAsync(HttpStatusCode.PaymentRequired, "QUOTA_EXCEEDED");
+
+        var details = refused.GetProperty("details");
+        Assert.Equal("monthlyGenerations", details.GetProperty("quota").GetString());
+        Assert.Equal(1, details.GetProperty("used").GetInt32());
+        Assert.Equal(1, details.GetProperty("monthlyGenerations").GetInt32());
+        var resetsAt = details.GetProperty("resetsAt").GetDateTimeOffset();
+        Assert.Equal((1, TimeSpan.Zero), (resetsAt.Day, resetsAt.Offset));
+        Assert.Equal((4, 0), await CreditsAsync(merchant.Client));
+    }
+
+    [Fact]
+    public async Task Ten_times_more_concurrent_requests_than_credits_accept_exactly_the_credits()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 8, maxInFlight: 1000, writesPerMinute: 1000);
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "mock-o", "mock");
+        var request = new { products = new[] { new { externalId = "mock-o" } }, person = new { image = new { source = new { id = imageId } } } };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)));
+
+        var accepted = responses.Where(response => response.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.Equal(8, accepted.Count);
+        foreach (var response in responses.Except(accepted))
+        {
+            await response.ShouldBeErrorAsync(HttpStatusCode.PaymentRequired, "INSUFFICIENT_CREDITS");
+        }
+
+        foreach (var response in accepted)
+        {
+            var generation = await response.ShouldBeOkAsync();
+            await PollAsync(merchant.Client, generation.GetProperty("generationId").GetString()!, "COMPLETED");
+        }
+
+        await Eventually.HoldsAsync(async () => await CreditsAsync(merchant.Client) == (0, 0), TimeSpan.FromSeconds(10), "every credit to be charged");
+        var ledger = await (await fixture.Admin.GetAsync($"/admin/v1/accounts/{merchant.AccountId}/ledger?limit=100")).ShouldBeOkAsync();
+        var kinds = ledger.GetProperty("items").EnumerateArray().Select(entry => entry.GetProperty("kind").GetString()).ToList();
+        Assert.Single(kinds, kind => kind == "grant");
+        Assert.Equal(8, kinds.Count(kind => kind == "reservation"));
+        Assert.Equal(8, kinds.Count(kind => kind == "charge"));
+        Assert.DoesNotContain("release", kinds);
     }
 
     [Fact]

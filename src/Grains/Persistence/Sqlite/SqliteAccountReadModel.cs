@@ -9,12 +9,12 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
 {
     private const string UpsertAccountSql = """
         INSERT INTO accounts (account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min,
-                              max_in_flight, retention_days, created_at, updated_at, version)
-        VALUES ($id, $name, $active, $balance, $reserved, $writes, $reads, $inflight, $retention, $created, $updated, $version)
+                              max_in_flight, monthly_cap, retention_days, created_at, updated_at, version)
+        VALUES ($id, $name, $active, $balance, $reserved, $writes, $reads, $inflight, $monthly, $retention, $created, $updated, $version)
         ON CONFLICT (account_id) DO UPDATE SET
             name = excluded.name, active = excluded.active, credit_balance = excluded.credit_balance,
             reserved = excluded.reserved, writes_per_min = excluded.writes_per_min, reads_per_min = excluded.reads_per_min,
-            max_in_flight = excluded.max_in_flight, retention_days = excluded.retention_days,
+            max_in_flight = excluded.max_in_flight, monthly_cap = excluded.monthly_cap, retention_days = excluded.retention_days,
             updated_at = excluded.updated_at, version = excluded.version
         WHERE excluded.version > accounts.version;
         """;
@@ -26,7 +26,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
 
     private const string AccountColumns = """
         account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min, max_in_flight,
-        retention_days, created_at, updated_at, version
+        retention_days, created_at, updated_at, version, monthly_cap
         """;
 
     public async Task PublishAsync(AccountSnapshot account, IReadOnlyList<LedgerEntry> newLedgerEntries, CancellationToken cancellationToken = default)
@@ -48,6 +48,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
             upsert.Parameters.AddWithValue("$writes", account.Limits.WritesPerMinute);
             upsert.Parameters.AddWithValue("$reads", account.Limits.ReadsPerMinute);
             upsert.Parameters.AddWithValue("$inflight", account.Limits.MaxInFlightGenerations);
+            upsert.Parameters.AddWithValue("$monthly", account.Limits.MonthlyGenerations);
             upsert.Parameters.AddWithValue("$retention", account.RetentionDays);
             upsert.Parameters.AddWithValue("$created", Timestamp(account.CreatedAt));
             upsert.Parameters.AddWithValue("$updated", Timestamp(account.UpdatedAt));
@@ -112,7 +113,7 @@ internal sealed class SqliteAccountReadModel(SqliteDatabase database) : IAccount
                 reader.GetBoolean(2),
                 reader.GetInt64(3),
                 reader.GetInt64(4),
-                new AccountLimits(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)),
+                new AccountLimits(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(12)),
                 reader.GetInt32(8),
                 ParseTimestamp(reader.GetString(9)),
                 ParseTimestamp(reader.GetString(10)),

@@ -10,6 +10,15 @@ internal sealed class SqliteDatabase
 {
     public const string FileName = "tryon.db";
 
+    /// <summary>
+    /// Columns added to read-model tables after their first release, added to older files when missing
+    /// (SQLite has no <c>ADD COLUMN IF NOT EXISTS</c>). New columns go here, not into the CREATE TABLE statements.
+    /// </summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("accounts", "monthly_cap", "INTEGER NOT NULL DEFAULT 0"),
+    ];
+
     public SqliteDatabase(string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
@@ -56,6 +65,17 @@ internal sealed class SqliteDatabase
         foreach (var script in new[] { "orleans-persistence.sql", "read-model.sql" })
         {
             await ExecuteAsync(connection, ReadScript(script), cancellationToken);
+        }
+
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            await using var existing = connection.CreateCommand();
+            existing.CommandText = "SELECT name FROM pragma_table_info($table);";
+            existing.Parameters.AddWithValue("$table", table);
+            if (!(await ReadFirstColumnAsync(existing, cancellationToken)).Contains(column, StringComparer.Ordinal))
+            {
+                await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};", cancellationToken);
+            }
         }
     }
 
