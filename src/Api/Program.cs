@@ -1,6 +1,7 @@
 using TryOn.Api.Accounts;
 using TryOn.Api.Admin;
 using TryOn.Api.Authentication;
+using TryOn.Api.Billing;
 using TryOn.Api.Errors;
 using TryOn.Api.Files;
 using TryOn.Api.Health;
@@ -18,6 +19,7 @@ builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();
 builder.Services.AddTryOnAuthentication(builder.Configuration);
 builder.Services.AddTryOnRateLimits();
+builder.Services.AddTryOnBilling();
 builder.Services.AddTryOnImages(builder.Configuration);
 builder.Services.AddTryOnOpenApi();
 
@@ -32,11 +34,13 @@ app.MapHealthEndpoints();
 app.MapTryOnOpenApi();
 app.MapAdminEndpoints();
 app.MapFileEndpoints();
+app.MapStripeWebhook();
 var merchant = app.MapGroup("/tryon/v1")
     .RequireAuthorization(AuthorizationPolicies.Merchant)
     .RequireAccountRateLimits()
     .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 merchant.MapAccountEndpoints();
+merchant.MapCheckoutEndpoints();
 merchant.MapImageUploadEndpoints();
 merchant.MapProductEndpoints();
 merchant.MapTryOnEndpoints();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using TryOn.Grains.ApiKeys;
+using TryOn.Grains.Billing;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Persistence;
@@ -17,6 +18,12 @@ internal sealed partial class AccountGrain(
 {
     /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
     private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long applied billing event ids are remembered. The provider retries for three days and signatures older
+    /// than minutes are refused, so an older event id cannot arrive again.
+    /// </summary>
+    private static readonly TimeSpan BillingEventMemory = TimeSpan.FromDays(30);
 
     private ReadModelOutbox? _outbox;
 
@@ -145,6 +152,87 @@ internal sealed partial class AccountGrain(
 
     public Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
         SettleAsync(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned");
+
+    public async Task<BillingEventResult> ApplyPurchaseAsync(Purchase purchase, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(purchase);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(purchase.Credits);
+        if (!Account.Created)
+        {
+            return new(BillingEventOutcome.AccountNotFound);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (Account.AppliedBillingEvents.ContainsKey(purchase.EventId) || Account.Purchases.ContainsKey(purchase.CheckoutId))
+        {
+            return new(BillingEventOutcome.AlreadyApplied);
+        }
+
+        if (purchase.PaymentId is { } paymentId)
+        {
+            // The owner is recorded first: a crash in between leaves an owner without a purchase, which a refund
+            // treats as unknown, never a purchase whose refund cannot find its account.
+            var owner = GrainFactory.GetGrain<IPaymentOwnerGrain>(PaymentOwners.GrainKey(paymentId));
+            if (!await owner.RegisterAsync(this.GetPrimaryKeyString(), cancellationToken))
+            {
+                throw new InvalidOperationException($"Payment {paymentId} already belongs to another account.");
+            }
+        }
+
+        Account.Purchases.Add(purchase.CheckoutId, new PurchaseRecord
+        {
+            PaymentId = purchase.PaymentId,
+            Pack = purchase.Pack,
+            Credits = purchase.Credits,
+            AmountPaid = purchase.AmountPaid,
+            Currency = purchase.Currency,
+            PurchasedAt = now,
+        });
+        RememberBillingEvent(purchase.EventId, now);
+        Record(LedgerEntryKind.Purchase, purchase.Credits, reservedChange: 0, $"Bought pack '{purchase.Pack}'", purchase.CheckoutId, now);
+        await CommitAsync(now);
+        return new(BillingEventOutcome.Applied, purchase.Credits);
+    }
+
+    public async Task<BillingEventResult> ApplyRefundAsync(Refund refund, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        if (!Account.Created)
+        {
+            return new(BillingEventOutcome.AccountNotFound);
+        }
+
+        if (Account.AppliedBillingEvents.ContainsKey(refund.EventId))
+        {
+            return new(BillingEventOutcome.AlreadyApplied);
+        }
+
+        var (checkoutId, purchase) = Account.Purchases.FirstOrDefault(entry => entry.Value.PaymentId == refund.PaymentId);
+        if (purchase is null)
+        {
+            return new(BillingEventOutcome.UnknownPayment);
+        }
+
+        // The provider reports the total refunded so far; credits follow the refunded share of the amount paid.
+        var refundedShare = Math.Clamp(refund.AmountRefunded, 0, purchase.AmountPaid);
+        var creditsDue = (long)Math.Floor((decimal)purchase.Credits * refundedShare / Math.Max(1, purchase.AmountPaid)) - purchase.CreditsRefunded;
+        var now = timeProvider.GetUtcNow();
+        RememberBillingEvent(refund.EventId, now);
+        if (creditsDue <= 0)
+        {
+            await CommitAsync(now);
+            return new(BillingEventOutcome.Applied);
+        }
+
+        var deducted = Math.Min(creditsDue, Account.CreditBalance);
+        purchase.CreditsRefunded += creditsDue;
+        var reason = deducted == creditsDue
+            ? $"Refund of pack '{purchase.Pack}'"
+            : $"Refund of pack '{purchase.Pack}': {creditsDue - deducted} of its {creditsDue} credits were already spent";
+        Record(LedgerEntryKind.Refund, -deducted, reservedChange: 0, reason, checkoutId, now);
+        await CommitAsync(now);
+        return new(BillingEventOutcome.Applied, -deducted, creditsDue - deducted);
+    }
 
     public async Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default)
     {
@@ -281,6 +369,19 @@ internal sealed partial class AccountGrain(
         Record(kind, balanceChange, reservedChange: -1, reason, generationId, now);
         await CommitAsync(now);
         return kind == LedgerEntryKind.Charge ? CreditSettlement.Charged : CreditSettlement.Released;
+    }
+
+    private void RememberBillingEvent(string eventId, DateTimeOffset now)
+    {
+        foreach (var (old, appliedAt) in Account.AppliedBillingEvents)
+        {
+            if (now - appliedAt > BillingEventMemory)
+            {
+                Account.AppliedBillingEvents.Remove(old);
+            }
+        }
+
+        Account.AppliedBillingEvents[eventId] = now;
     }
 
     private LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)

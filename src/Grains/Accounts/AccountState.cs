@@ -40,6 +40,25 @@ internal sealed class AccountState
 
     /// <summary>Generations accepted in <see cref="UsageMonth"/> and not released: what the monthly cap counts.</summary>
     [Id(17)] public int GenerationsThisMonth { get; set; }
+
+    /// <summary>Payment-provider events already applied, with when: each changes the balance at most once.</summary>
+    [Id(18)] public Dictionary<string, DateTimeOffset> AppliedBillingEvents { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Credit packs bought, keyed by the provider's checkout id: the basis of refunds.</summary>
+    [Id(19)] public Dictionary<string, PurchaseRecord> Purchases { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A bought credit pack and how much of it has been refunded.</summary>
+[GenerateSerializer, Alias("tryon.accounts.PurchaseRecord")]
+internal sealed class PurchaseRecord
+{
+    [Id(0)] public string? PaymentId { get; set; }
+    [Id(1)] public string Pack { get; set; } = "";
+    [Id(2)] public long Credits { get; set; }
+    [Id(3)] public long AmountPaid { get; set; }
+    [Id(4)] public string Currency { get; set; } = "";
+    [Id(5)] public long CreditsRefunded { get; set; }
+    [Id(6)] public DateTimeOffset PurchasedAt { get; set; }
 }
 
 /// <summary>A key as the account stores it: the SHA-256 hash of the secret, never the secret.</summary>

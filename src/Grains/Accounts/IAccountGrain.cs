@@ -1,3 +1,5 @@
+using TryOn.Grains.Billing;
+
 namespace TryOn.Grains.Accounts;
 
 /// <summary>
@@ -41,6 +43,20 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Gives the generation's reserved credit back to the balance (it failed). Exactly once.</summary>
     [Alias("ReleaseCredit")]
     Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Credits a paid pack. Exactly once per provider event and per checkout: replays and second events for the same
+    /// checkout change nothing.
+    /// </summary>
+    [Alias("ApplyPurchase")]
+    Task<BillingEventResult> ApplyPurchaseAsync(Purchase purchase, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deducts the credits of a refunded payment, in proportion to the amount refunded, once per provider event.
+    /// Credits already spent cannot be taken back: the balance never goes below zero, and the result says how many.
+    /// </summary>
+    [Alias("ApplyRefund")]
+    Task<BillingEventResult> ApplyRefundAsync(Refund refund, CancellationToken cancellationToken = default);
 
     /// <summary>Sets (or, with null, removes) the logo stamped on results. Null when the account does not exist.</summary>
     [Alias("SetLogo")]

@@ -51,6 +51,9 @@ public static class ErrorCatalog
         Ours(ErrorCodes.MalformedMultipart, 400, "The multipart/form-data body cannot be read."),
         Ours(ErrorCodes.FileLinkInvalid, 403, "The file link has been altered or is not one of ours."),
         Ours(ErrorCodes.FileNotFound, 404, "The file does not exist any more, or its link has expired."),
+        Ours(ErrorCodes.BillingNotConfigured, 503, "Buying credits is not set up on this server."),
+        Ours(ErrorCodes.PaymentProviderError, 502, "The payment provider could not be reached or refused the request. Retry shortly."),
+        Ours(ErrorCodes.WebhookSignatureInvalid, 400, "The webhook signature is missing, does not match, or is too old."),
     ];
 
     private static readonly FrozenDictionary<string, ErrorDefinition> ByCode =

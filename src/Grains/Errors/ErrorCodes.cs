@@ -46,4 +46,7 @@ public static class ErrorCodes
     public const string MalformedMultipart = "MALFORMED_MULTIPART";
     public const string FileLinkInvalid = "FILE_LINK_INVALID";
     public const string FileNotFound = "FILE_NOT_FOUND";
+    public const string BillingNotConfigured = "BILLING_NOT_CONFIGURED";
+    public const string PaymentProviderError = "PAYMENT_PROVIDER_ERROR";
+    public const string WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID";
 }
