@@ -13,6 +13,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="artifacts/test-results"
 rm -rf "$results"
 
+# Azurite (the Azure Blob Storage emulator, npm, MIT) for the blob-store tests; kept under artifacts/tools
+# between runs. The tests start it themselves, on 127.0.0.1 and a free port.
+azurite_version="3.37.0"
+if [ "$(node -p "require('./artifacts/tools/node_modules/azurite/package.json').version" 2>/dev/null)" != "$azurite_version" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt-get update && apt-get install -y nodejs npm
+  fi
+  mkdir -p artifacts/tools
+  npm install --prefix artifacts/tools --no-audit --no-fund --loglevel=error "azurite@$azurite_version"
+fi
+
 if ! dotnet restore TryOn.sln || ! dotnet build TryOn.sln -c Release --no-restore; then
   echo "The build failed; no test ran." >&2
   echo "0 passed, 1 failed"
