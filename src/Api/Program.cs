@@ -1,6 +1,7 @@
 using TryOn.Api.Accounts;
 using TryOn.Api.Admin;
 using TryOn.Api.Authentication;
+using TryOn.Api.Customers;
 using TryOn.Api.Errors;
 using TryOn.Api.Files;
 using TryOn.Api.Health;
@@ -36,6 +37,7 @@ merchant.MapAccountEndpoints();
 merchant.MapImageUploadEndpoints();
 merchant.MapProductEndpoints();
 merchant.MapTryOnEndpoints();
+merchant.MapCustomerEndpoints();
 
 app.Run();
 

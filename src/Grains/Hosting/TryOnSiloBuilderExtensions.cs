@@ -51,6 +51,7 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.Services.AddSingleton<RetentionSweeper>();
         silo.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
+        silo.Services.AddSingleton<CustomerErasure>();
         return silo;
     }
 
