@@ -2,6 +2,7 @@ using TryOn.Api.Accounts;
 using TryOn.Api.Admin;
 using TryOn.Api.Authentication;
 using TryOn.Api.Billing;
+using TryOn.Api.Customers;
 using TryOn.Api.Errors;
 using TryOn.Api.Files;
 using TryOn.Api.Health;
@@ -44,6 +45,7 @@ merchant.MapCheckoutEndpoints();
 merchant.MapImageUploadEndpoints();
 merchant.MapProductEndpoints();
 merchant.MapTryOnEndpoints();
+merchant.MapCustomerEndpoints();
 
 app.Run();
 

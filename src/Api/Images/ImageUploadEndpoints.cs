@@ -12,6 +12,7 @@ namespace TryOn.Api.Images;
 /// <summary><c>POST /tryon/v1/images/upload</c> (API.md §3.1): store a shopper photo once, reuse it by id.</summary>
 internal static class ImageUploadEndpoints
 {
+    /// <summary>The longest end-user id (externalUserId, customerId) accepted anywhere: uploads, try-on, erasure.</summary>
     public const int MaxExternalUserIdLength = 256;
 
     public static RouteGroupBuilder MapImageUploadEndpoints(this RouteGroupBuilder merchant)

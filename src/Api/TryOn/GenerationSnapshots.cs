@@ -1,4 +1,5 @@
 using TryOn.Grains.Engines;
+using TryOn.Grains.Generations;
 using TryOn.Grains.Products;
 using TryOn.Grains.Storage;
 using TryOn.Pipeline.IO;
@@ -26,7 +27,7 @@ internal sealed class GenerationSnapshots(IBlobStore blobs)
         }
 
         var bytes = await BoundedRead.ReadToEndAsync(original, long.MaxValue, CancellationToken.None);
-        var copy = $"{product.AccountId}/generations/{generationId}/product{Path.GetExtension(source)}";
+        var copy = GenerationBlobs.ProductCopy(product.AccountId, generationId, Path.GetExtension(source));
         await blobs.WriteAsync(copy, new MemoryStream(bytes!, writable: false), CancellationToken.None);
         var index = product.Images.IndexOf(image);
         return (product with { Images = product.Images.SetItem(index, image with { StoredBlobKey = copy }) }, [copy]);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TryOn.Api.Errors;
+using TryOn.Api.Images;
 using TryOn.Api.Products;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
@@ -30,9 +31,9 @@ internal sealed record TryOnRequest(ProductRequest Product, PersonSource Person,
         var productElement = ReadProductElement(root, issues, out var productPath);
         var person = ReadPerson(root, issues, out var personMissing);
         var externalUserId = ReadAliasedString(root, "externalUserId", "customerId", issues);
-        if (externalUserId is { Length: 0 or > 256 })
+        if (externalUserId is { Length: 0 or > ImageUploadEndpoints.MaxExternalUserIdLength })
         {
-            issues.Add(new ValidationIssue("externalUserId", "Expected 1 to 256 characters."));
+            issues.Add(new ValidationIssue("externalUserId", $"Expected 1 to {ImageUploadEndpoints.MaxExternalUserIdLength} characters."));
         }
 
         var watermark = ReadAliasedBool(root, issues);

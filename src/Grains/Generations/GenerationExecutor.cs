@@ -59,7 +59,7 @@ internal sealed class GenerationExecutor(
             result = new StoredImage(pipeline.Watermark(result.Bytes, logo), ImageFormat.Jpeg, result.Width, result.Height);
         }
 
-        var blobKey = $"{request.AccountId}/results/{generationId}{(result.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        var blobKey = GenerationBlobs.Result(request.AccountId, generationId, result.Format);
         await blobs.WriteAsync(blobKey, new MemoryStream(result.Bytes, writable: false), CancellationToken.None);
         return GenerationOutcome.Completed(blobKey);
     }

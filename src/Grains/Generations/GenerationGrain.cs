@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Hosting;
+using TryOn.Grains.Images;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Persistence;
+using TryOn.Grains.Storage;
 
 namespace TryOn.Grains.Generations;
 
@@ -29,18 +31,33 @@ internal sealed class GenerationState
     /// <summary>The id was given up before a generation was stored under it; it can never start.</summary>
     [Id(11)] public bool Abandoned { get; set; }
 
+    /// <summary>
+    /// The end user's data was erased (API.md §3.10): the request no longer names them, their photo is gone, and
+    /// nothing made for them may be kept, so an unfinished generation fails instead of storing a result.
+    /// </summary>
+    [Id(12)] public bool CustomerErased { get; set; }
+
+    /// <summary>When the generation's files (result, product copy) were removed, by retention or erasure.</summary>
+    [Id(13)] public DateTimeOffset? FilesRemovedAt { get; set; }
+
     public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
+
+    /// <summary>When retention removes the files of a finished generation: <c>keepForDays</c> after it was created.</summary>
+    public DateTimeOffset FilesExpireAt => CreatedAt.AddDays(Request!.KeepForDays);
 }
 
 internal sealed partial class GenerationGrain(
     [PersistentState("generation", StorageNames.Grains)] IPersistentState<GenerationState> state,
     InferenceScheduler scheduler,
     IGenerationReadModel readModel,
+    IBlobStore blobs,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<GenerationGrain> logger) : Grain, IGenerationGrain
 {
     /// <summary>Attempts before a generation that keeps being interrupted is failed for good.</summary>
     public const int MaxAttempts = 3;
+
+    private const string ErasedMessage = "The customer's data was erased before the generation finished; nothing was kept.";
 
     private static readonly TimeSpan SettleRetryInterval = TimeSpan.FromSeconds(10);
 
@@ -149,6 +166,12 @@ internal sealed partial class GenerationGrain(
             return null;
         }
 
+        if (Generation.CustomerErased)
+        {
+            await FinishAsync(GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, ErasedMessage), cancellationToken);
+            return null;
+        }
+
         if (Generation.Attempts >= MaxAttempts)
         {
             await FinishAsync(GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, $"The generation was interrupted {MaxAttempts} times and was given up."), cancellationToken);
@@ -184,6 +207,14 @@ internal sealed partial class GenerationGrain(
         }
 
         var now = clock.GetUtcNow();
+        if (Generation.CustomerErased)
+        {
+            // Erased while it ran: whatever it made is not kept, and the credit is given back.
+            await DeleteOwnFilesAsync(Generation.Request, includingShopperPhoto: false);
+            outcome = GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, ErasedMessage);
+            Generation.FilesRemovedAt = now;
+        }
+
         Generation.Status = outcome.Succeeded ? GenerationStatus.Completed : GenerationStatus.Failed;
         Generation.ResultBlobKey = outcome.ResultBlobKey;
         Generation.ErrorCode = outcome.ErrorCode;
@@ -195,6 +226,81 @@ internal sealed partial class GenerationGrain(
         await Outbox.PublishAsync();
         LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
         await SettleCreditAsync();
+    }
+
+    public async Task<bool> EraseCustomerAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
+    {
+        if (Generation.Request is not { } request || request.AccountId != accountId || request.Shopper.ExternalUserId != externalUserId)
+        {
+            return false;
+        }
+
+        // Files first, then the state that stops naming the end user: a failure in between leaves the generation
+        // listed under them, so erasing again finishes the job.
+        await blobs.DeleteAsync(request.Shopper.BlobKey, CancellationToken.None);
+        if (request.Shopper.ImageId is { } imageId)
+        {
+            await GrainFactory.GetGrain<IImageGrain>(imageId).EraseAsync(accountId, CancellationToken.None);
+        }
+
+        if (Generation.IsTerminal)
+        {
+            await DeleteOwnFilesAsync(request, includingShopperPhoto: false);
+            Generation.ResultBlobKey = null;
+            Generation.FilesRemovedAt ??= clock.GetUtcNow();
+        }
+
+        Generation.Request = request with { Shopper = request.Shopper with { ExternalUserId = null } };
+        Generation.CustomerErased = true;
+        Generation.Version++;
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await Outbox.PublishAsync();
+        LogErased(logger, Id, Generation.Status);
+        return true;
+    }
+
+    public async Task<bool> RemoveFilesIfExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        if (Generation.Request is not { } request || !Generation.IsTerminal || Generation.FilesRemovedAt is not null)
+        {
+            return false;
+        }
+
+        if (clock.GetUtcNow() < Generation.FilesExpireAt)
+        {
+            // Listed too early (a row back-filled for a generation older than the index): publish the true expiry.
+            await Outbox.PublishAsync();
+            return false;
+        }
+
+        // A photo stored as an image follows that image's own retention; only one without a record goes with us.
+        await DeleteOwnFilesAsync(request, includingShopperPhoto: request.Shopper.ImageId is null);
+        Generation.ResultBlobKey = null;
+        Generation.FilesRemovedAt = clock.GetUtcNow();
+        Generation.Version++;
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await Outbox.PublishAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// The generation's own files: every key its result may have, and its copy of the product image. Deleting a file
+    /// that is not there is a no-op, so this is safe to repeat.
+    /// </summary>
+    private async Task DeleteOwnFilesAsync(GenerationRequest request, bool includingShopperPhoto)
+    {
+        var keys = GenerationBlobs.PossibleResults(request.AccountId, Id)
+            .Concat(request.Product.Images.Select(image => image.StoredBlobKey).OfType<string>()
+                .Where(key => GenerationBlobs.IsProductCopy(request.AccountId, Id, key)));
+        if (includingShopperPhoto)
+        {
+            keys = keys.Append(request.Shopper.BlobKey);
+        }
+
+        foreach (var key in keys)
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
     }
 
     /// <summary>Charges (completed) or releases (failed) the reserved credit, once; retried until the account answers.</summary>
@@ -222,7 +328,12 @@ internal sealed partial class GenerationGrain(
     }
 
     private Task PublishStateAsync() => readModel.UpsertAsync(
-        new GenerationRecord(Generation.Request!.AccountId, View(), Generation.Request.Shopper.ExternalUserId, Generation.Version),
+        new GenerationRecord(
+            Generation.Request!.AccountId,
+            View(),
+            Generation.Request.Shopper.ExternalUserId,
+            Generation.Version,
+            Generation.IsTerminal && Generation.FilesRemovedAt is null ? Generation.FilesExpireAt : null),
         CancellationToken.None);
 
     private GenerationView View()
@@ -259,4 +370,7 @@ internal sealed partial class GenerationGrain(
 
     [LoggerMessage(3, LogLevel.Warning, "The credit of generation {GenerationId} could not be settled yet; retrying")]
     private static partial void LogSettleFailed(ILogger logger, Exception exception, string generationId);
+
+    [LoggerMessage(5, LogLevel.Information, "The customer's data of generation {GenerationId} ({Status}) was erased")]
+    private static partial void LogErased(ILogger logger, string generationId, GenerationStatus status);
 }

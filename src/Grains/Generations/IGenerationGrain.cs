@@ -43,4 +43,22 @@ public interface IGenerationGrain : IGrainWithStringKey
     /// <summary>Ends the generation; a second outcome changes nothing.</summary>
     [Alias("Finish")]
     Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erasure of an end user (API.md §3.10), when this generation is <paramref name="accountId"/>'s and was made for
+    /// <paramref name="externalUserId"/>: the shopper photo (and the stored image it came from), the result and the
+    /// product copy are deleted and the record stops naming the user; the record itself stays, so lists and stats
+    /// keep counting it. An unfinished generation is failed when it next runs or finishes, keeping nothing. True
+    /// when this call erased something; idempotent.
+    /// </summary>
+    [Alias("EraseCustomer")]
+    Task<bool> EraseCustomerAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retention: once a finished generation is <c>keepForDays</c> old, deletes its result and product copy (and a
+    /// shopper photo that has no image record of its own); the record stays, without a result link. True when this
+    /// call removed them.
+    /// </summary>
+    [Alias("RemoveFilesIfExpired")]
+    Task<bool> RemoveFilesIfExpiredAsync(CancellationToken cancellationToken = default);
 }

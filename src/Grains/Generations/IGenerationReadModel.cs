@@ -2,12 +2,16 @@ using TryOn.Grains.Paging;
 
 namespace TryOn.Grains.Generations;
 
-/// <summary>One row of the generations table: what lists, stats, erasure and recovery query.</summary>
+/// <summary>
+/// One row of the generations table (what lists, stats, erasure and recovery query) and when the generation's files
+/// are due for removal (null while it runs and once they are removed).
+/// </summary>
 public sealed record GenerationRecord(
     string AccountId,
     GenerationView Generation,
     string? ExternalUserId,
-    long Version);
+    long Version,
+    DateTimeOffset? FilesExpireAt = null);
 
 /// <summary>Counts of a product's generations in a window (API.md §3.8).</summary>
 public sealed record ProductGenerationStats(long Total, long Completed, long Failed, long AverageGenerationTimeMs);
@@ -28,4 +32,13 @@ public interface IGenerationReadModel
 
     /// <summary>Ids of generations not finished and last changed before <paramref name="changedBefore"/>, oldest first.</summary>
     Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ids of the account's generations made for <paramref name="externalUserId"/>, in id order, after
+    /// <paramref name="afterGenerationId"/> when given (keyset paging for erasure).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListByExternalUserAsync(string accountId, string externalUserId, string? afterGenerationId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of generations whose files are due for removal at <paramref name="now"/>, earliest first.</summary>
+    Task<IReadOnlyList<string>> ListFilesExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }

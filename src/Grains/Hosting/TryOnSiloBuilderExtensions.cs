@@ -10,6 +10,7 @@ using TryOn.Grains.Generations;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Images;
 using TryOn.Grains.Persistence;
+using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Storage;
@@ -48,8 +49,9 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddHostedService(services => services.GetRequiredService<GenerationRecoverySweeper>());
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
-        silo.Services.AddSingleton<ProductExpirySweeper>();
-        silo.Services.AddHostedService(services => services.GetRequiredService<ProductExpirySweeper>());
+        silo.Services.AddSingleton<RetentionSweeper>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
+        silo.Services.AddSingleton<CustomerErasure>();
         return silo;
     }
 

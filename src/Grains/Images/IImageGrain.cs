@@ -14,4 +14,16 @@ public interface IImageGrain : IGrainWithStringKey
     /// <summary>The image as <paramref name="accountId"/> may see it: found, unknown (or expired), or another account's.</summary>
     [Alias("Find")]
     Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erasure (API.md §3.10): deletes the stored bytes and forgets the end user, whoever the image was stored for;
+    /// the image answers as not found from then on. True when this call removed it; no effect on another account's
+    /// image. Idempotent.
+    /// </summary>
+    [Alias("Erase")]
+    Task<bool> EraseAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Retention: removes the image as erasure does once its retention has ended; true when this call removed it.</summary>
+    [Alias("RemoveIfExpired")]
+    Task<bool> RemoveIfExpiredAsync(CancellationToken cancellationToken = default);
 }

@@ -2,9 +2,22 @@ namespace TryOn.Grains.Images;
 
 /// <summary>
 /// The relational index of stored images: what retention sweeps (by expiry) and erasure (by external user id)
-/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> after its state.
+/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> after its state; an image whose
+/// bytes were removed leaves it.
 /// </summary>
 public interface IImageReadModel
 {
     Task UpsertAsync(StoredImageRecord image, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a removed image out of the index; idempotent.</summary>
+    Task DeleteAsync(string imageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of images whose retention has ended at <paramref name="now"/>, earliest first.</summary>
+    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ids of the account's images stored for <paramref name="externalUserId"/>, in id order, after
+    /// <paramref name="afterImageId"/> when given (keyset paging for erasure).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListByExternalUserAsync(string accountId, string externalUserId, string? afterImageId, int limit, CancellationToken cancellationToken = default);
 }

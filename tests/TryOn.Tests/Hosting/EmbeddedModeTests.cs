@@ -66,6 +66,7 @@ public sealed class EmbeddedModeTests
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/tryon/v1/account/credits", out _));
         Assert.True(paths.TryGetProperty("/admin/v1/accounts/{accountId}/keys", out _));
+        Assert.True(paths.GetProperty("/tryon/v1/customers/{customerId}").TryGetProperty("delete", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
 
         var page = await client.GetAsync("/docs/");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
+using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
 using TryOn.Tests.Infrastructure;
 
@@ -66,17 +67,17 @@ public sealed class ProductLifetimeTests : IAsyncLifetime
     {
         await CreateWithUploadAsync("swept", validForDays: 3);
         await CreateWithUploadAsync("kept-forever", validForDays: null);
-        var sweeper = _app.Services.GetRequiredService<ProductExpirySweeper>();
-        Assert.Equal(0, await sweeper.SweepAsync());
+        var sweeper = _app.Services.GetRequiredService<RetentionSweeper>();
+        Assert.Equal(0, (await sweeper.SweepAsync()).Products);
 
         _clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
         var listed = await (await _merchant.GetAsync("/tryon/v1/products")).ShouldBeOkAsync();
         Assert.Equal(["kept-forever"], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("externalId").GetString()));
 
-        Assert.Equal(1, await sweeper.SweepAsync());
+        Assert.Equal(1, (await sweeper.SweepAsync()).Products);
         Assert.Single(Directory.GetFiles(ProductFolder));
         Assert.Empty(await _app.Services.GetRequiredService<IProductReadModel>().ListExpiredAsync(_clock.GetUtcNow(), 10));
-        Assert.Equal(0, await sweeper.SweepAsync());
+        Assert.Equal(0, (await sweeper.SweepAsync()).Products);
 
         _clock.Advance(TimeSpan.FromDays(1000));
         await (await _merchant.GetAsync("/tryon/v1/products/kept-forever")).ShouldBeOkAsync();

@@ -4,6 +4,7 @@ using Orleans.Storage;
 using TryOn.Grains.Accounts;
 using System.Collections.Immutable;
 using TryOn.Grains.ApiKeys;
+using TryOn.Grains.Generations;
 using TryOn.Grains.Images;
 using TryOn.Grains.Products;
 
@@ -91,6 +92,41 @@ public sealed class SerializationRoundTripTests
 
         var stored = new StoredImageRecord("img_1", "acct_1", "acct_1/images/img_1.jpg", "image/jpeg", 720, 900, "u-77", Now, Now.AddDays(7));
         Assert.Equal(stored, storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = stored }))!.Image);
+        var removed = storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = stored with { ExternalUserId = null }, RemovedAt = Now.AddDays(1) }))!;
+        Assert.Equal((stored with { ExternalUserId = null }, Now.AddDays(1)), (removed.Image, removed.RemovedAt));
+    }
+
+    [Fact]
+    public void GenerationState_round_trips_through_the_grain_storage_serializer()
+    {
+        var request = new GenerationRequest("acct_1", Product(), new ShopperImage("acct_1/images/img_1.jpg", "img_1", null), 3, "acct_1/logo.png");
+        var state = new GenerationState
+        {
+            Request = request,
+            Status = GenerationStatus.Failed,
+            ErrorCode = "GENERATION_FAILED",
+            ErrorMessage = "erased",
+            CreatedAt = Now,
+            UpdatedAt = Now.AddSeconds(2),
+            FinishedAt = Now.AddSeconds(2),
+            Attempts = 1,
+            CreditSettled = true,
+            Version = 5,
+            CustomerErased = true,
+            FilesRemovedAt = Now.AddSeconds(3),
+        };
+
+        var storage = new OrleansGrainStorageSerializer(Serializer);
+        var copy = storage.Deserialize<GenerationState>(storage.Serialize(state))!;
+
+        Assert.Equal(request with { Product = copy.Request!.Product }, copy.Request);
+        Assert.Equal(request.Product.Images[0].BlobKey, Assert.Single(copy.Request.Product.Images).BlobKey);
+        Assert.Equal(
+            (GenerationStatus.Failed, (string?)null, "GENERATION_FAILED", "erased", Now, Now.AddSeconds(2), (DateTimeOffset?)Now.AddSeconds(2), 1, true, 5L, false),
+            (copy.Status, copy.ResultBlobKey, copy.ErrorCode, copy.ErrorMessage, copy.CreatedAt, copy.UpdatedAt, copy.FinishedAt, copy.Attempts, copy.CreditSettled, copy.Version, copy.Abandoned));
+        Assert.True(copy.CustomerErased);
+        Assert.Equal(Now.AddSeconds(3), copy.FilesRemovedAt);
+        Assert.Equal(Now.AddDays(3), copy.FilesExpireAt);
     }
 
     public static TheoryData<object> Messages() =>

@@ -22,6 +22,11 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
                 external_user_id = excluded.external_user_id, status = excluded.status, updated_at = excluded.updated_at,
                 generation_time_ms = excluded.generation_time_ms, version = excluded.version, document = excluded.document
             WHERE excluded.version > generations.version;
+
+            INSERT INTO generation_files (generation_id, account_id, expires_at, version)
+            VALUES ($id, $account, $filesExpire, $version)
+            ON CONFLICT (generation_id) DO UPDATE SET expires_at = excluded.expires_at, version = excluded.version
+            WHERE excluded.version >= generation_files.version;
             """;
         command.Parameters.AddWithValue("$id", generation.GenerationId);
         command.Parameters.AddWithValue("$account", record.AccountId);
@@ -32,6 +37,7 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
         command.Parameters.AddWithValue("$updated", SqliteTimestamps.Format(generation.UpdatedAt));
         command.Parameters.AddWithValue("$time", (object?)generation.GenerationTimeMs ?? DBNull.Value);
         command.Parameters.AddWithValue("$version", record.Version);
+        command.Parameters.AddWithValue("$filesExpire", record.FilesExpireAt is { } expires ? SqliteTimestamps.Format(expires) : DBNull.Value);
         command.Parameters.AddWithValue("$document", JsonSerializer.Serialize(generation with { Progress = 0, QueuePosition = null }, DocumentJson));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -109,6 +115,37 @@ internal sealed class SqliteGenerationReadModel(SqliteDatabase database) : IGene
             ORDER BY updated_at LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$before", SqliteTimestamps.Format(changedBefore));
+        command.Parameters.AddWithValue("$limit", limit);
+        return await SqliteDatabase.ReadFirstColumnAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListByExternalUserAsync(
+        string accountId, string externalUserId, string? afterGenerationId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT generation_id FROM generations
+            WHERE account_id = $account AND external_user_id = $user AND ($after IS NULL OR generation_id > $after)
+            ORDER BY generation_id LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$account", accountId);
+        command.Parameters.AddWithValue("$user", externalUserId);
+        command.Parameters.AddWithValue("$after", (object?)afterGenerationId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await SqliteDatabase.ReadFirstColumnAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListFilesExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT generation_id FROM generation_files
+            WHERE expires_at IS NOT NULL AND expires_at <= $now
+            ORDER BY expires_at LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$now", SqliteTimestamps.Format(now));
         command.Parameters.AddWithValue("$limit", limit);
         return await SqliteDatabase.ReadFirstColumnAsync(command, cancellationToken);
     }

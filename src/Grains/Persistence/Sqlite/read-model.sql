@@ -80,3 +80,35 @@ CREATE INDEX IF NOT EXISTS generations_by_account ON generations (account_id, cr
 CREATE INDEX IF NOT EXISTS generations_by_product ON generations (account_id, product_external_id, created_at);
 CREATE INDEX IF NOT EXISTS generations_unfinished ON generations (updated_at) WHERE status IN ('Pending', 'Processing');
 CREATE INDEX IF NOT EXISTS generations_by_user ON generations (account_id, external_user_id) WHERE external_user_id IS NOT NULL;
+
+-- Generations that still hold files (result, product copy), by the end of their retention (keepForDays from
+-- creation): the index of the retention sweep. A table beside `generations` rather than a new column, so a
+-- database made by an earlier version gains it here too. expires_at is null while the generation runs and once its
+-- files are removed. The grain publishes it with its version; a row of the same version is rewritten, so a grain
+-- can correct a back-filled row.
+CREATE TABLE IF NOT EXISTS generation_files (
+    generation_id  TEXT    NOT NULL PRIMARY KEY,
+    account_id     TEXT    NOT NULL,
+    expires_at     TEXT    NULL,
+    version        INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS generation_files_by_expiry ON generation_files (expires_at) WHERE expires_at IS NOT NULL;
+
+-- One-off steps for databases made by earlier versions, each recorded when it has run.
+CREATE TABLE IF NOT EXISTS read_model_migrations (
+    name        TEXT NOT NULL PRIMARY KEY,
+    applied_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Generations that finished before generation_files existed are listed as due now: the sweep asks each grain, which
+-- removes its files only when its own retention has ended, and otherwise publishes its true expiry.
+INSERT INTO generation_files (generation_id, account_id, expires_at, version)
+SELECT generation_id, account_id, created_at, 0 FROM generations
+WHERE status IN ('Completed', 'Failed')
+  AND NOT EXISTS (SELECT 1 FROM read_model_migrations WHERE name = 'generation_files backfill')
+ON CONFLICT (generation_id) DO NOTHING;
+
+INSERT INTO read_model_migrations (name, applied_at)
+VALUES ('generation_files backfill', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+ON CONFLICT (name) DO NOTHING;

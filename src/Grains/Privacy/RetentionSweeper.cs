@@ -1,0 +1,117 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TryOn.Grains.Generations;
+using TryOn.Grains.Hosting;
+using TryOn.Grains.Images;
+using TryOn.Grains.Products;
+
+namespace TryOn.Grains.Privacy;
+
+/// <summary>What one retention pass removed.</summary>
+internal sealed record RetentionSweep(int Products, int Images, int Generations)
+{
+    public int Total => Products + Images + Generations;
+}
+
+/// <summary>
+/// Every minute, removes what has outlived its lifetime, found through the read model's expiry indexes (never by
+/// listing files or grains): products past <c>expiresAt</c>, uploaded shopper photos past their retention, and the
+/// files (result, product copy) of generations <c>keepForDays</c> old. Each grain decides for itself against its own
+/// state and the domain clock, so a stale index row, running the sweep twice, or several silos sweeping is harmless.
+/// Expired products and images are already refused before the sweep reaches them.
+/// </summary>
+internal sealed partial class RetentionSweeper(
+    IGrainFactory grains,
+    IProductReadModel products,
+    IImageReadModel images,
+    IGenerationReadModel generations,
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
+    ILogger<RetentionSweeper> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private const int BatchSize = 200;
+
+    /// <summary>One pass over the three indexes; one failing does not hold up the others.</summary>
+    public async Task<RetentionSweep> SweepAsync(CancellationToken cancellationToken = default) => new(
+        await PassAsync(
+            "products",
+            now => products.ListExpiredAsync(now, BatchSize, cancellationToken),
+            key => grains.GetGrain<IProductGrain>(key).PurgeIfExpiredAsync(CancellationToken.None),
+            cancellationToken),
+        await PassAsync(
+            "images",
+            now => images.ListExpiredAsync(now, BatchSize, cancellationToken),
+            id => grains.GetGrain<IImageGrain>(id).RemoveIfExpiredAsync(CancellationToken.None),
+            cancellationToken),
+        await PassAsync(
+            "generation files",
+            now => generations.ListFilesExpiredAsync(now, BatchSize, cancellationToken),
+            id => grains.GetGrain<IGenerationGrain>(id).RemoveFilesIfExpiredAsync(CancellationToken.None),
+            cancellationToken));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var swept = await SweepAsync(stoppingToken);
+            if (swept.Total > 0)
+            {
+                LogSwept(logger, swept.Products, swept.Images, swept.Generations);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks every due entry to remove itself, a batch at a time, until a batch is short or removed nothing (entries a
+    /// grain declined stay listed, so going on would only ask them again). Removing an entry takes it out of the index.
+    /// </summary>
+    private async Task<int> PassAsync(
+        string what, Func<DateTimeOffset, Task<IReadOnlyList<string>>> listDue, Func<string, Task<bool>> remove, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        try
+        {
+            while (true)
+            {
+                var due = await listDue(clock.GetUtcNow());
+                var results = await Task.WhenAll(due.Select(key => RemoveOneAsync(what, key, remove)));
+                var count = results.Count(result => result);
+                removed += count;
+                if (due.Count < BatchSize || count == 0)
+                {
+                    return removed;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPassFailed(logger, exception, what);
+            return removed;
+        }
+    }
+
+    private async Task<bool> RemoveOneAsync(string what, string key, Func<string, Task<bool>> remove)
+    {
+        try
+        {
+            return await remove(key);
+        }
+        catch (Exception exception)
+        {
+            // One entry that cannot be removed now must not hold up the others; the next pass asks it again.
+            LogRemoveFailed(logger, exception, what, key);
+            return false;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Retention removed {Products} expired products, {Images} shopper images and the files of {Generations} generations")]
+    private static partial void LogSwept(ILogger logger, int products, int images, int generations);
+
+    [LoggerMessage(2, LogLevel.Warning, "The retention sweep of {What} failed; it runs again in a minute")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(3, LogLevel.Warning, "Retention could not remove {What} entry {Key} yet; the next pass tries again")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string what, string key);
+}
