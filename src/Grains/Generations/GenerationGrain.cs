@@ -46,6 +46,7 @@ internal sealed class GenerationState
     public DateTimeOffset FilesExpireAt => CreatedAt.AddDays(Request!.KeepForDays);
 }
 
+[InferenceLoadPlacement]
 internal sealed partial class GenerationGrain(
     [PersistentState("generation", StorageNames.Grains)] IPersistentState<GenerationState> state,
     InferenceScheduler scheduler,

@@ -26,32 +26,46 @@ internal static class TryOnSiloBuilderExtensions
     /// </summary>
     private const string SqliteInvariant = "System.Data.SQLite";
 
-    /// <summary>Services every silo needs, whatever its storage.</summary>
+    /// <summary>
+    /// What both a silo and a cluster-mode API gateway need: the clocks, the image pipeline and URL fetcher, the engine
+    /// catalogue (engines are registered, their models are only loaded by silos) and customer erasure.
+    /// </summary>
+    public static IServiceCollection AddTryOnDomain(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
+        services.AddTryOnImagePipeline();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
+        services.AddSingleton<ITryOnEngine, MockEngine>();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<OnnxModels>();
+        services.AddSingleton<ITryOnEngine, CompositeEngine>();
+        services.AddSingleton<EngineRegistry>();
+        services.AddSingleton<CustomerErasure>();
+        return services;
+    }
+
+    /// <summary>Services every silo needs, whatever its storage: the domain, model loading, inference and sweeps.</summary>
     public static ISiloBuilder AddTryOnGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
-        silo.Services.AddTryOnImagePipeline();
-        silo.Services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
-        silo.Services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
-        silo.Services.AddSingleton<ITryOnEngine, MockEngine>();
-        silo.Services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
-        silo.Services.AddSingleton<OnnxModels>();
+        silo.Services.AddTryOnDomain();
         silo.Services.AddHostedService<ModelLoader>();
-        silo.Services.AddSingleton<ITryOnEngine, CompositeEngine>();
-        silo.Services.AddSingleton<EngineRegistry>();
         silo.Services.AddSingleton<ProductImageLoader>();
         silo.Services.AddSingleton<GenerationExecutor>();
         silo.Services.AddSingleton<InferenceScheduler>();
         silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
+        silo.Services.AddSingleton<ClusterInferenceLoad>();
+        silo.Services.AddHostedService<InferenceLoadReporter>();
+        silo.AddPlacementDirector<InferenceLoadPlacement, InferenceLoadPlacementDirector>();
         silo.Services.AddSingleton<GenerationRecoverySweeper>();
         silo.Services.AddHostedService(services => services.GetRequiredService<GenerationRecoverySweeper>());
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.Services.AddSingleton<RetentionSweeper>();
         silo.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
-        silo.Services.AddSingleton<CustomerErasure>();
         return silo;
     }
 

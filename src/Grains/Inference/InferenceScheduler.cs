@@ -27,6 +27,7 @@ internal sealed partial class InferenceScheduler(
     private readonly SemaphoreSlim _queued = new(0);
     private long _busyTicks;
     private long _runs;
+    private int _running;
 
     public int Slots => options.Value.Slots;
 
@@ -35,6 +36,18 @@ internal sealed partial class InferenceScheduler(
 
     /// <summary>Slot time spent running attempts (all slots together).</summary>
     public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
+    /// <summary>Generations waiting and running now, for placement across silos.</summary>
+    public InferenceLoad CurrentLoad
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new InferenceLoad(_waiting.Count, Volatile.Read(ref _running), options.Value.Slots);
+            }
+        }
+    }
 
     /// <summary>Whether the queue has a free place now (admission checks it before storing anything).</summary>
     public bool HasRoom
@@ -115,6 +128,7 @@ internal sealed partial class InferenceScheduler(
                 }
 
                 var started = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref _running);
                 try
                 {
                     await RunAttemptAsync(generationId, stoppingToken);
@@ -127,6 +141,7 @@ internal sealed partial class InferenceScheduler(
                 }
                 finally
                 {
+                    Interlocked.Decrement(ref _running);
                     lock (_gate)
                     {
                         _known.Remove(generationId);

@@ -1,0 +1,28 @@
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
+
+namespace TryOn.Grains.Inference;
+
+/// <summary>
+/// Places a grain on the compatible silo with the least inference work per slot, so generations (whose grain
+/// queues them on its own silo's scheduler) spread over the cluster instead of queueing on one silo.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tryon.inference.InferenceLoadPlacement")]
+public sealed class InferenceLoadPlacement : PlacementStrategy
+{
+    internal static InferenceLoadPlacement Instance { get; } = new();
+}
+
+/// <summary>Marks a grain class for <see cref="InferenceLoadPlacement"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class InferenceLoadPlacementAttribute() : PlacementAttribute(InferenceLoadPlacement.Instance);
+
+internal sealed class InferenceLoadPlacementDirector(ClusterInferenceLoad load) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var candidates = context.GetCompatibleSilos(target);
+        return Task.FromResult(candidates.Length == 1 ? candidates[0] : load.Choose(candidates, Random.Shared));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Engines;
+using TryOn.Grains.Generations;
+using TryOn.Grains.Hosting;
+using TryOn.Grains.Inference;
+using TryOn.Grains.Products;
+using TryOn.Grains.Storage;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Inference;
+
+public sealed class ClusterInferenceLoadTests
+{
+    private static readonly SiloAddress Busy = SiloAddress.New(IPAddress.Loopback, 11111, 1);
+    private static readonly SiloAddress Idle = SiloAddress.New(IPAddress.Loopback, 11112, 1);
+    private static readonly SiloAddress Big = SiloAddress.New(IPAddress.Loopback, 11113, 1);
+
+    [Fact]
+    public void The_silo_with_the_least_work_per_slot_is_chosen_and_placements_count_until_the_next_reading()
+    {
+        var load = new ClusterInferenceLoad();
+        load.Update(ImmutableDictionary<SiloAddress, InferenceLoad>.Empty
+            .Add(Busy, new InferenceLoad(Waiting: 6, Running: 2, Slots: 2))
+            .Add(Idle, new InferenceLoad(Waiting: 0, Running: 0, Slots: 2)));
+
+        // Idle takes work until it has as much per slot as Busy (4 per slot): eight placements.
+        var choices = Enumerable.Range(0, 8).Select(_ => load.Choose([Busy, Idle], new Random(1))).ToList();
+        Assert.All(choices, choice => Assert.Equal(Idle, choice));
+        var next = Enumerable.Range(0, 2).Select(_ => load.Choose([Busy, Idle], new Random(1))).ToHashSet();
+        Assert.Equal([Busy, Idle], next.OrderBy(silo => silo.Endpoint.Port));
+
+        // A new reading replaces the counts.
+        load.Update(ImmutableDictionary<SiloAddress, InferenceLoad>.Empty
+            .Add(Busy, new InferenceLoad(0, 0, 1))
+            .Add(Idle, new InferenceLoad(5, 1, 2)));
+        Assert.Equal(Busy, load.Choose([Busy, Idle], new Random(1)));
+    }
+
+    [Fact]
+    public void More_slots_take_more_work_and_a_silo_that_never_posted_counts_as_idle()
+    {
+        var load = new ClusterInferenceLoad();
+        load.Update(ImmutableDictionary<SiloAddress, InferenceLoad>.Empty
+            .Add(Busy, new InferenceLoad(3, 1, 1))
+            .Add(Big, new InferenceLoad(3, 1, 8)));
+        Assert.Equal(Big, load.Choose([Busy, Big], new Random(2)));
+        Assert.Equal(Idle, load.Choose([Busy, Big, Idle], new Random(2)));
+    }
+}
+
+/// <summary>Two silos sharing one store; generations started through either spread over both schedulers.</summary>
+public sealed class InferenceLoadPlacementTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
+            silo.Services.Configure<EngineOptions>(options =>
+            {
+                options.MockDuration = TimeSpan.FromMilliseconds(300);
+                options.Slots = 1;
+            });
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task A_burst_of_generations_runs_on_both_silos()
+    {
+        var grains = _cluster.Client;
+        var accountId = "acct_" + Guid.NewGuid().ToString("N");
+        await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", 20, new AccountLimitsPatch(null, null, 100), null));
+        var blobs = _cluster.Silos[0].ServiceProvider.GetRequiredService<IBlobStore>();
+        await blobs.WriteAsync($"{accountId}/images/img_1.png", new MemoryStream(TestImages.Read("person-astronaut.png")));
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        await blobs.WriteAsync($"{accountId}/products/g.png", new MemoryStream(TestImages.Png(garment)));
+        var product = (await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, "mock-1")).UpsertAsync(new ProductUpsert(
+            ProductKind.Catalog, "mock", null,
+            [new ProductImageInput(null, "pimg_1", $"{accountId}/products/g.png", ImmutableDictionary<string, bool>.Empty, ImmutableDictionary<string, bool>.Empty)],
+            null, false, null, false, "tops"))).Product!;
+        var shopper = new ShopperImage($"{accountId}/images/img_1.png", "img_1", null);
+
+        var generations = new List<IGenerationGrain>();
+        for (var i = 0; i < 8; i++)
+        {
+            var id = "gen_" + Guid.NewGuid().ToString("N");
+            Assert.True((await grains.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id)).Holds);
+            var generation = grains.GetGrain<IGenerationGrain>(id);
+            Assert.Equal(GenerationStartStatus.Accepted, (await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7))).Status);
+            generations.Add(generation);
+        }
+
+        foreach (var generation in generations)
+        {
+            await Eventually.HoldsAsync(
+                async () => (await generation.FindAsync(accountId)).Generation!.Status == GenerationStatus.Completed,
+                TimeSpan.FromSeconds(30),
+                "every generation to complete");
+        }
+
+        var attempts = _cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<InferenceScheduler>().CompletedAttempts).ToList();
+        Assert.Equal(8, attempts.Sum());
+        Assert.All(attempts, count => Assert.InRange(count, 3, 5));
+    }
+}
