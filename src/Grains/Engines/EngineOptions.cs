@@ -17,6 +17,13 @@ public sealed class EngineOptions
     /// <summary>How long one attempt may run before it fails with GENERATION_FAILED.</summary>
     public TimeSpan AttemptDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// When the silo stops: how long running attempts may go on finishing before they are abandoned (they are then
+    /// driven again on another silo). Queued generations are handed back at once. Keep it under the host's shutdown
+    /// timeout.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public IEnumerable<string> Validate()
     {
         if (MockDuration < TimeSpan.Zero || MockDuration > TimeSpan.FromMinutes(1))
@@ -37,6 +44,11 @@ public sealed class EngineOptions
         if (AttemptDeadline < TimeSpan.FromSeconds(1) || AttemptDeadline > TimeSpan.FromHours(1))
         {
             yield return $"{SectionName}:{nameof(AttemptDeadline)} must be between 1 second and 1 hour.";
+        }
+
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{SectionName}:{nameof(DrainTimeout)} must be between 0 and 10 minutes.";
         }
     }
 }

@@ -12,8 +12,10 @@ namespace TryOn.Grains.Inference;
 /// The silo's inference scheduler: a bounded first-in-first-out queue of generation ids and a fixed number of
 /// execution slots. A full queue refuses new work at admission instead of growing. Each attempt runs under a
 /// deadline; the generation grain is asked for its request when a slot takes it (which marks it PROCESSING) and
-/// is called back with progress and the outcome. Stopping the silo abandons running attempts: those generations
-/// stay PROCESSING and are driven again when their grain next activates (processing is at least once).
+/// is called back with progress and the outcome. Stopping the silo drains it: no queued generation is started any
+/// more (they stay PENDING in storage and run on another silo when their grain next activates), and running attempts
+/// get <see cref="EngineOptions.DrainTimeout"/> to finish; the ones still running then are abandoned, stay PROCESSING
+/// and are driven again elsewhere (processing is at least once).
 /// </summary>
 internal sealed partial class InferenceScheduler(
     IGrainFactory grains,
@@ -25,6 +27,9 @@ internal sealed partial class InferenceScheduler(
     private readonly LinkedList<string> _waiting = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
+
+    /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
+    private readonly CancellationTokenSource _abandon = new();
     private long _busyTicks;
     private long _runs;
     private int _running;
@@ -110,6 +115,29 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var load = CurrentLoad;
+        LogDraining(logger, load.Running, load.Waiting, options.Value.DrainTimeout.TotalSeconds);
+        _abandon.CancelAfter(options.Value.DrainTimeout);
+        try
+        {
+            // Stops the slots from taking more work, then waits for the running attempts (or the host's patience).
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            await _abandon.CancelAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        _queued.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.Slots).Select(_ => RunSlotAsync(stoppingToken)));
 
@@ -131,9 +159,9 @@ internal sealed partial class InferenceScheduler(
                 Interlocked.Increment(ref _running);
                 try
                 {
-                    await RunAttemptAsync(generationId, stoppingToken);
+                    await RunAttemptAsync(generationId, _abandon.Token);
                 }
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                catch (Exception exception) when (!_abandon.IsCancellationRequested)
                 {
                     // The outcome could not be delivered (a grain call failed or timed out); the generation stays
                     // unfinished in storage for recovery, and the slot carries on.
@@ -158,7 +186,7 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    private async Task RunAttemptAsync(string generationId, CancellationToken stoppingToken)
+    private async Task RunAttemptAsync(string generationId, CancellationToken abandonToken)
     {
         var generation = grains.GetGrain<IGenerationGrain>(generationId);
         GenerationRequest? request;
@@ -178,14 +206,14 @@ internal sealed partial class InferenceScheduler(
         }
 
         var deadline = options.Value.AttemptDeadline;
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(abandonToken);
         attempt.CancelAfter(deadline);
         GenerationOutcome outcome;
         try
         {
             outcome = await executor.RunAsync(generationId, request, new GrainProgress(generation), attempt.Token);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abandonToken.IsCancellationRequested)
         {
             throw;
         }
@@ -208,6 +236,9 @@ internal sealed partial class InferenceScheduler(
         public void Report(double value) =>
             _ = generation.ReportProgressAsync(value).ContinueWith(static task => _ = task.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
+
+    [LoggerMessage(3, LogLevel.Information, "Stopping: draining {Running} running attempts for up to {Seconds} s; {Waiting} queued generations are handed back")]
+    private static partial void LogDraining(ILogger logger, int running, int waiting, double seconds);
 
     [LoggerMessage(1, LogLevel.Warning, "Generation {GenerationId} could not be started; it stays queued in storage for recovery")]
     private static partial void LogAttemptNotStarted(ILogger logger, Exception exception, string generationId);

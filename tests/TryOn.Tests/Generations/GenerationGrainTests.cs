@@ -63,6 +63,8 @@ public sealed class GenerationClusterFixture : IAsyncLifetime
                 options.Slots = 1;
                 options.QueueCapacity = 2;
                 options.AttemptDeadline = TimeSpan.FromSeconds(3);
+                // A stopping silo abandons its running attempt at once: the restart test checks it is driven again.
+                options.DrainTimeout = TimeSpan.Zero;
             });
         });
         Cluster = builder.Build();
