@@ -5,13 +5,13 @@ using TryOn.Api.Billing;
 using TryOn.Api.Customers;
 using TryOn.Api.Errors;
 using TryOn.Api.Files;
-using TryOn.Api.Health;
 using TryOn.Api.Hosting;
 using TryOn.Api.Images;
 using TryOn.Api.OpenApi;
 using TryOn.Api.Products;
 using TryOn.Api.RateLimiting;
 using TryOn.Api.TryOn;
+using TryOn.Hosting.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using TryOn.Api.Health;
+using TryOn.Hosting.Health;
 using TryOn.Grains.Hosting;
 
 namespace TryOn.Api.Hosting;

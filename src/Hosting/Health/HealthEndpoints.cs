@@ -1,13 +1,17 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TryOn.Grains.Persistence.Sqlite;
 
-namespace TryOn.Api.Health;
+namespace TryOn.Hosting.Health;
 
 /// <summary>
-/// <c>/health/live</c>: the process answers (no checks). <c>/health/ready</c>: storage is reachable; later, models
-/// are loaded. Both need no key; they answer <c>{ status, checks }</c> with 200, or 503 when not ready.
+/// <c>/health/live</c>: the process answers (no checks). <c>/health/ready</c>: the checks tagged
+/// <see cref="ReadyTag"/> pass (storage reachable, models loaded: each host adds its own). Both need no key; they
+/// answer <c>{ status, checks }</c> with 200, or 503 when not ready.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -35,7 +39,7 @@ internal static class HealthEndpoints
 }
 
 /// <summary>Ready once the engines' models are verified, loaded and warmed.</summary>
-internal sealed class ModelsHealthCheck(Grains.Engines.OnnxModels models) : IHealthCheck
+internal sealed class ModelsHealthCheck(TryOn.Grains.Engines.OnnxModels models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(models.IsReady
