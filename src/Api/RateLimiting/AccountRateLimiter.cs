@@ -9,12 +9,14 @@ namespace TryOn.Api.RateLimiting;
 /// This process's view of the per-account request budgets. The budget itself lives in the account's
 /// <see cref="IRateLimitGrain"/>, shared by every API process; this class leases small batches of tokens from it
 /// (a tenth of a second of the steady rate) and spends them locally, so most requests cost a lock, not a grain call.
+/// One refill per account and class is in flight at a time; requests that find the lease empty wait for it.
 /// Leased tokens expire after <see cref="LeaseLifetime"/>: a process cannot hoard them, and since every token comes
 /// from the one bucket, processes together never admit more than the limit.
 /// </summary>
-internal sealed class AccountRateLimiter(
+internal sealed partial class AccountRateLimiter(
     IGrainFactory grains,
-    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
+    ILogger<AccountRateLimiter> logger)
 {
     /// <summary>How long leased tokens stay spendable here before they are dropped.</summary>
     public static readonly TimeSpan LeaseLifetime = TimeSpan.FromSeconds(1);
@@ -24,69 +26,127 @@ internal sealed class AccountRateLimiter(
     public ValueTask<RateLimitDecision> AcquireAsync(string accountId, RequestClass requestClass)
     {
         var lease = _leases.GetOrAdd((accountId, requestClass), static _ => new Lease());
-        var now = clock.GetUtcNow();
-        lock (lease)
-        {
-            if (lease.Tokens > 0 && now < lease.ExpiresAt)
-            {
-                lease.Tokens--;
-                return ValueTask.FromResult(lease.Allowed());
-            }
-
-            if (now < lease.EmptyUntil)
-            {
-                // The shared bucket said when its next token exists; asking again sooner cannot succeed.
-                return ValueTask.FromResult(RateLimitDecision.Refused(lease.PerMinute, lease.RetryAt - now));
-            }
-        }
-
-        return RefillAsync(accountId, requestClass, lease);
+        return lease.TrySpend(clock.GetUtcNow(), out var decision)
+            ? ValueTask.FromResult(decision)
+            : WaitForRefillAsync(accountId, requestClass, lease);
     }
 
-    private async ValueTask<RateLimitDecision> RefillAsync(string accountId, RequestClass requestClass, Lease lease)
+    private async ValueTask<RateLimitDecision> WaitForRefillAsync(string accountId, RequestClass requestClass, Lease lease)
     {
-        var grant = await grains.GetGrain<IRateLimitGrain>(accountId).TakeAsync(requestClass, lease.BatchSize);
-        var now = clock.GetUtcNow();
-        lock (lease)
+        while (true)
         {
-            lease.PerMinute = grant.PerMinute;
-            lease.BucketRemaining = grant.Remaining;
-            if (grant.Granted == 0)
+            Task<bool> refill;
+            lock (lease.Gate)
             {
-                // Remembered for at most a lease's lifetime, so a limit raised meanwhile applies within a second.
-                lease.RetryAt = now + grant.RetryAfter;
-                lease.EmptyUntil = now + TimeSpan.FromTicks(Math.Min(grant.RetryAfter.Ticks, LeaseLifetime.Ticks));
-                return RateLimitDecision.Refused(grant.PerMinute, grant.RetryAfter);
+                if (lease.TrySpend(clock.GetUtcNow(), out var decision))
+                {
+                    return decision;
+                }
+
+                refill = lease.Refill ??= RefillAsync(accountId, requestClass, lease);
             }
 
-            // One token pays for this request; the rest is this process's lease.
-            lease.Tokens = (now < lease.ExpiresAt ? lease.Tokens : 0) + grant.Granted - 1;
-            lease.ExpiresAt = now + LeaseLifetime;
-            return lease.Allowed();
+            if (!await refill)
+            {
+                // The shared bucket could not be asked (its silo is failing over). A budget is not money: the
+                // request goes through rather than failing, and the next one asks again.
+                return RateLimitDecision.Allow(lease.PerMinute, 0);
+            }
         }
     }
 
-    /// <summary>Tokens of one account and class leased to this process. Guarded by its own lock.</summary>
+    /// <summary>Asks the shared bucket for a batch; false when the grain could not be reached.</summary>
+    private async Task<bool> RefillAsync(string accountId, RequestClass requestClass, Lease lease)
+    {
+        // Yield first, so the caller that starts the refill stores it before any waiter can look for it.
+        await Task.Yield();
+        try
+        {
+            var grant = await grains.GetGrain<IRateLimitGrain>(accountId).TakeAsync(requestClass, lease.BatchSize);
+            lock (lease.Gate)
+            {
+                lease.Add(grant, clock.GetUtcNow());
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogBucketUnavailable(logger, exception, accountId);
+            return false;
+        }
+        finally
+        {
+            lock (lease.Gate)
+            {
+                lease.Refill = null;
+            }
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The request budget of account {AccountId} could not be read; the request is let through")]
+    private static partial void LogBucketUnavailable(ILogger logger, Exception exception, string accountId);
+
+    /// <summary>Tokens of one account and class leased to this process. Guarded by <see cref="Gate"/>.</summary>
     private sealed class Lease
     {
-        public int Tokens { get; set; }
+        public Lock Gate { get; } = new();
 
-        public DateTimeOffset ExpiresAt { get; set; }
-
-        public DateTimeOffset EmptyUntil { get; set; }
-
-        /// <summary>When the shared bucket expected its next token, as of the last refusal.</summary>
-        public DateTimeOffset RetryAt { get; set; }
-
-        public int PerMinute { get; set; } = 1;
+        private int _tokens;
+        private DateTimeOffset _expiresAt;
+        private DateTimeOffset _emptyUntil;
+        private DateTimeOffset _retryAt;
 
         /// <summary>What the shared bucket held after the last lease.</summary>
-        public int BucketRemaining { get; set; }
+        private int _bucketRemaining;
+
+        public int PerMinute { get; private set; } = 1;
+
+        /// <summary>The refill in flight, shared by every request waiting for it.</summary>
+        public Task<bool>? Refill { get; set; }
 
         /// <summary>A tenth of a second of the steady rate, at least one token.</summary>
         public int BatchSize => Math.Max(1, PerMinute / 600);
 
-        public RateLimitDecision Allowed() => RateLimitDecision.Allow(PerMinute, BucketRemaining + Tokens);
+        /// <summary>Spends a leased token, or refuses while the shared bucket is known to be empty.</summary>
+        public bool TrySpend(DateTimeOffset now, out RateLimitDecision decision)
+        {
+            lock (Gate)
+            {
+                if (_tokens > 0 && now < _expiresAt)
+                {
+                    _tokens--;
+                    decision = RateLimitDecision.Allow(PerMinute, _bucketRemaining + _tokens);
+                    return true;
+                }
+
+                if (now < _emptyUntil)
+                {
+                    // The shared bucket said when its next token exists; asking again sooner cannot succeed.
+                    decision = RateLimitDecision.Refused(PerMinute, _retryAt - now);
+                    return true;
+                }
+
+                decision = default;
+                return false;
+            }
+        }
+
+        public void Add(TokenGrant grant, DateTimeOffset now)
+        {
+            PerMinute = grant.PerMinute;
+            _bucketRemaining = grant.Remaining;
+            if (grant.Granted == 0)
+            {
+                // Remembered for at most a lease's lifetime, so a limit raised meanwhile applies within a second.
+                _retryAt = now + grant.RetryAfter;
+                _emptyUntil = now + TimeSpan.FromTicks(Math.Min(grant.RetryAfter.Ticks, LeaseLifetime.Ticks));
+                return;
+            }
+
+            _tokens = (now < _expiresAt ? _tokens : 0) + grant.Granted;
+            _expiresAt = now + LeaseLifetime;
+        }
     }
 }
 

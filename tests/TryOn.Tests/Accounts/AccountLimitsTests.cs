@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TryOn.Api.RateLimiting;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.RateLimits;
@@ -54,8 +55,8 @@ public sealed class AccountLimitsTests(AccountClusterFixture fixture) : IClassFi
         var accountId = account.GetPrimaryKeyString();
         var processes = new[]
         {
-            new AccountRateLimiter(fixture.Cluster.Client, fixture.Clock),
-            new AccountRateLimiter(fixture.Cluster.Client, fixture.Clock),
+            new AccountRateLimiter(fixture.Cluster.Client, fixture.Clock, NullLogger<AccountRateLimiter>.Instance),
+            new AccountRateLimiter(fixture.Cluster.Client, fixture.Clock, NullLogger<AccountRateLimiter>.Instance),
         };
 
         // The clock stands still, so the bucket holds exactly its burst (6000) and nothing refills.
