@@ -64,10 +64,7 @@ internal static class TryOnSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var database = new SqliteDatabase(dataDirectory);
         silo.Services.AddSingleton(database);
-        silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
-        silo.Services.AddSingleton<IImageReadModel, SqliteImageReadModel>();
-        silo.Services.AddSingleton<IProductReadModel, SqliteProductReadModel>();
-        silo.Services.AddSingleton<IGenerationReadModel, SqliteGenerationReadModel>();
+        silo.Services.AddReadModels(database);
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 
@@ -81,6 +78,17 @@ internal static class TryOnSiloBuilderExtensions
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
+    }
+
+    /// <summary>The four read models over <paramref name="database"/>, in its dialect.</summary>
+    internal static IServiceCollection AddReadModels(this IServiceCollection services, IReadModelDatabase database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton<IAccountReadModel, AccountReadModel>();
+        services.AddSingleton<IImageReadModel, ImageReadModel>();
+        services.AddSingleton<IProductReadModel, ProductReadModel>();
+        services.AddSingleton<IGenerationReadModel, GenerationReadModel>();
+        return services;
     }
 
     private sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
