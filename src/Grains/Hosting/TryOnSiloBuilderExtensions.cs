@@ -64,7 +64,7 @@ internal static class TryOnSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var database = new SqliteDatabase(dataDirectory);
         silo.Services.AddSingleton(database);
-        silo.Services.AddReadModels(database);
+        silo.Services.AddReadModels<SqliteDatabase>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 
@@ -80,10 +80,11 @@ internal static class TryOnSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The four read models over <paramref name="database"/>, in its dialect.</summary>
-    internal static IServiceCollection AddReadModels(this IServiceCollection services, IReadModelDatabase database)
+    /// <summary>The four read models over the registered <typeparamref name="TDatabase"/>, in its dialect.</summary>
+    internal static IServiceCollection AddReadModels<TDatabase>(this IServiceCollection services)
+        where TDatabase : class, IReadModelDatabase
     {
-        services.AddSingleton(database);
+        services.AddSingleton<IReadModelDatabase>(provider => provider.GetRequiredService<TDatabase>());
         services.AddSingleton<IAccountReadModel, AccountReadModel>();
         services.AddSingleton<IImageReadModel, ImageReadModel>();
         services.AddSingleton<IProductReadModel, ProductReadModel>();
