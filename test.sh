@@ -29,9 +29,9 @@ fi
 # created, so nothing is started here.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update
-  apt-get install -y postgresql-common
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql-common
   sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
-  apt-get install -y postgresql
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
 if ! dotnet restore TryOn.sln || ! dotnet build TryOn.sln -c Release --no-restore; then
