@@ -142,12 +142,17 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var host in new[] { Client, Second, First }.Where(host => host is not null))
+        // What started, in reverse order: a start that failed half-way leaves the rest null.
+        foreach (var host in new IHost?[] { Client, Second, First }.OfType<IHost>())
         {
             await ClusterHosts.StopAsync(host);
         }
 
-        await Server.DisposeAsync();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
         _blobs.Dispose();
     }
 }
