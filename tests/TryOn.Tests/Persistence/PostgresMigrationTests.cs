@@ -143,6 +143,13 @@ public sealed class PostgresMigrationTests(PostgresServerFixture fixture) : ICla
         await database.MigrateAsync();
         await database.VerifySchemaAsync();
         Assert.True(await database.IsReachableAsync());
+
+        // Query rows from another build pass (a rolling upgrade); a numbered script applied in another form does not.
+        await ExecuteAsync(connectionString, "UPDATE tryon_schema_migrations SET checksum = 'older' WHERE script = 'orleans-queries.sql';");
+        await database.VerifySchemaAsync();
+        await ExecuteAsync(connectionString, "UPDATE tryon_schema_migrations SET checksum = 'older' WHERE script = '0002-read-model.sql';");
+        var changed = await Assert.ThrowsAsync<InvalidOperationException>(() => database.VerifySchemaAsync());
+        Assert.Contains("applied in another version: 0002-read-model.sql", changed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -164,8 +164,10 @@ internal sealed class PostgresDatabase : IReadModelDatabase, IAsyncDisposable
     }
 
     /// <summary>
-    /// Fails, saying what to do, unless every script of this build has been applied as it is now: what a silo checks
-    /// at start when it does not migrate, instead of failing later on a missing table or query.
+    /// Fails, saying what to do, unless every numbered script of this build has been applied (as it is now) and the
+    /// query rows exist: what a silo checks at start when it does not migrate, instead of failing later on a missing
+    /// table or query. Query rows from another build are accepted (the providers' contract is the same), so an older
+    /// silo can still restart during a rolling upgrade after a newer one migrated.
     /// </summary>
     public async Task VerifySchemaAsync(CancellationToken cancellationToken = default)
     {
@@ -181,7 +183,9 @@ internal sealed class PostgresDatabase : IReadModelDatabase, IAsyncDisposable
         }
 
         var missing = Scripts.Where(script => !recorded.ContainsKey(script)).ToList();
-        var changed = Scripts.Where(script => recorded.TryGetValue(script, out var checksum) && checksum != ReadScript(script).Checksum).ToList();
+        var changed = Scripts
+            .Where(script => script != QueriesScript && recorded.TryGetValue(script, out var checksum) && checksum != ReadScript(script).Checksum)
+            .ToList();
         if (missing.Count > 0 || changed.Count > 0)
         {
             var details = string.Join("; ", new[]
