@@ -24,6 +24,16 @@ if [ "$(node -p "require('./artifacts/tools/node_modules/azurite/package.json').
   npm install --prefix artifacts/tools --no-audit --no-fund --loglevel=error "azurite@$azurite_version"
 fi
 
+# PostgreSQL server binaries for the cluster-storage tests, which start throwaway clusters of their own (initdb in a
+# temporary folder, 127.0.0.1, a free port). Installed only when missing; the package's default cluster is not
+# created, so nothing is started here.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql-common
+  sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+fi
+
 if ! dotnet restore TryOn.sln || ! dotnet build TryOn.sln -c Release --no-restore; then
   echo "The build failed; no test ran." >&2
   echo "0 passed, 1 failed"

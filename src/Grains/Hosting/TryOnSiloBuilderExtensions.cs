@@ -78,10 +78,7 @@ internal static class TryOnSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         var database = new SqliteDatabase(dataDirectory);
         silo.Services.AddSingleton(database);
-        silo.Services.AddSingleton<IAccountReadModel, SqliteAccountReadModel>();
-        silo.Services.AddSingleton<IImageReadModel, SqliteImageReadModel>();
-        silo.Services.AddSingleton<IProductReadModel, SqliteProductReadModel>();
-        silo.Services.AddSingleton<IGenerationReadModel, SqliteGenerationReadModel>();
+        silo.Services.AddReadModels<SqliteDatabase>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 
@@ -95,6 +92,18 @@ internal static class TryOnSiloBuilderExtensions
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
+    }
+
+    /// <summary>The four read models over the registered <typeparamref name="TDatabase"/>, in its dialect.</summary>
+    internal static IServiceCollection AddReadModels<TDatabase>(this IServiceCollection services)
+        where TDatabase : class, IReadModelDatabase
+    {
+        services.AddSingleton<IReadModelDatabase>(provider => provider.GetRequiredService<TDatabase>());
+        services.AddSingleton<IAccountReadModel, AccountReadModel>();
+        services.AddSingleton<IImageReadModel, ImageReadModel>();
+        services.AddSingleton<IProductReadModel, ProductReadModel>();
+        services.AddSingleton<IGenerationReadModel, GenerationReadModel>();
+        return services;
     }
 
     private sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>

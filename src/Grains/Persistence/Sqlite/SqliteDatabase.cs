@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace TryOn.Grains.Persistence.Sqlite;
@@ -6,7 +7,7 @@ namespace TryOn.Grains.Persistence.Sqlite;
 /// The embedded database: one SQLite file under the data directory holding Orleans grain state and the
 /// read model. WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
 /// </summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IReadModelDatabase
 {
     public const string FileName = "tryon.db";
 
@@ -38,6 +39,11 @@ internal sealed class SqliteDatabase
     public string FilePath { get; }
 
     public string ConnectionString { get; }
+
+    public ReadModelDialect Dialect => SqliteReadModelSql.Dialect;
+
+    async Task<DbConnection> IReadModelDatabase.OpenReadModelConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenConnectionAsync(cancellationToken);
 
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
@@ -72,25 +78,11 @@ internal sealed class SqliteDatabase
             await using var existing = connection.CreateCommand();
             existing.CommandText = "SELECT name FROM pragma_table_info($table);";
             existing.Parameters.AddWithValue("$table", table);
-            if (!(await ReadFirstColumnAsync(existing, cancellationToken)).Contains(column, StringComparer.Ordinal))
+            if (!(await existing.ReadFirstColumnAsync(cancellationToken)).Contains(column, StringComparer.Ordinal))
             {
                 await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};", cancellationToken);
             }
         }
-    }
-
-    /// <summary>The first column of every row the command returns, as text.</summary>
-    public static async Task<IReadOnlyList<string>> ReadFirstColumnAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)

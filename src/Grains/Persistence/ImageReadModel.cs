@@ -1,0 +1,52 @@
+using TryOn.Grains.Images;
+
+namespace TryOn.Grains.Persistence;
+
+internal sealed class ImageReadModel(IReadModelDatabase database) : IImageReadModel
+{
+    private readonly ReadModelDialect _dialect = database.Dialect;
+
+    public async Task UpsertAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Images.Insert);
+        command.With("@id", image.ImageId);
+        command.With("@account", image.AccountId);
+        command.With("@user", image.ExternalUserId);
+        command.With("@blob", image.BlobKey);
+        command.With("@created", _dialect.Timestamp(image.CreatedAt));
+        command.With("@expires", _dialect.Timestamp(image.ExpiresAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Images.Delete);
+        command.With("@id", imageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Images.ListExpired);
+        command.With("@now", _dialect.Timestamp(now));
+        command.With("@limit", limit);
+        return await command.ReadFirstColumnAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListByExternalUserAsync(
+        string accountId, string externalUserId, string? afterImageId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Images.ListByExternalUser);
+        command.With("@account", accountId);
+        command.With("@user", externalUserId);
+        // "" sorts before every id, so the first page needs no second statement.
+        command.With("@after", afterImageId ?? "");
+        command.With("@limit", limit);
+        return await command.ReadFirstColumnAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using TryOn.Grains.Paging;
+using TryOn.Grains.Products;
+
+namespace TryOn.Grains.Persistence;
+
+internal sealed class ProductReadModel(IReadModelDatabase database) : IProductReadModel
+{
+    private static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.General);
+
+    private readonly ReadModelDialect _dialect = database.Dialect;
+
+    public async Task UpsertAsync(ProductSnapshot product, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Products.Upsert);
+        command.With("@account", product.AccountId);
+        command.With("@external", product.ExternalId);
+        command.With("@listed", product.IsListed);
+        command.With("@created", _dialect.Timestamp(product.CreatedAt));
+        command.With("@expires", product.ExpiresAt is { } expiresAt ? _dialect.Timestamp(expiresAt) : null);
+        command.With("@version", product.Version);
+        command.With("@document", JsonSerializer.Serialize(product, DocumentJson));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string accountId, string externalId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Products.Delete);
+        command.With("@account", accountId);
+        command.With("@external", externalId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<Page<ProductSnapshot>> ListAsync(string accountId, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!ReadModelCommands.TryStart(page, out var createdAt, out var externalId))
+        {
+            return new Page<ProductSnapshot>([], null);
+        }
+
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Products.List);
+        command.With("@account", accountId);
+        command.With("@now", _dialect.Timestamp(now));
+        command.With("@created", _dialect.Timestamp(createdAt));
+        command.With("@external", externalId);
+        command.With("@limit", page.Limit + 1);
+
+        var items = new List<ProductSnapshot>(page.Limit + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(JsonSerializer.Deserialize<ProductSnapshot>(reader.GetString(0), DocumentJson)!);
+        }
+
+        return ReadModelCommands.ToPage(items, page.Limit, product => KeysetCursor.Of(product.CreatedAt, product.ExternalId));
+    }
+
+    public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Products.ListExpired);
+        command.With("@now", _dialect.Timestamp(now));
+        command.With("@limit", limit);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(ProductKeys.GrainKey(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return keys;
+    }
+}
