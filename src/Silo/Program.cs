@@ -1,7 +1,37 @@
-// The standalone silo host for cluster deployments (DESIGN.md §1). It needs the PostgreSQL cluster storage,
-// which is not built yet; until it is, the host stops at once with a message that says so, rather than
-// starting a silo that nothing could reach. The embedded default (src/Api) hosts the same grains in-process.
-Console.Error.WriteLine(
-    "TryOn.Silo: cluster mode (PostgreSQL membership and storage) is not available yet. " +
-    "Run the embedded default instead: dotnet run --project src/Api");
-return 2;
+using TryOn.Grains.Persistence.Postgres;
+using TryOn.Hosting.Cluster;
+using TryOn.Hosting.Health;
+
+namespace TryOn.Silo;
+
+/// <summary>
+/// The standalone silo of a cluster deployment (the GPU workers): grains, the inference scheduler and the engines,
+/// with PostgreSQL for membership, state, reminders and the read model, and Azure Blob Storage for images. Its only
+/// HTTP endpoints are health and metrics. <c>TryOn.Silo migrate</c> applies the database schema and exits.
+/// </summary>
+internal static class SiloProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var settings = ClusterSettings.From(builder.Configuration);
+        if (args is ["migrate", ..])
+        {
+            var connectionString = settings.DatabaseConnectionString is { Length: > 0 } configured
+                ? configured
+                : throw new InvalidOperationException("ConnectionStrings:TryOn (the PostgreSQL connection string) is required.");
+            var applied = await PostgresDatabase.MigrateAsync(connectionString, CancellationToken.None);
+            Console.WriteLine(applied.Count == 0
+                ? "TryOn.Silo: the database schema is current."
+                : $"TryOn.Silo: applied {string.Join(", ", applied)}.");
+            return 0;
+        }
+
+        builder.AddTryOnSilo(settings.Validated(isSilo: true));
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.MapInferenceMetrics();
+        await app.RunAsync();
+        return 0;
+    }
+}

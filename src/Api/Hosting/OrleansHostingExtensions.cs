@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Options;
-using TryOn.Hosting.Health;
+using Orleans.Configuration;
 using TryOn.Grains.Hosting;
+using TryOn.Grains.Storage;
+using TryOn.Hosting.Cluster;
+using TryOn.Hosting.Health;
 
 namespace TryOn.Api.Hosting;
 
 internal static class OrleansHostingExtensions
 {
-    private const string ServiceId = "tryon";
+    private const string ServiceId = ClusterSettings.ServiceId;
 
     /// <summary>
     /// Embedded mode (the default): this process is also the silo, with localhost clustering and everything
@@ -21,12 +24,9 @@ internal static class OrleansHostingExtensions
             .Configure(options => TryOnHostOptions.Bind(options, configuration))
             .ValidateOnStart();
 
-        if (hostOptions.Mode != HostingMode.Embedded)
+        if (hostOptions.Mode == HostingMode.Cluster)
         {
-            throw new OptionsValidationException(
-                "Orleans",
-                typeof(TryOnHostOptions),
-                ["Orleans:Mode=Cluster is not available yet: the PostgreSQL cluster storage is still to be built. Use the embedded default."]);
+            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false));
         }
 
         builder.UseOrleans(silo => silo
@@ -37,6 +37,35 @@ internal static class OrleansHostingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
+    /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
+    /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
+    /// signing key must be configured (the same on every API process).
+    /// </summary>
+    private static WebApplicationBuilder AddClusterGateway(this WebApplicationBuilder builder, ClusterSettings cluster)
+    {
+        var missing = new[] { "Admin:Token", "Files:SigningKey" }.Where(key => string.IsNullOrEmpty(builder.Configuration[key])).ToList();
+        if (missing.Count > 0)
+        {
+            throw new OptionsValidationException("Cluster", typeof(ClusterSettings), [.. missing.Select(key => $"{key} is required in cluster mode (the same value on every API process).")]);
+        }
+
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = ClusterSettings.ServiceId;
+            })
+            .UsePostgresClustering(cluster.DatabaseConnectionString!));
+        builder.Services.AddTryOnDomain();
+        builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
+        builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
+        builder.Services.AddHealthChecks()
+            .AddCheck<ClusterDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 }

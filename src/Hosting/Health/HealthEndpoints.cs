@@ -63,3 +63,21 @@ internal sealed class EmbeddedDatabaseHealthCheck(SqliteDatabase database) : IHe
         }
     }
 }
+
+/// <summary>Cluster mode is ready when PostgreSQL answers.</summary>
+internal sealed class ClusterDatabaseHealthCheck(TryOn.Grains.Persistence.Postgres.PostgresDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await database.IsReachableAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The PostgreSQL database does not answer.");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The PostgreSQL database cannot be reached.", exception);
+        }
+    }
+}

@@ -7,7 +7,7 @@ namespace TryOn.Tests.Hosting;
 public sealed class StartupValidationTests
 {
     [Theory]
-    [InlineData("Orleans:Mode", "Cluster", "Orleans:Mode")]
+    [InlineData("Orleans:Mode", "Cluster", "ConnectionStrings:TryOn")]
     [InlineData("Admin:Token", "short", "Admin:Token")]
     [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
     [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
@@ -24,5 +24,23 @@ public sealed class StartupValidationTests
 
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(directory.Path, "dev-api-key.txt")));
+    }
+
+    [Fact]
+    public void Cluster_mode_needs_the_shared_secrets_and_never_creates_development_ones()
+    {
+        using var directory = new TempDirectory();
+        using var app = new TryOnApp(directory.Path, new Dictionary<string, string?>
+        {
+            ["Orleans:Mode"] = "Cluster",
+            ["ConnectionStrings:TryOn"] = "Host=127.0.0.1;Port=1;Database=tryon;Username=tryon",
+            ["ConnectionStrings:Blobs"] = "UseDevelopmentStorage=true",
+        });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Start());
+
+        Assert.Contains("Admin:Token", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Files:SigningKey", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(directory.Path));
     }
 }

@@ -11,6 +11,7 @@ namespace TryOn.Tests.Infrastructure;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private ServiceProcess(Process process, Uri baseAddress)
     {
@@ -20,37 +21,49 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    public int ProcessId => _process.Id;
+
+    /// <summary>The embedded service on its own data directory and free Orleans ports.</summary>
+    public static Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["DataDirectory"] = dataDirectory,
+            ["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return StartHostAsync("TryOn.Api.dll", environment);
+    }
+
+    /// <summary>A host of this build (<c>TryOn.Api.dll</c> or <c>TryOn.Silo.dll</c>) with these environment settings.</summary>
+    public static async Task<ServiceProcess> StartHostAsync(string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TryOn.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["DataDirectory"] = dataDirectory;
-        start.Environment["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The service process did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => service.Remember(line.Data);
+        process.ErrorDataReceived += (_, line) => service.Remember(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var client = new HttpClient { BaseAddress = service.BaseAddress };
         await Eventually.HoldsAsync(
             async () =>
             {
                 if (process.HasExited)
                 {
-                    Assert.Fail($"The service process exited with code {process.ExitCode}.");
+                    Assert.Fail($"{assembly} exited with code {process.ExitCode}:\n{service.RecentOutput}");
                 }
 
                 try
@@ -66,6 +79,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             "the service process to be ready");
         return service;
     }
+
+    /// <summary>The process's last lines of output, for failure messages.</summary>
+    public string RecentOutput => string.Join('\n', _output);
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public async Task KillAsync()
@@ -84,7 +100,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

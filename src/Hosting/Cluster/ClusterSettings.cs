@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace TryOn.Hosting.Cluster;
+
+/// <summary>
+/// Settings every process of a cluster deployment shares: the PostgreSQL database (membership, grain state,
+/// reminders, read model), the blob storage, and the cluster's identity. Bound from <c>ConnectionStrings:TryOn</c>,
+/// <c>ConnectionStrings:Blobs</c>, <c>Storage:BlobContainer</c> and <c>Orleans:*</c>.
+/// </summary>
+internal sealed class ClusterSettings
+{
+    public const string ServiceId = "tryon";
+
+    public string? DatabaseConnectionString { get; set; }
+
+    public string? BlobConnectionString { get; set; }
+
+    public string BlobContainer { get; set; } = "tryon";
+
+    /// <summary>Processes with the same cluster id form one cluster; a second deployment on the same database needs another.</summary>
+    public string ClusterId { get; set; } = "tryon";
+
+    /// <summary>Silo: the silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Silo: the port API processes connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Silo: the address other processes reach this silo at (default: this machine's first IPv4 address).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Silo: apply the database schema at start-up (otherwise run <c>TryOn.Silo migrate</c> first).</summary>
+    public bool MigrateAtStartup { get; set; }
+
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = new ClusterSettings();
+        configuration.GetSection("Orleans").Bind(settings);
+        settings.DatabaseConnectionString = configuration.GetConnectionString("TryOn");
+        settings.BlobConnectionString = configuration.GetConnectionString("Blobs");
+        settings.BlobContainer = configuration["Storage:BlobContainer"] is { Length: > 0 } container ? container : settings.BlobContainer;
+        return settings;
+    }
+
+    /// <summary>Stops the start with messages naming every wrong setting.</summary>
+    public ClusterSettings Validated(bool isSilo)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(DatabaseConnectionString))
+        {
+            failures.Add("ConnectionStrings:TryOn (the PostgreSQL connection string) is required in cluster mode.");
+        }
+
+        if (string.IsNullOrWhiteSpace(BlobConnectionString))
+        {
+            failures.Add("ConnectionStrings:Blobs (the Azure Blob Storage connection string) is required in cluster mode.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(BlobContainer, "^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$"))
+        {
+            failures.Add("Storage:BlobContainer must be 3-63 lower case letters, digits and '-' (an Azure container name).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            failures.Add("Orleans:ClusterId must not be empty.");
+        }
+
+        if (isSilo)
+        {
+            if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
+            {
+                failures.Add("Orleans:SiloPort and Orleans:GatewayPort must be two different TCP ports (1-65535).");
+            }
+
+            if (AdvertisedAddress is not null && !IPAddress.TryParse(AdvertisedAddress, out _))
+            {
+                failures.Add("Orleans:AdvertisedAddress must be an IP address.");
+            }
+        }
+
+        return failures.Count == 0 ? this : throw new OptionsValidationException("Cluster", typeof(ClusterSettings), failures);
+    }
+}

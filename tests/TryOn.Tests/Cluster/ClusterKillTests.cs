@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TryOn.Grains.Persistence.Postgres;
+using TryOn.Tests.Infrastructure;
+
+namespace TryOn.Tests.Cluster;
+
+/// <summary>
+/// A whole cluster deployment as real child processes: PostgreSQL and Azurite, two silos and two API gateways,
+/// all on 127.0.0.1. Each test class instance gets its own database and cluster id.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string AdminToken = "cluster-test-admin-token-0123456789";
+
+    private readonly List<ServiceProcess> _processes = [];
+    private PostgresServer _postgres = null!;
+    private AzuriteServer _azurite = null!;
+    private Dictionary<string, string> _shared = null!;
+
+    public List<ServiceProcess> Silos { get; } = [];
+
+    public List<ServiceProcess> Apis { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        _azurite = await AzuriteServer.StartAsync();
+        var database = await _postgres.CreateDatabaseAsync();
+        await PostgresDatabase.MigrateAsync(database, CancellationToken.None);
+        _shared = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__TryOn"] = database,
+            ["ConnectionStrings__Blobs"] = _azurite.ConnectionString,
+            ["Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        // Silos notice a dead peer within seconds rather than the production default.
+        var silo = new Dictionary<string, string>(_shared)
+        {
+            ["Orleans__AdvertisedAddress"] = "127.0.0.1",
+            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+            ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+            ["Engines__MockDuration"] = "00:00:00.400",
+            ["Engines__Slots"] = "2",
+            ["Engines__AttemptDeadline"] = "00:00:15",
+        };
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            silo["Orleans__SiloPort"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+            silo["Orleans__GatewayPort"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+            Silos.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Silo.dll", silo)));
+        }
+
+        var api = new Dictionary<string, string>(_shared)
+        {
+            ["Orleans__Mode"] = "Cluster",
+            ["Admin__Token"] = AdminToken,
+            ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
+        };
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Api.dll", api)));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    public HttpClient Client(ServiceProcess api, string? apiKey = null, bool admin = false)
+    {
+        var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        }
+
+        if (admin)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        }
+
+        return client;
+    }
+
+    private ServiceProcess Track(ServiceProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+}
+
+/// <summary>
+/// The cluster's promise: losing a silo loses no generation and no credit. A stream of generations goes through
+/// both API processes; one silo is killed with SIGKILL while they run; every generation still ends COMPLETED or
+/// FAILED, each credit is settled exactly once, and the API keeps answering.
+/// </summary>
+public sealed class ClusterKillTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private const int Credits = 50;
+    private const int Generations = 30;
+
+    [Fact]
+    public async Task Killing_a_silo_under_load_loses_no_generation_and_no_credit()
+    {
+        using var admin = cluster.Client(cluster.Apis[0], admin: true);
+        var account = await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Cluster shop", credits = Credits, limits = new { writesPerMinute = 1000, maxInFlightGenerations = 1000 } }))
+            .ShouldBeOkAsync(HttpStatusCode.Created);
+        var accountId = account.GetProperty("accountId").GetString()!;
+        var key = (await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).ShouldBeOkAsync(HttpStatusCode.Created))
+            .GetProperty("key").GetString()!;
+        using var first = cluster.Client(cluster.Apis[0], key);
+        using var second = cluster.Client(cluster.Apis[1], key);
+
+        // The photo goes through one API process, the product through the other: both share the blob store.
+        using var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestImages.Read("person-astronaut.png")) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "me.png" },
+        };
+        var imageId = (await (await first.PostAsync("/tryon/v1/images/upload", upload)).ShouldBeOkAsync()).GetProperty("imageId").GetString()!;
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        using var product = new MultipartFormDataContent
+        {
+            { new StringContent("""{"externalId": "mock-tee", "title": "mock", "category": "tops", "images": [{"source": {"fileKey": "g"}}]}"""), "data" },
+            { new ByteArrayContent(TestImages.Png(garment)) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
+        };
+        await (await second.PostAsync("/tryon/v1/products", product)).ShouldBeOkAsync();
+
+        var request = new { products = new[] { new { externalId = "mock-tee" } }, person = new { image = new { source = new { id = imageId } } } };
+        var accepted = new List<string>();
+        for (var i = 0; i < Generations; i++)
+        {
+            if (i == Generations / 3)
+            {
+                // The placement spreads generations, so the silo about to die holds some of them.
+                Assert.True(await HeldWorkAsync(cluster.Silos[0]) > 0, "the silo to be killed holds no generation");
+                await cluster.Silos[0].KillAsync();
+            }
+
+            // Like a merchant's client: a 5xx while the cluster notices the dead silo is retried after a pause.
+            var client = i % 2 == 0 ? first : second;
+            for (var attempt = 0; attempt < 40; attempt++)
+            {
+                using var response = await client.PostAsJsonAsync("/tryon/v1/try-on", request);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    accepted.Add(body.GetProperty("generationId").GetString()!);
+                    break;
+                }
+
+                // Refused, but answered: with our envelope and a server-side status.
+                Assert.True(body.TryGetProperty("code", out _) && (int)response.StatusCode >= 500, $"unexpected answer {(int)response.StatusCode}: {body}");
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.Equal(Generations, accepted.Count);
+
+        // Every accepted generation reaches a terminal state, polled through both API processes.
+        var outcomes = new Dictionary<string, string>();
+        foreach (var (generationId, index) in accepted.Select((id, index) => (id, index)))
+        {
+            var client = index % 2 == 0 ? second : first;
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    using var response = await client.GetAsync($"/tryon/v1/generations/{generationId}");
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        return false;
+                    }
+
+                    var status = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()!;
+                    outcomes[generationId] = status;
+                    return status is "COMPLETED" or "FAILED";
+                },
+                TimeSpan.FromSeconds(90),
+                $"generation {generationId} to finish after the silo was killed");
+        }
+
+        // Credits, from the ledger: every reservation settled at most once, every accepted generation exactly once
+        // and as its outcome says. A try-on refused half-way may leave a reservation open; the reconciliation
+        // releases it later (after its grace period), so it is counted as reserved, never lost.
+        List<JsonElement> ledger = [];
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                ledger = [.. (await (await admin.GetAsync($"/admin/v1/accounts/{accountId}/ledger?limit=200")).ShouldBeOkAsync()).GetProperty("items").EnumerateArray()];
+                return accepted.All(id => ledger.Any(entry => entry.GetProperty("reference").GetString() == id && entry.GetProperty("kind").GetString() is "charge" or "release"));
+            },
+            TimeSpan.FromSeconds(30),
+            "every accepted generation's credit to be settled");
+        var reservations = ledger.Where(entry => entry.GetProperty("kind").GetString() == "reservation").Select(entry => entry.GetProperty("reference").GetString()!).ToList();
+        Assert.Equal(reservations.Count, reservations.Distinct().Count());
+        var open = 0;
+        foreach (var generationId in reservations)
+        {
+            var settlements = ledger.Where(entry => entry.GetProperty("reference").GetString() == generationId && entry.GetProperty("kind").GetString() is "charge" or "release").ToList();
+            Assert.True(settlements.Count <= 1, $"generation {generationId} was settled {settlements.Count} times");
+            if (accepted.Contains(generationId))
+            {
+                var settlement = Assert.Single(settlements);
+                Assert.Equal(outcomes[generationId] == "COMPLETED" ? "charge" : "release", settlement.GetProperty("kind").GetString());
+            }
+            else
+            {
+                open += 1 - settlements.Count;
+            }
+        }
+
+        var charged = ledger.Count(entry => entry.GetProperty("kind").GetString() == "charge");
+        Assert.Equal(outcomes.Values.Count(status => status == "COMPLETED"), charged);
+        var credits = await (await first.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+        Assert.Equal((Credits - charged - open, open), (credits.GetProperty("creditBalance").GetInt64(), credits.GetProperty("reserved").GetInt64()));
+
+        // The surviving silo did the work that was left.
+        Assert.True(await HeldWorkAsync(cluster.Silos[1]) > 0);
+    }
+
+    /// <summary>Generations a silo is holding or has run, from its metrics endpoint.</summary>
+    private static async Task<double> HeldWorkAsync(ServiceProcess silo)
+    {
+        using var client = new HttpClient { BaseAddress = silo.BaseAddress };
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith("tryon_inference_", StringComparison.Ordinal) && !line.StartsWith("tryon_inference_slots", StringComparison.Ordinal) && !line.StartsWith("tryon_inference_busy", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture));
+    }
+}
