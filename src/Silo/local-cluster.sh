@@ -15,10 +15,14 @@ blob_port=${TRYON_BLOB_PORT:-10100}
 azurite_version="3.37.0"
 
 stop_all() {
-  for pidfile in "$state"/*.pid; do
-    [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
-    rm -f "$pidfile"
+  # The API first, then the silos (they drain for up to Engines:DrainTimeout), then the storage they need to stop.
+  for name in api silo1 silo2 azurite; do
+    [ -f "$state/$name.pid" ] || continue
+    pid=$(cat "$state/$name.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 90); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$state/$name.pid"
   done
   if [ -f "$state/pg-dir.txt" ]; then
     pg_dir=$(cat "$state/pg-dir.txt")
@@ -46,7 +50,12 @@ if [ -z "$pg_bin" ]; then
 fi
 
 echo "building…"
-dotnet build -c Release src/Api src/Silo -v quiet -nologo >/dev/null
+for project in src/Api src/Silo; do
+  if ! dotnet build -c Release "$project" -v quiet -nologo >"$PWD/artifacts/local-cluster-build.log" 2>&1; then
+    cat "$PWD/artifacts/local-cluster-build.log" >&2
+    exit 1
+  fi
+done
 api_dll="$PWD/src/Api/bin/Release/net10.0/linux-x64/TryOn.Api.dll"
 silo_dll="$PWD/src/Silo/bin/Release/net10.0/linux-x64/TryOn.Silo.dll"
 
