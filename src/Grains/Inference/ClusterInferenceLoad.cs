@@ -12,6 +12,9 @@ internal sealed class ClusterInferenceLoad
     private ImmutableDictionary<SiloAddress, InferenceLoad> _loads = ImmutableDictionary<SiloAddress, InferenceLoad>.Empty;
     private readonly Dictionary<SiloAddress, int> _placedSince = [];
 
+    /// <summary>The last board reading.</summary>
+    public ImmutableDictionary<SiloAddress, InferenceLoad> Loads => Volatile.Read(ref _loads);
+
     public void Update(ImmutableDictionary<SiloAddress, InferenceLoad> loads)
     {
         lock (_gate)

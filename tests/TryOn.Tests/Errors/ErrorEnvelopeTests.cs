@@ -87,7 +87,14 @@ public sealed class ErrorEnvelopeTests(EmbeddedAppFixture fixture) : IClassFixtu
     public async Task Body_over_the_limit_returns_PAYLOAD_TOO_LARGE()
     {
         var name = new string('x', 2 * 1024 * 1024);
-        var response = await fixture.Admin.PostRawAsync("/admin/v1/accounts", $$"""{"name": "{{name}}"}""");
+        // The client waits for the server's go-ahead before sending the body, so the early 413 is read rather than
+        // racing the upload (which otherwise can end in a broken pipe on the client's side).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/accounts")
+        {
+            Content = new StringContent($$"""{"name": "{{name}}"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        var response = await fixture.Admin.SendAsync(request);
         await response.ShouldBeErrorAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
     }
 

@@ -56,6 +56,9 @@ public sealed class ClusterInferenceLoadTests
 public sealed class InferenceLoadPlacementTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
+
+    /// <summary>The engine for "tops" on both silos: attempts hold until it opens.</summary>
+    private readonly Generations.GatedEngine _gate = new();
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync()
@@ -64,6 +67,7 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
+            silo.Services.AddSingleton<ITryOnEngine>(_gate);
             silo.Services.Configure<EngineOptions>(options =>
             {
                 options.MockDuration = TimeSpan.FromMilliseconds(1500);
@@ -77,11 +81,12 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _gate.Open();
         await _cluster.DisposeAsync();
         _directory.Dispose();
     }
 
-    private async Task<(string AccountId, ProductSnapshot Product, ShopperImage Shopper)> MockProductAsync(string title = "mock")
+    private async Task<(string AccountId, ProductSnapshot Product, ShopperImage Shopper)> ProductAsync(string title)
     {
         var grains = _cluster.Client;
         var accountId = "acct_" + Guid.NewGuid().ToString("N");
@@ -90,9 +95,9 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         await blobs.WriteAsync($"{accountId}/images/img_1.png", new MemoryStream(TestImages.Read("person-astronaut.png")));
         using var garment = TestImages.Solid(200, 240, 30, 90, 200);
         await blobs.WriteAsync($"{accountId}/products/g.png", new MemoryStream(TestImages.Png(garment)));
-        var product = (await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, "mock-1")).UpsertAsync(new ProductUpsert(
-            ProductKind.Catalog, "mock", null,
-            [new ProductImageInput(null, "pimg_1", $"{accountId}/products/g.png", ImmutableDictionary<string, bool>.Empty, ImmutableDictionary<string, bool>.Empty)],
+        var product = (await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, "p-1")).UpsertAsync(new ProductUpsert(
+            ProductKind.Catalog, title, null,
+            [new ProductImageInput(null, "pimg_1", $"{accountId}/products/g.png", ImmutableDictionary<string, bool>.Empty.Add("flat_lay", true), ImmutableDictionary<string, bool>.Empty)],
             null, false, null, false, "tops"))).Product!;
         return (accountId, product, new ShopperImage($"{accountId}/images/img_1.png", "img_1", null));
     }
@@ -106,11 +111,21 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         return generation;
     }
 
-    private static Task WaitForAsync(IGenerationGrain generation, string accountId, GenerationStatus status) =>
-        Eventually.HoldsAsync(
-            async () => (await generation.FindAsync(accountId)).Generation!.Status == status,
-            TimeSpan.FromSeconds(30),
-            $"the generation to be {status}");
+    private static async Task WaitForAsync(IGenerationGrain generation, string accountId, GenerationStatus status)
+    {
+        GenerationView? last = null;
+        try
+        {
+            await Eventually.HoldsAsync(
+                async () => (last = (await generation.FindAsync(accountId)).Generation!).Status == status,
+                TimeSpan.FromSeconds(30),
+                $"the generation to be {status}");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            Assert.Fail($"the generation is {last?.Status} ({last?.ErrorCode}: {last?.ErrorMessage}), not {status}");
+        }
+    }
 
     private long[] Attempts() =>
         [.. _cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<InferenceScheduler>().CompletedAttempts)];
@@ -118,7 +133,8 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
     [Fact]
     public async Task A_burst_of_generations_runs_on_both_silos()
     {
-        var (accountId, product, shopper) = await MockProductAsync();
+        _gate.Open();
+        var (accountId, product, shopper) = await ProductAsync("mock");
         var generations = new List<IGenerationGrain>();
         for (var i = 0; i < 6; i++)
         {
@@ -138,16 +154,30 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
     [Fact]
     public async Task A_silo_that_stops_finishes_its_running_attempts_before_it_goes()
     {
-        var (accountId, product, shopper) = await MockProductAsync();
-        var generations = new[] { await StartAsync(accountId, product, shopper), await StartAsync(accountId, product, shopper) };
-        foreach (var generation in generations)
+        var (accountId, product, shopper) = await ProductAsync("Tee");
+        _gate.Close();
+
+        // The second generation is started once every silo has read the first one's load from the board, so it is
+        // placed on the other silo.
+        var generations = new List<IGenerationGrain>();
+        for (var i = 1; i <= 2; i++)
         {
+            var generation = await StartAsync(accountId, product, shopper);
             await WaitForAsync(generation, accountId, GenerationStatus.Processing);
+            generations.Add(generation);
+            await Eventually.HoldsAsync(
+                () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<ClusterInferenceLoad>().Loads.Values.Sum(load => load.Running) == generations.Count)),
+                TimeSpan.FromSeconds(10),
+                "every silo to see the running generations");
         }
 
-        // One attempt runs on each silo (the placement spreads them); stop one silo while its attempt runs.
-        Assert.Equal([0L, 0L], Attempts());
-        await _cluster.StopSiloAsync(_cluster.Silos[1]);
+        // One attempt holds on each silo (the placement spreads them); one silo stops while its attempt runs, and
+        // the attempt may finish during the drain.
+        Assert.All(_cluster.Silos, silo => Assert.Equal(1, silo.ServiceProvider.GetRequiredService<InferenceScheduler>().CurrentLoad.Running));
+        var stopping = _cluster.StopSiloAsync(_cluster.Silos[1]);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        _gate.Open();
+        await stopping;
 
         // Its attempt finished there instead of being abandoned and run again on the remaining silo.
         foreach (var generation in generations)
