@@ -45,7 +45,18 @@ if [ "${1:-}" = "stop" ]; then
 fi
 
 if [ -z "$pg_bin" ]; then
-  echo "PostgreSQL is not installed: run ./test.sh once (it installs it), or apt-get install -y postgresql." >&2
+  if [ "$(id -u)" != 0 ]; then
+    echo "PostgreSQL is not installed: run ./test.sh once as root (it installs it), or apt-get install -y postgresql." >&2
+    exit 1
+  fi
+  # The server binaries only: the package's own cluster is neither created nor started.
+  apt-get update && apt-get install -y postgresql-common
+  sed -ri 's/^#?\s*create_main_cluster\s*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
+  apt-get install -y postgresql
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "Node.js is needed for Azurite (the Azure Blob Storage emulator): apt-get install -y nodejs npm." >&2
   exit 1
 fi
 

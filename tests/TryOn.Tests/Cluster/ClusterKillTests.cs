@@ -231,6 +231,39 @@ public sealed class ClusterKillTests(ClusterFixture cluster) : IClassFixture<Clu
         Assert.True(await HeldWorkAsync(cluster.Silos[1]) > 0);
     }
 
+    [Fact]
+    public async Task Two_API_processes_enforce_one_request_budget_per_account()
+    {
+        using var admin = cluster.Client(cluster.Apis[1], admin: true);
+        var account = await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Budget shop", limits = new { writesPerMinute = 20 } }))
+            .ShouldBeOkAsync(HttpStatusCode.Created);
+        var accountId = account.GetProperty("accountId").GetString()!;
+        var keys = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            keys.Add((await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = $"k{i}" })).ShouldBeOkAsync(HttpStatusCode.Created))
+                .GetProperty("key").GetString()!);
+        }
+
+        // Two keys on two API processes, alternating: one budget of 20 writes (the burst) plus what refills meanwhile.
+        using var first = cluster.Client(cluster.Apis[0], keys[0]);
+        using var second = cluster.Client(cluster.Apis[1], keys[1]);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var admitted = 0;
+        for (var i = 0; i < 60; i++)
+        {
+            using var response = await (i % 2 == 0 ? first : second).DeleteAsync("/tryon/v1/products/none");
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                await response.ShouldBeErrorAsync(HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND");
+                admitted++;
+            }
+        }
+
+        var refilled = (int)Math.Floor(started.Elapsed.TotalMinutes * 20);
+        Assert.InRange(admitted, 20, 20 + refilled);
+    }
+
     /// <summary>Generations a silo is holding or has run, from its metrics endpoint.</summary>
     private static async Task<double> HeldWorkAsync(ServiceProcess silo)
     {
