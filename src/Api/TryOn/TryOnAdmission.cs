@@ -99,7 +99,12 @@ internal sealed class TryOnAdmission(
             }
 
             var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
-            var reservation = await account.ReserveCreditAsync(generationId, CancellationToken.None);
+            CreditReservation reservation;
+            using (GenerationTracing.Stage(GenerationTracing.ReserveCredit))
+            {
+                reservation = await account.ReserveCreditAsync(generationId, CancellationToken.None);
+            }
+
             if (!reservation.Holds)
             {
                 return (null, ReservationError(reservation));
@@ -143,6 +148,7 @@ internal sealed class TryOnAdmission(
         GenerationStartStatus status;
         try
         {
+            using var stage = GenerationTracing.Stage(GenerationTracing.StartGeneration);
             status = (await generation.StartAsync(request, CancellationToken.None)).Status;
         }
         catch

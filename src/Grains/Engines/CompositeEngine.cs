@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using TryOn.Grains.Generations;
 using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;
@@ -26,8 +27,13 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
-        var person = pipeline.ToTensor(input.ShopperImage, PersonWidth, PersonHeight, TensorFit.Cover);
-        var garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain);
+        ImageResult<ImageTensor> person, garment;
+        using (GenerationTracing.Stage(GenerationTracing.EngineDecode))
+        {
+            person = pipeline.ToTensor(input.ShopperImage, PersonWidth, PersonHeight, TensorFit.Cover);
+            garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain);
+        }
+
         if (person.Value is null || garment.Value is null)
         {
             throw new InvalidOperationException("The stored images could not be turned into model input.");
@@ -39,12 +45,21 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline)
         using var garmentValue = OrtValue.CreateTensorValueFromMemory(garment.Value.Data, [1, 3, GarmentSide, GarmentSide]);
         using var runOptions = new RunOptions();
         using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-        using var outputs = session.Run(
-            runOptions,
-            new Dictionary<string, OrtValue> { ["person"] = personValue, ["garment"] = garmentValue },
-            ["result"]);
-        cancellationToken.ThrowIfCancellationRequested();
-        progress.Report(0.9);
-        return Task.FromResult(pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight));
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
+        {
+            outputs = session.Run(
+                runOptions,
+                new Dictionary<string, OrtValue> { ["person"] = personValue, ["garment"] = garmentValue },
+                ["result"]);
+        }
+
+        using (outputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress.Report(0.9);
+            using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
+            return Task.FromResult(pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight));
+        }
     }
 }

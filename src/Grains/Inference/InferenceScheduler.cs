@@ -23,7 +23,8 @@ internal sealed partial class InferenceScheduler(
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<string> _waiting = new();
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    /// <summary>Queued or running ids, with when they were queued (a <see cref="Stopwatch"/> timestamp).</summary>
+    private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
     private long _busyTicks;
     private long _runs;
@@ -53,7 +54,7 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            if (_known.Contains(generationId))
+            if (_known.ContainsKey(generationId))
             {
                 return true;
             }
@@ -64,7 +65,7 @@ internal sealed partial class InferenceScheduler(
             }
 
             _waiting.AddLast(generationId);
-            _known.Add(generationId);
+            _known.Add(generationId, Stopwatch.GetTimestamp());
         }
 
         _queued.Release();
@@ -75,7 +76,7 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            return _known.Contains(generationId);
+            return _known.ContainsKey(generationId);
         }
     }
 
@@ -108,13 +109,16 @@ internal sealed partial class InferenceScheduler(
             {
                 await _queued.WaitAsync(stoppingToken);
                 string generationId;
+                long queuedAt;
                 lock (_gate)
                 {
                     generationId = _waiting.First!.Value;
                     _waiting.RemoveFirst();
+                    queuedAt = _known[generationId];
                 }
 
                 var started = Stopwatch.GetTimestamp();
+                var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
                 try
                 {
                     await RunAttemptAsync(generationId, stoppingToken);
@@ -132,6 +136,7 @@ internal sealed partial class InferenceScheduler(
                         _known.Remove(generationId);
                     }
 
+                    trace?.Dispose();
                     Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
                     Interlocked.Increment(ref _runs);
                 }
@@ -149,7 +154,10 @@ internal sealed partial class InferenceScheduler(
         GenerationRequest? request;
         try
         {
-            request = await generation.BeginAttemptAsync(CancellationToken.None);
+            using (GenerationTracing.Stage(GenerationTracing.BeginAttempt))
+            {
+                request = await generation.BeginAttemptAsync(CancellationToken.None);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -184,7 +192,10 @@ internal sealed partial class InferenceScheduler(
             outcome = GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The engine failed while generating the image.");
         }
 
-        await generation.FinishAsync(outcome, CancellationToken.None);
+        using (GenerationTracing.Stage(GenerationTracing.Finish))
+        {
+            await generation.FinishAsync(outcome, CancellationToken.None);
+        }
     }
 
     /// <summary>Progress goes to the grain as one-way notices; a lost one only makes the bar jump.</summary>
