@@ -38,6 +38,7 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
         silo.Services.AddSingleton<OnnxModels>();
         silo.Services.AddHostedService<ModelLoader>();
+        silo.Services.AddSingleton<IsnetCutout>();
         silo.Services.AddSingleton<ITryOnEngine, CompositeEngine>();
         silo.Services.AddSingleton<EngineRegistry>();
         silo.Services.AddSingleton<ProductImageLoader>();
