@@ -22,7 +22,9 @@ namespace TryOn.Benchmarks;
 /// served by a loopback image server, an account logo (so results are watermarked), then generations one after the
 /// other: POST /try-on, poll GET /generations/:id until COMPLETED. Stage times come from the service's own spans
 /// (<see cref="GenerationTracing"/>); admission and the poll are timed by the client.
-/// Run: <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- e2e [--runs 30] [--warmup 5] [--poll-ms 10]</c>.
+/// Run: <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- e2e [--runs 30] [--warmup 5] [--poll-ms 10] [--isnet]</c>;
+/// <c>--isnet</c> uses the optional ISNet cut-out installed in this checkout (models/install-isnet.sh), otherwise the
+/// service runs as shipped, without it.
 /// </summary>
 public static class EndToEndGeneration
 {
@@ -31,6 +33,7 @@ public static class EndToEndGeneration
         var runs = IntOption(args, "--runs", 30);
         var warmup = IntOption(args, "--warmup", 5);
         var pollInterval = TimeSpan.FromMilliseconds(IntOption(args, "--poll-ms", 10));
+        var isnetDirectory = args.Contains("--isnet") ? IsnetCutoutTiming.FindInstalled() : "";
 
         var spans = new ConcurrentQueue<Span>();
         using var listener = new ActivityListener
@@ -43,7 +46,7 @@ public static class EndToEndGeneration
 
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tryon-bench", Guid.NewGuid().ToString("N"));
         await using var garments = await GarmentServer.StartAsync();
-        var host = new Host(dataDirectory);
+        var host = new Host(dataDirectory, isnetDirectory);
         try
         {
             host.StartServer();
@@ -70,7 +73,7 @@ public static class EndToEndGeneration
                 results.Add(run with { Spans = [.. spans.Where(span => span.Start >= run.StartedAt && span.Start <= run.SeenAt)] });
             }
 
-            Report(results, runs, warmup, pollInterval);
+            Report(results, runs, warmup, pollInterval, isnetDirectory.Length > 0);
         }
         finally
         {
@@ -146,9 +149,9 @@ public static class EndToEndGeneration
         }
     }
 
-    private static void Report(List<Run> results, int runs, int warmup, TimeSpan pollInterval)
+    private static void Report(List<Run> results, int runs, int warmup, TimeSpan pollInterval, bool isnet)
     {
-        Console.WriteLine($"generations: {runs} measured after {warmup} warm-up, one at a time; engine: composite (CPU); poll every {pollInterval.TotalMilliseconds:0} ms");
+        Console.WriteLine($"generations: {runs} measured after {warmup} warm-up, one at a time; engine: composite (CPU){(isnet ? " with the ISNet cut-out" : "")}; poll every {pollInterval.TotalMilliseconds:0} ms");
         Console.WriteLine($"{"stage",-60} {"mean",8} {"p50",8} {"p95",8}  (ms)");
         void Row(string label, Func<Run, double> measure)
         {
@@ -296,7 +299,7 @@ public static class EndToEndGeneration
         }
     }
 
-    private sealed class Host(string dataDirectory) : WebApplicationFactory<Program>
+    private sealed class Host(string dataDirectory, string isnetDirectory) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -307,6 +310,7 @@ public static class EndToEndGeneration
             builder.UseSetting("Orleans:GatewayPort", FreePort());
             // The garment is served from 127.0.0.1 on a random port: allowed for this benchmark only.
             builder.UseSetting("Fetch:AllowPrivateNetworks", "true");
+            builder.UseSetting("Models:IsnetDirectory", isnetDirectory);
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }
 
