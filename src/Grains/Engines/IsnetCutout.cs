@@ -9,7 +9,7 @@ namespace TryOn.Grains.Engines;
 /// The optional learned garment cut-out: ISNet (IMG.LY's build, AGPL-3.0, installed by <c>models/install-isnet.sh</c>)
 /// gives a soft mask of the salient object of a product photo, which is the garment in a flat-lay. Available only when
 /// <see cref="OnnxModels"/> found and loaded the model at start-up. One product image serves many generations and the
-/// model takes about a second on a CPU, so the masks of the last few product images are kept, keyed by their SHA-256.
+/// model takes about two seconds on a 2-core CPU, so the masks of the last few product images are kept, keyed by their SHA-256.
 /// </summary>
 internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
 {

@@ -93,7 +93,9 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
 
         var entry = ReadManifest(directory).FirstOrDefault(model => model.Name == IsnetName)
             ?? throw new InvalidOperationException($"{Path.Combine(directory, "manifest.json")} does not describe the '{IsnetName}' model.");
-        LoadModel(directory, entry);
+        // ISNet runs once per new product image and its activations take about 1.7 GB: without the arena that memory
+        // goes back after each run (measured: 0.55 GB resident instead of 2.2 GB, the run about 13 % slower).
+        LoadModel(directory, entry, memoryArena: false);
         LogIsnetUsed(logger, Path.Combine(directory, entry.File), ExecutionProvider);
     }
 
@@ -105,7 +107,7 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
         return manifest.Models;
     }
 
-    private void LoadModel(string directory, ManifestEntry entry)
+    private void LoadModel(string directory, ManifestEntry entry, bool memoryArena = true)
     {
         var bytes = File.ReadAllBytes(Path.Combine(directory, entry.File));
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -115,6 +117,7 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
         }
 
         using var sessionOptions = CreateSessionOptions();
+        sessionOptions.EnableCpuMemArena = memoryArena;
         var session = new InferenceSession(bytes, sessionOptions);
         Warm(session, entry.Outputs?.Keys.ToArray() ?? [.. session.OutputNames]);
         _sessions[entry.Name] = session;
