@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds TryOn's baseline try-on graph and models/manifest.json.
+"""Builds TryOn's baseline try-on graphs and models/manifest.json.
 
 Run with Debian's interpreter and its python3-onnx package (the pyenv python on PATH cannot see it):
     apt-get install -y python3-onnx
@@ -12,6 +12,11 @@ product photo of the garment on a plain light background, and
   3. feathers the mask edges (two 9x9 box blurs),
   4. matches the garment to the photo's lighting (the person's local luminance, relative to its mean),
   5. composites garment over person.
+A second graph, garment-composite-masked, does the same with a garment mask given as an input instead of step 1:
+the engine uses it when the optional ISNet cut-out model is installed (models/install-isnet.sh).
+
+It also writes tests/TryOn.Tests/TestData/isnet-standin.onnx: a tiny graph with ISNet's inputs and outputs (the
+same distance-from-white cut-out, no weights), so the tests exercise the optional model's path without the model.
 """
 import hashlib
 import json
@@ -32,7 +37,8 @@ def const(name, array):
     return numpy_helper.from_array(np.asarray(array), name)
 
 
-def build():
+def build(masked=False):
+    """The composite graph; with masked=True the garment mask is the input garment_mask [1,1,512,512] in [0, 1]."""
     nodes = []
     inits = [
         const("one", np.array(1.0, np.float32)),
@@ -47,14 +53,17 @@ def build():
         const("shade_max", np.array(1.3, np.float32)),
         const("eps", np.array(1e-3, np.float32)),
     ]
-    # 1. Cut-out: how far each pixel is from white, in its most distant channel.
-    nodes += [
-        helper.make_node("Sub", ["one", "garment"], ["inv"]),
-        helper.make_node("ReduceMax", ["inv"], ["dist"], axes=[1], keepdims=1),
-        helper.make_node("Sub", ["dist", "bg_threshold"], ["dist_off"]),
-        helper.make_node("Mul", ["dist_off", "mask_gain"], ["mask_raw"]),
-        helper.make_node("Clip", ["mask_raw", "zero", "one"], ["mask_small"]),
-    ]
+    # 1. Cut-out: how far each pixel is from white, in its most distant channel (or the given mask).
+    if masked:
+        nodes.append(helper.make_node("Clip", ["garment_mask", "zero", "one"], ["mask_small"]))
+    else:
+        nodes += [
+            helper.make_node("Sub", ["one", "garment"], ["inv"]),
+            helper.make_node("ReduceMax", ["inv"], ["dist"], axes=[1], keepdims=1),
+            helper.make_node("Sub", ["dist", "bg_threshold"], ["dist_off"]),
+            helper.make_node("Mul", ["dist_off", "mask_gain"], ["mask_raw"]),
+            helper.make_node("Clip", ["mask_raw", "zero", "one"], ["mask_small"]),
+        ]
     # 2. Onto the torso box, then into the frame.
     nodes += [
         helper.make_node("Resize", ["garment", "", "", "box_sizes"], ["garment_box"], mode="linear"),
@@ -85,13 +94,17 @@ def build():
         helper.make_node("Mul", ["person", "inv_mask"], ["bg"]),
         helper.make_node("Add", ["fg", "bg"], ["result"]),
     ]
+    inputs = [
+        helper.make_tensor_value_info("person", TensorProto.FLOAT, [1, 3, H, W]),
+        helper.make_tensor_value_info("garment", TensorProto.FLOAT, [1, 3, GH, GW]),
+    ]
+    if masked:
+        inputs.append(helper.make_tensor_value_info("garment_mask", TensorProto.FLOAT, [1, 1, GH, GW]))
+        inits = [i for i in inits if i.name not in ("bg_threshold", "mask_gain")]
     graph = helper.make_graph(
         nodes,
-        "tryon-garment-composite",
-        [
-            helper.make_tensor_value_info("person", TensorProto.FLOAT, [1, 3, H, W]),
-            helper.make_tensor_value_info("garment", TensorProto.FLOAT, [1, 3, GH, GW]),
-        ],
+        "tryon-garment-composite-masked" if masked else "tryon-garment-composite",
+        inputs,
         [helper.make_tensor_value_info("result", TensorProto.FLOAT, [1, 3, H, W])],
         inits,
     )
@@ -101,29 +114,68 @@ def build():
     return model
 
 
+def build_isnet_standin():
+    """ISNet's interface: input [1,3,1024,1024] as (v - 128) / 256, output [1,1,1024,1024] in [0, 1], a side output."""
+    side = 1024
+    nodes = [
+        helper.make_node("Sub", ["white", "input"], ["inv"]),
+        helper.make_node("ReduceMax", ["inv"], ["dist"], axes=[1], keepdims=1),
+        helper.make_node("Sub", ["dist", "bg_threshold"], ["dist_off"]),
+        helper.make_node("Mul", ["dist_off", "mask_gain"], ["mask_raw"]),
+        helper.make_node("Clip", ["mask_raw", "zero", "one"], ["output"]),
+        helper.make_node("Identity", ["output"], ["side"]),
+    ]
+    inits = [
+        const("white", np.array(127.0 / 256.0, np.float32)),
+        const("bg_threshold", np.array(0.08, np.float32)),
+        const("mask_gain", np.array(8.0, np.float32)),
+        const("zero", np.array(0.0, np.float32)),
+        const("one", np.array(1.0, np.float32)),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "isnet-standin",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, side, side])],
+        [
+            helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, side, side]),
+            helper.make_tensor_value_info("side", TensorProto.FLOAT, [1, 1, side, side]),
+        ],
+        inits,
+    )
+    model = helper.make_model(graph, producer_name="tryon-build-models", opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
 def main():
-    model = build()
-    path = os.path.join(HERE, "garment-composite.onnx")
-    data = model.SerializeToString()
-    with open(path, "wb") as f:
-        f.write(data)
-    manifest = {
-        "models": [
-            {
-                "name": "garment-composite",
-                "file": "garment-composite.onnx",
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "engine": "composite",
-                "inputs": {"person": [1, 3, H, W], "garment": [1, 3, GH, GW]},
-                "outputs": {"result": [1, 3, H, W]},
-                "licence": "Apache-2.0 (TryOn's own graph, built by models/build_models.py; no third-party weights)",
-            }
-        ]
-    }
+    licence = "Apache-2.0 (TryOn's own graph, built by models/build_models.py; no third-party weights)"
+    entries = []
+    for name, masked in (("garment-composite", False), ("garment-composite-masked", True)):
+        data = build(masked).SerializeToString()
+        path = os.path.join(HERE, name + ".onnx")
+        with open(path, "wb") as f:
+            f.write(data)
+        inputs = {"person": [1, 3, H, W], "garment": [1, 3, GH, GW]}
+        if masked:
+            inputs["garment_mask"] = [1, 1, GH, GW]
+        entries.append({
+            "name": name,
+            "file": name + ".onnx",
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "engine": "composite",
+            "inputs": inputs,
+            "outputs": {"result": [1, 3, H, W]},
+            "licence": licence,
+        })
+        print(f"wrote {path} ({len(data)} bytes)")
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
+        json.dump({"models": entries}, f, indent=2)
         f.write("\n")
-    print(f"wrote {path} ({len(data)} bytes)")
+    standin = os.path.join(HERE, "..", "tests", "TryOn.Tests", "TestData", "isnet-standin.onnx")
+    with open(standin, "wb") as f:
+        f.write(build_isnet_standin().SerializeToString())
+    print(f"wrote {os.path.normpath(standin)}")
 
 
 if __name__ == "__main__":

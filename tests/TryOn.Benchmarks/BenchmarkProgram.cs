@@ -8,7 +8,8 @@ namespace TryOn.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- --filter '*'</c>. Benchmarks run in-process
 /// (the generated-project toolchain would inherit the repository's strict build settings). With the single
-/// argument <c>scheduler</c> it measures slot use at saturation instead.
+/// argument <c>scheduler</c> it measures slot use at saturation instead; with <c>e2e</c> (and its options) the
+/// time a generation spends outside the engine, by stage; with <c>isnet</c> the optional ISNet cut-out.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -18,6 +19,18 @@ public static class BenchmarkProgram
         if (args is ["scheduler"])
         {
             SchedulerUtilization.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["e2e", .. var options])
+        {
+            EndToEndGeneration.RunAsync(options).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["isnet", .. var isnetOptions])
+        {
+            IsnetCutoutTiming.RunAsync(isnetOptions).GetAwaiter().GetResult();
             return;
         }
 

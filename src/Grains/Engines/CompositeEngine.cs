@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using TryOn.Grains.Generations;
 using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;
@@ -7,10 +8,14 @@ namespace TryOn.Grains.Engines;
 /// The default engine for upper-body garments: TryOn's own ONNX graph (models/build_models.py) cuts the garment out
 /// of a flat-lay photo, places and resizes it onto the torso of a 4:5 portrait, feathers its edges and shades it
 /// with the photo's lighting. An honest baseline, not a learned try-on model: it does not follow the body's pose.
+/// With the optional ISNet model installed, the garment's mask comes from ISNet and the masked graph uses it.
 /// </summary>
-internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline) : ITryOnEngine
+internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline, IsnetCutout cutout) : ITryOnEngine
 {
     public const string ModelName = "garment-composite";
+
+    /// <summary>The same graph with the garment mask as an input (<c>garment_mask</c>, 1x1x512x512).</summary>
+    public const string MaskedModelName = "garment-composite-masked";
     private const int PersonWidth = 768;
     private const int PersonHeight = 1024;
     private const int GarmentSide = 512;
@@ -26,25 +31,50 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
-        var person = pipeline.ToTensor(input.ShopperImage, PersonWidth, PersonHeight, TensorFit.Cover);
-        var garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain);
+        ImageResult<ImageTensor> person, garment;
+        using (GenerationTracing.Stage(GenerationTracing.EngineDecode))
+        {
+            person = pipeline.ToTensor(input.ShopperImage, PersonWidth, PersonHeight, TensorFit.Cover);
+            garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain);
+        }
+
         if (person.Value is null || garment.Value is null)
         {
             throw new InvalidOperationException("The stored images could not be turned into model input.");
         }
 
+        float[]? mask = null;
+        if (cutout.IsAvailable)
+        {
+            using var stage = GenerationTracing.Stage(GenerationTracing.EngineCutout);
+            mask = cutout.GarmentMask(input.ProductImage, GarmentSide, cancellationToken);
+        }
+
         progress.Report(0.3);
-        var session = models.Session(ModelName);
+        var session = models.Session(mask is null ? ModelName : MaskedModelName);
         using var personValue = OrtValue.CreateTensorValueFromMemory(person.Value.Data, [1, 3, PersonHeight, PersonWidth]);
         using var garmentValue = OrtValue.CreateTensorValueFromMemory(garment.Value.Data, [1, 3, GarmentSide, GarmentSide]);
+        using var maskValue = mask is null ? null : OrtValue.CreateTensorValueFromMemory(mask, [1, 1, GarmentSide, GarmentSide]);
+        var inputs = new Dictionary<string, OrtValue> { ["person"] = personValue, ["garment"] = garmentValue };
+        if (maskValue is not null)
+        {
+            inputs["garment_mask"] = maskValue;
+        }
+
         using var runOptions = new RunOptions();
         using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-        using var outputs = session.Run(
-            runOptions,
-            new Dictionary<string, OrtValue> { ["person"] = personValue, ["garment"] = garmentValue },
-            ["result"]);
-        cancellationToken.ThrowIfCancellationRequested();
-        progress.Report(0.9);
-        return Task.FromResult(pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight));
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
+        {
+            outputs = session.Run(runOptions, inputs, ["result"]);
+        }
+
+        using (outputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress.Report(0.9);
+            using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
+            return Task.FromResult(pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight));
+        }
     }
 }

@@ -33,34 +33,62 @@ internal sealed class GenerationExecutor(
             return GenerationOutcome.Failed(ErrorCodes.MissingRequiredClassification, choice.Problem!);
         }
 
-        var shopper = await loader.ReadStoredAsync(request.Shopper.BlobKey, cancellationToken);
+        LoadedProductImage shopper;
+        using (GenerationTracing.Stage(GenerationTracing.LoadShopper))
+        {
+            shopper = await loader.ReadStoredAsync(request.Shopper.BlobKey, cancellationToken);
+        }
+
         if (shopper.Bytes is null)
         {
             return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The shopper image is no longer stored (retention or erasure).");
         }
 
-        var garment = await LoadProductImageAsync(request, productImage, cancellationToken);
+        LoadedProductImage garment;
+        using (GenerationTracing.Stage(GenerationTracing.LoadProduct))
+        {
+            garment = await LoadProductImageAsync(request, productImage, cancellationToken);
+        }
+
         if (garment.Bytes is null)
         {
             return GenerationOutcome.Failed(garment.ErrorCode!, garment.ErrorMessage!);
         }
 
         progress.Report(0.1);
-        var output = await engine.RunAsync(new EngineInput(shopper.Bytes, garment.Bytes, request.Product), progress, cancellationToken);
-        var encoded = pipeline.Normalize(output);
+        byte[] output;
+        using (GenerationTracing.Stage(GenerationTracing.Engine))
+        {
+            output = await engine.RunAsync(new EngineInput(shopper.Bytes, garment.Bytes, request.Product), progress, cancellationToken);
+        }
+
+        ImageResult<StoredImage> encoded;
+        using (GenerationTracing.Stage(GenerationTracing.CheckResult))
+        {
+            encoded = pipeline.Normalize(output);
+        }
+
         if (encoded.Rejection is not null)
         {
             return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The {engine.Name} engine produced an unusable image.");
         }
 
         var result = encoded.Value!;
-        if (request.WatermarkBlobKey is { } logoKey && (await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes is { } logo)
+        if (request.WatermarkBlobKey is { } logoKey)
         {
-            result = new StoredImage(pipeline.Watermark(result.Bytes, logo), ImageFormat.Jpeg, result.Width, result.Height);
+            using var stage = GenerationTracing.Stage(GenerationTracing.Watermark);
+            if ((await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes is { } logo)
+            {
+                result = new StoredImage(pipeline.Watermark(result.Bytes, logo), ImageFormat.Jpeg, result.Width, result.Height);
+            }
         }
 
         var blobKey = GenerationBlobs.Result(request.AccountId, generationId, result.Format);
-        await blobs.WriteAsync(blobKey, new MemoryStream(result.Bytes, writable: false), CancellationToken.None);
+        using (GenerationTracing.Stage(GenerationTracing.Store))
+        {
+            await blobs.WriteAsync(blobKey, new MemoryStream(result.Bytes, writable: false), CancellationToken.None);
+        }
+
         return GenerationOutcome.Completed(blobKey);
     }
 

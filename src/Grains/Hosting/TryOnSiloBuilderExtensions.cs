@@ -41,6 +41,7 @@ internal static class TryOnSiloBuilderExtensions
         services.AddSingleton<ITryOnEngine, MockEngine>();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
         services.AddSingleton<OnnxModels>();
+        services.AddSingleton<IsnetCutout>();
         services.AddSingleton<ITryOnEngine, CompositeEngine>();
         services.AddSingleton<EngineRegistry>();
         services.AddSingleton<CustomerErasure>();

@@ -25,7 +25,8 @@ internal sealed partial class InferenceScheduler(
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<string> _waiting = new();
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    /// <summary>Queued or running ids, with when they were queued (a <see cref="Stopwatch"/> timestamp).</summary>
+    private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
@@ -71,7 +72,7 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            if (_known.Contains(generationId))
+            if (_known.ContainsKey(generationId))
             {
                 return true;
             }
@@ -82,7 +83,7 @@ internal sealed partial class InferenceScheduler(
             }
 
             _waiting.AddLast(generationId);
-            _known.Add(generationId);
+            _known.Add(generationId, Stopwatch.GetTimestamp());
         }
 
         _queued.Release();
@@ -93,7 +94,7 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            return _known.Contains(generationId);
+            return _known.ContainsKey(generationId);
         }
     }
 
@@ -149,14 +150,17 @@ internal sealed partial class InferenceScheduler(
             {
                 await _queued.WaitAsync(stoppingToken);
                 string generationId;
+                long queuedAt;
                 lock (_gate)
                 {
                     generationId = _waiting.First!.Value;
                     _waiting.RemoveFirst();
+                    queuedAt = _known[generationId];
                 }
 
                 var started = Stopwatch.GetTimestamp();
                 Interlocked.Increment(ref _running);
+                var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
                 try
                 {
                     await RunAttemptAsync(generationId, _abandon.Token);
@@ -175,6 +179,7 @@ internal sealed partial class InferenceScheduler(
                         _known.Remove(generationId);
                     }
 
+                    trace?.Dispose();
                     Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
                     Interlocked.Increment(ref _runs);
                 }
@@ -192,7 +197,10 @@ internal sealed partial class InferenceScheduler(
         GenerationRequest? request;
         try
         {
-            request = await generation.BeginAttemptAsync(CancellationToken.None);
+            using (GenerationTracing.Stage(GenerationTracing.BeginAttempt))
+            {
+                request = await generation.BeginAttemptAsync(CancellationToken.None);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -227,7 +235,10 @@ internal sealed partial class InferenceScheduler(
             outcome = GenerationOutcome.Failed(ErrorCodes.GenerationFailed, "The engine failed while generating the image.");
         }
 
-        await generation.FinishAsync(outcome, CancellationToken.None);
+        using (GenerationTracing.Stage(GenerationTracing.Finish))
+        {
+            await generation.FinishAsync(outcome, CancellationToken.None);
+        }
     }
 
     /// <summary>Progress goes to the grain as one-way notices; a lost one only makes the bar jump.</summary>

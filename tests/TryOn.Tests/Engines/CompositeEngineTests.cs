@@ -18,7 +18,7 @@ public sealed class CompositeEngineTests
 
     private static OnnxModels Load(string directory, string executionProvider = "cpu")
     {
-        var models = new OnnxModels(Options.Create(new ModelOptions { Directory = directory, ExecutionProvider = executionProvider }), NullLogger<OnnxModels>.Instance);
+        var models = new OnnxModels(Options.Create(new ModelOptions { Directory = directory, ExecutionProvider = executionProvider, IsnetDirectory = "" }), NullLogger<OnnxModels>.Instance);
         models.Load();
         return models;
     }
@@ -38,7 +38,7 @@ public sealed class CompositeEngineTests
     public async Task The_garment_is_put_on_the_torso_and_the_rest_of_the_photo_is_kept()
     {
         using var models = Load(ModelsDirectory);
-        var engine = new CompositeEngine(models, Pipeline);
+        var engine = new CompositeEngine(models, Pipeline, new IsnetCutout(models, Pipeline));
         var person = Pipeline.Normalize(TestImages.Read("person-astronaut.png"), cropToPortrait: true).Value!.Bytes;
         var product = new ProductSnapshot("acct_1", "tee", ProductKind.Catalog, "Blue tee", null, [], null, null, "tops", null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1, false);
 
@@ -84,7 +84,7 @@ public sealed class CompositeEngineTests
     public void The_engine_serves_upper_body_categories_and_needs_a_flat_lay()
     {
         using var models = Load(ModelsDirectory);
-        var engine = new CompositeEngine(models, Pipeline);
+        var engine = new CompositeEngine(models, Pipeline, new IsnetCutout(models, Pipeline));
         var registry = new EngineRegistry([engine]);
         var images = ImmutableArray.Create(new ProductImage("pimg_1", "upload://pimg_1", 0, ImmutableDictionary<string, bool>.Empty.Add("on_model", true).Add("flat_lay", false), "k", ImmutableDictionary<string, bool>.Empty, null, null));
         var product = new ProductSnapshot("acct_1", "tee", ProductKind.Catalog, "Tee", null, images, null, null, "tops", null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1, false);

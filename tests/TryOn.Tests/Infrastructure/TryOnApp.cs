@@ -28,6 +28,9 @@ public sealed class TryOnApp : WebApplicationFactory<Program>
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+
+        // Tests run the service as shipped, whatever the checkout has installed, unless they ask for the ISNet model.
+        _settings.TryAdd("Models:IsnetDirectory", "");
         UseKestrel(0);
     }
 
