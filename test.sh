@@ -49,7 +49,8 @@ trx="$results/results.trx"
 if [ -f "$trx" ]; then
   passed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
   failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
-  skipped=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' notExecuted="[0-9]*"' | grep -o '[0-9]*')
+  # Skipped tests are not in the counters; they are the results whose outcome is NotExecuted.
+  skipped=$(grep -c 'outcome="NotExecuted"' "$trx" || true)
   echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 else
   echo "0 passed, 1 failed"
