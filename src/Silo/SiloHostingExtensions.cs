@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Storage;
 using TryOn.Hosting.Cluster;
@@ -12,9 +10,6 @@ namespace TryOn.Silo;
 
 internal static class SiloHostingExtensions
 {
-    /// <summary>How much longer than the drain the host waits for everything else to stop.</summary>
-    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
-
     public static WebApplicationBuilder AddTryOnSilo(this WebApplicationBuilder builder, ClusterSettings cluster)
     {
         var advertised = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : FirstIPv4Address();
@@ -31,9 +26,6 @@ internal static class SiloHostingExtensions
             .UseClusterStorage(cluster.DatabaseConnectionString!, cluster.MigrateAtStartup));
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
 
-        // A stop drains the inference slots first (Engines:DrainTimeout); the host must wait that long.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engines) =>
-            host.ShutdownTimeout = engines.Value.DrainTimeout + ShutdownMargin);
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);

@@ -30,7 +30,7 @@ internal static partial class StripeWebhookEndpoints
             .WithTags("Billing")
             .WithName("StripeWebhook")
             .WithSummary("Stripe events (signed): paid checkouts add credits, refunds deduct them.")
-            .ProducesErrors(400, 503);
+            .ProducesErrors(400, 409, 503);
         return app;
     }
 
@@ -81,6 +81,13 @@ internal static partial class StripeWebhookEndpoints
             _ => "ignored",
         };
         LogEventHandled(logger, stripeEvent.Id, stripeEvent.Type, outcome);
+        if (outcome == Describe(BillingEventOutcome.UnknownPayment))
+        {
+            // Not acknowledged, so Stripe delivers it again: a refund can overtake the checkout event it refunds
+            // (a failed delivery retried later), and must not be lost when it does.
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.PaymentNotRecorded));
+        }
+
         return TypedResults.Ok(new WebhookResponse(true, outcome));
     }
 
@@ -106,6 +113,11 @@ internal static partial class StripeWebhookEndpoints
 
         var purchase = new Purchase(eventId, session.Id, session.PaymentIntentId, pack, credits, session.AmountTotal ?? 0, session.Currency ?? "");
         var result = await grains.GetGrain<IAccountGrain>(accountId).ApplyPurchaseAsync(purchase, cancellationToken);
+        if (result.Outcome == BillingEventOutcome.AccountNotFound)
+        {
+            LogPaidForMissingAccount(logger, session.Id, accountId);
+        }
+
         return Describe(result.Outcome);
     }
 
@@ -149,7 +161,10 @@ internal static partial class StripeWebhookEndpoints
     [LoggerMessage(3, LogLevel.Warning, "Checkout {SessionId} carries no TryOn metadata; ignored")]
     private static partial void LogForeignCheckout(ILogger logger, string sessionId);
 
-    [LoggerMessage(4, LogLevel.Warning, "A refund names payment {PaymentId}, which no account bought through this server; ignored")]
+    [LoggerMessage(6, LogLevel.Error, "Checkout {SessionId} was paid for account {AccountId}, which does not exist: no credits were granted; refund or grant by hand")]
+    private static partial void LogPaidForMissingAccount(ILogger logger, string sessionId, string accountId);
+
+    [LoggerMessage(4, LogLevel.Warning, "A refund names payment {PaymentId}, which this server has not recorded (yet); Stripe will deliver it again")]
     private static partial void LogUnknownPayment(ILogger logger, string paymentId);
 
     [LoggerMessage(5, LogLevel.Warning, "Refund of payment {PaymentId} for account {AccountId}: {Credits} credits were already spent and stay spent")]

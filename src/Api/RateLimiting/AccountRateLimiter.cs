@@ -49,7 +49,7 @@ internal sealed partial class AccountRateLimiter(
             if (!await refill)
             {
                 // The shared bucket could not be asked (its silo is failing over). A budget is not money: the
-                // request goes through rather than failing, and the next one asks again.
+                // request goes through rather than failing, and so do the others for a second before asking again.
                 return RateLimitDecision.Allow(lease.PerMinute, 0);
             }
         }
@@ -73,6 +73,11 @@ internal sealed partial class AccountRateLimiter(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogBucketUnavailable(logger, exception, accountId);
+            lock (lease.Gate)
+            {
+                lease.OpenUntil = clock.GetUtcNow() + LeaseLifetime;
+            }
+
             return false;
         }
         finally
@@ -102,6 +107,9 @@ internal sealed partial class AccountRateLimiter(
 
         public int PerMinute { get; private set; } = 1;
 
+        /// <summary>Until when requests go through unasked, after the shared bucket could not be reached.</summary>
+        public DateTimeOffset OpenUntil { get; set; }
+
         /// <summary>The refill in flight, shared by every request waiting for it.</summary>
         public Task<bool>? Refill { get; set; }
 
@@ -113,6 +121,12 @@ internal sealed partial class AccountRateLimiter(
         {
             lock (Gate)
             {
+                if (now < OpenUntil)
+                {
+                    decision = RateLimitDecision.Allow(PerMinute, 0);
+                    return true;
+                }
+
                 if (_tokens > 0 && now < _expiresAt)
                 {
                     _tokens--;

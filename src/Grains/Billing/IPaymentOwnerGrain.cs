@@ -2,7 +2,8 @@ namespace TryOn.Grains.Billing;
 
 /// <summary>
 /// Which account a provider payment belongs to, keyed <c>payment/&lt;provider payment id&gt;</c>: refunds name the
-/// payment, not the account. Written before the purchase is credited, so a refund always finds its account.
+/// payment, not the account. Written before the purchase is credited; a refund that finds no owner (or no purchase)
+/// is refused so the provider delivers it again.
 /// </summary>
 [Alias("tryon.billing.IPaymentOwnerGrain")]
 public interface IPaymentOwnerGrain : IGrainWithStringKey

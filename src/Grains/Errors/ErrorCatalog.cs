@@ -53,6 +53,7 @@ public static class ErrorCatalog
         Ours(ErrorCodes.FileNotFound, 404, "The file does not exist any more, or its link has expired."),
         Ours(ErrorCodes.BillingNotConfigured, 503, "Buying credits is not set up on this server."),
         Ours(ErrorCodes.PaymentProviderError, 502, "The payment provider could not be reached or refused the request. Retry shortly."),
+        Ours(ErrorCodes.PaymentNotRecorded, 409, "The event names a payment this server has not recorded yet; it is applied when delivered again."),
         Ours(ErrorCodes.WebhookSignatureInvalid, 400, "The webhook signature is missing, does not match, or is too old."),
     ];
 

@@ -49,4 +49,5 @@ public static class ErrorCodes
     public const string BillingNotConfigured = "BILLING_NOT_CONFIGURED";
     public const string PaymentProviderError = "PAYMENT_PROVIDER_ERROR";
     public const string WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID";
+    public const string PaymentNotRecorded = "PAYMENT_NOT_RECORDED";
 }

@@ -57,9 +57,13 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<ProductImageLoader>();
         silo.Services.AddSingleton<GenerationExecutor>();
         silo.Services.AddSingleton<InferenceScheduler>();
-        silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
         silo.Services.AddSingleton<ClusterInferenceLoad>();
+        // Registered before the scheduler so that it stops after it: it keeps posting "draining" during the drain.
         silo.Services.AddHostedService<InferenceLoadReporter>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
+        // A stop drains the inference slots first (Engines:DrainTimeout); the host waits that long and a margin.
+        silo.Services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<EngineOptions>>((host, engines) =>
+            host.ShutdownTimeout = engines.Value.DrainTimeout + TimeSpan.FromSeconds(15));
         silo.AddPlacementDirector<InferenceLoadPlacement, InferenceLoadPlacementDirector>();
         silo.Services.AddSingleton<GenerationRecoverySweeper>();
         silo.Services.AddHostedService(services => services.GetRequiredService<GenerationRecoverySweeper>());

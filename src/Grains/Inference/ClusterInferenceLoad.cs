@@ -25,8 +25,9 @@ internal sealed class ClusterInferenceLoad
     }
 
     /// <summary>
-    /// The candidate with the least work per slot; a silo that has not posted yet counts as idle with one slot. Ties
-    /// go to the first candidate in <paramref name="tieBreak"/> order, so callers pass a shuffled list.
+    /// The candidate with the least work per slot. A silo that has not posted (still starting, or stopped posting)
+    /// ranks after every silo that has, and a draining one last. Ties go to the first candidate in
+    /// <paramref name="tieBreak"/> order, so callers pass a random source.
     /// </summary>
     public SiloAddress Choose(IReadOnlyList<SiloAddress> candidates, Random tieBreak)
     {
@@ -34,20 +35,21 @@ internal sealed class ClusterInferenceLoad
         ArgumentOutOfRangeException.ThrowIfZero(candidates.Count);
         lock (_gate)
         {
-            SiloAddress? best = null;
-            var bestPressure = double.MaxValue;
-            foreach (var silo in candidates.OrderBy(_ => tieBreak.Next()))
-            {
-                var placed = _placedSince.GetValueOrDefault(silo);
-                var pressure = _loads.TryGetValue(silo, out var load) ? load.Pressure(placed) : placed;
-                if (pressure < bestPressure)
-                {
-                    (best, bestPressure) = (silo, pressure);
-                }
-            }
-
-            _placedSince[best!] = _placedSince.GetValueOrDefault(best!) + 1;
-            return best!;
+            var ranked = candidates
+                .OrderBy(silo => Rank(silo))
+                .ThenBy(_ => tieBreak.Next())
+                .First();
+            _placedSince[ranked] = _placedSince.GetValueOrDefault(ranked) + 1;
+            return ranked;
         }
+    }
+
+    /// <summary>Posted and not draining: the pressure; not posted: after all of those; draining: last.</summary>
+    private (int Tier, double Pressure) Rank(SiloAddress silo)
+    {
+        var placed = _placedSince.GetValueOrDefault(silo);
+        return _loads.TryGetValue(silo, out var load)
+            ? (load.Draining ? 2 : 0, load.Pressure(placed))
+            : (1, placed);
     }
 }

@@ -13,7 +13,8 @@ namespace TryOn.Grains.Inference;
 /// execution slots. A full queue refuses new work at admission instead of growing. Each attempt runs under a
 /// deadline; the generation grain is asked for its request when a slot takes it (which marks it PROCESSING) and
 /// is called back with progress and the outcome. Stopping the silo drains it: no queued generation is started any
-/// more (they stay PENDING in storage and run on another silo when their grain next activates), and running attempts
+/// more (they stay PENDING in storage and run on another silo when their grain is next called: a poll or the
+/// recovery sweep), and running attempts
 /// get <see cref="EngineOptions.DrainTimeout"/> to finish; the ones still running then are abandoned, stay PROCESSING
 /// and are driven again elsewhere (processing is at least once).
 /// </summary>
@@ -34,6 +35,7 @@ internal sealed partial class InferenceScheduler(
     private long _busyTicks;
     private long _runs;
     private int _running;
+    private bool _draining;
 
     public int Slots => options.Value.Slots;
 
@@ -50,7 +52,7 @@ internal sealed partial class InferenceScheduler(
         {
             lock (_gate)
             {
-                return new InferenceLoad(_waiting.Count, Volatile.Read(ref _running), options.Value.Slots);
+                return new InferenceLoad(_waiting.Count, Volatile.Read(ref _running), options.Value.Slots, Volatile.Read(ref _draining));
             }
         }
     }
@@ -118,6 +120,8 @@ internal sealed partial class InferenceScheduler(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Posted to the load board from now on (its reporter stops after this), so no new work is placed here.
+        Volatile.Write(ref _draining, true);
         var load = CurrentLoad;
         LogDraining(logger, load.Running, load.Waiting, options.Value.DrainTimeout.TotalSeconds);
         _abandon.CancelAfter(options.Value.DrainTimeout);

@@ -59,9 +59,9 @@ internal sealed class ClusterSettings
             failures.Add("ConnectionStrings:Blobs (the Azure Blob Storage connection string) is required in cluster mode.");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(BlobContainer, "^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(BlobContainer, "^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"))
         {
-            failures.Add("Storage:BlobContainer must be 3-63 lower case letters, digits and '-' (an Azure container name).");
+            failures.Add("Storage:BlobContainer must be 3-63 lower case letters, digits and single '-' between them (an Azure container name).");
         }
 
         if (string.IsNullOrWhiteSpace(ClusterId))

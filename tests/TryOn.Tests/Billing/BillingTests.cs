@@ -235,10 +235,25 @@ public sealed class BillingTests(BillingAppFixture fixture) : IClassFixture<Bill
     }
 
     [Fact]
+    public async Task A_refund_that_overtakes_its_checkout_is_refused_until_the_purchase_is_recorded()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var refund = StripeStub.Event(NewEventId(), "charge.refunded", RefundedCharge("pi_early", 1900, 1900));
+        await (await DeliverAsync(refund, StripeStub.Sign(refund, DateTimeOffset.UtcNow))).ShouldBeErrorAsync(HttpStatusCode.Conflict, "PAYMENT_NOT_RECORDED");
+
+        // Stripe's retry of the checkout lands, then its retry of the refund.
+        Assert.Equal("applied", await DeliverSignedAsync(StripeStub.Event(NewEventId(), "checkout.session.completed", PaidSession("cs_early", merchant.AccountId, "pi_early"))));
+        Assert.Equal(100, await BalanceAsync(merchant));
+        Assert.Equal("applied", await DeliverSignedAsync(refund));
+        Assert.Equal(0, await BalanceAsync(merchant));
+    }
+
+    [Fact]
     public async Task Events_that_are_not_ours_are_acknowledged_and_change_nothing()
     {
         var merchant = await fixture.MerchantAsync(credits: 3);
-        Assert.Equal("unknown_payment", await DeliverSignedAsync(StripeStub.Event(NewEventId(), "charge.refunded", RefundedCharge("pi_elsewhere", 1000, 1000))));
+        var unknownRefund = StripeStub.Event(NewEventId(), "charge.refunded", RefundedCharge("pi_elsewhere", 1000, 1000));
+        await (await DeliverAsync(unknownRefund, StripeStub.Sign(unknownRefund, DateTimeOffset.UtcNow))).ShouldBeErrorAsync(HttpStatusCode.Conflict, "PAYMENT_NOT_RECORDED");
         Assert.Equal("ignored", await DeliverSignedAsync(StripeStub.Event(NewEventId(), "customer.created", new Dictionary<string, object?> { ["id"] = "cus_1", ["object"] = "customer" })));
         var foreign = new Dictionary<string, object?> { ["id"] = "cs_foreign", ["object"] = "checkout.session", ["payment_status"] = "paid", ["metadata"] = new Dictionary<string, string>() };
         Assert.Equal("ignored", await DeliverSignedAsync(StripeStub.Event(NewEventId(), "checkout.session.completed", foreign)));

@@ -41,14 +41,22 @@ public sealed class ClusterInferenceLoadTests
     }
 
     [Fact]
-    public void More_slots_take_more_work_and_a_silo_that_never_posted_counts_as_idle()
+    public void More_slots_take_more_work_a_silo_that_never_posted_comes_after_those_that_did_and_a_draining_one_last()
     {
         var load = new ClusterInferenceLoad();
         load.Update(ImmutableDictionary<SiloAddress, InferenceLoad>.Empty
             .Add(Busy, new InferenceLoad(3, 1, 1))
             .Add(Big, new InferenceLoad(3, 1, 8)));
         Assert.Equal(Big, load.Choose([Busy, Big], new Random(2)));
-        Assert.Equal(Idle, load.Choose([Busy, Big, Idle], new Random(2)));
+        Assert.Equal(Big, load.Choose([Busy, Big, Idle], new Random(2)));
+        Assert.Equal(Idle, load.Choose([Idle], new Random(2)));
+
+        load.Update(ImmutableDictionary<SiloAddress, InferenceLoad>.Empty
+            .Add(Busy, new InferenceLoad(50, 1, 1))
+            .Add(Big, new InferenceLoad(0, 0, 8, Draining: true)));
+        Assert.Equal(Busy, load.Choose([Busy, Big, Idle], new Random(2)));
+        Assert.Equal(Idle, load.Choose([Big, Idle], new Random(2)));
+        Assert.Equal(Big, load.Choose([Big], new Random(2)));
     }
 }
 
@@ -135,6 +143,12 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
     {
         _gate.Open();
         var (accountId, product, shopper) = await ProductAsync("mock");
+
+        // Silos that have not posted their load yet rank last, so the burst starts once both are on the board.
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<ClusterInferenceLoad>().Loads.Count == 2)),
+            TimeSpan.FromSeconds(10),
+            "both silos to be on the load board");
         var generations = new List<IGenerationGrain>();
         for (var i = 0; i < 6; i++)
         {
