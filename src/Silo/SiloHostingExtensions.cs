@@ -14,11 +14,7 @@ internal static class SiloHostingExtensions
     {
         var advertised = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : FirstIPv4Address();
         builder.UseOrleans(silo => silo
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = cluster.ClusterId;
-                options.ServiceId = ClusterSettings.ServiceId;
-            })
+            .Configure<ClusterOptions>(cluster.Identify)
             .ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
             // Failure detection settings (ProbeTimeout, NumMissedProbesLimit, …) can be tuned under Orleans:Membership.
             .Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"))

@@ -55,11 +55,7 @@ internal static class OrleansHostingExtensions
         }
 
         builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = cluster.ClusterId;
-                options.ServiceId = ClusterSettings.ServiceId;
-            })
+            .Configure<ClusterOptions>(cluster.Identify)
             .UsePostgresClustering(cluster.DatabaseConnectionString!));
         builder.Services.AddTryOnDomain();
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);

@@ -61,11 +61,7 @@ internal sealed partial class GenerationRecoverySweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The first pass waits until the silo (and its storage) has started.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitForStartAsync(stoppingToken);
 
         using var timer = new PeriodicTimer(Interval);
         do

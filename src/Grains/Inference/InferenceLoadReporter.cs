@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TryOn.Grains.Hosting;
 
 namespace TryOn.Grains.Inference;
 
@@ -16,11 +17,7 @@ internal sealed partial class InferenceLoadReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitForStartAsync(stoppingToken);
 
         var board = grains.GetGrain<IInferenceLoadBoardGrain>(IInferenceLoadBoardGrain.Key);
         using var timer = new PeriodicTimer(Interval);

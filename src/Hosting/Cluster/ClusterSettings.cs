@@ -34,6 +34,14 @@ internal sealed class ClusterSettings
     /// <summary>Silo: apply the database schema at start-up (otherwise run <c>TryOn.Silo migrate</c> first).</summary>
     public bool MigrateAtStartup { get; set; }
 
+    /// <summary>Names the cluster the same way on silos and API clients.</summary>
+    public void Identify(Orleans.Configuration.ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ClusterId = ClusterId;
+        options.ServiceId = ServiceId;
+    }
+
     public static ClusterSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
