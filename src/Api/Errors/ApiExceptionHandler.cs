@@ -29,7 +29,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         }
         else
         {
-            LogUnhandled(logger, exception, httpContext.TraceIdentifier, httpContext.Request.Method, httpContext.Request.Path);
+            // The route's pattern, not the path: paths can carry end-user ids.
+            var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            LogUnhandled(logger, exception, httpContext.TraceIdentifier, httpContext.Request.Method, route);
             error = ApiError.Of(
                 ErrorCodes.InternalError,
                 $"Unexpected failure on our side. Safe to retry with exponential backoff; quote request id '{httpContext.TraceIdentifier}' if it recurs.");
@@ -38,6 +40,6 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         await ErrorEnvelopeWriter.WriteAsync(httpContext, error);
     }
 
-    [LoggerMessage(1, LogLevel.Error, "Unhandled exception for request {RequestId} {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, PathString path);
+    [LoggerMessage(1, LogLevel.Error, "Unhandled exception for request {RequestId} {Method} {Route}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string route);
 }

@@ -184,6 +184,18 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_erased_customer_id_is_not_written_to_the_logs()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var customerId = "secret-user-" + Guid.NewGuid().ToString("N")[..8];
+        await EraseAsync(merchant.Client, customerId);
+        // At the levels a deployment logs (Information and above; this test host also captures Debug lines).
+        Assert.DoesNotContain(fixture.App.Logs, line =>
+            !line.StartsWith("Debug", StringComparison.Ordinal) && !line.StartsWith("Trace", StringComparison.Ordinal)
+            && line.Contains(customerId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unknown_customers_and_ids_with_a_slash_answer_204()
     {
         var merchant = await fixture.MerchantAsync();
