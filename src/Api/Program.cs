@@ -12,9 +12,11 @@ using TryOn.Api.Products;
 using TryOn.Api.RateLimiting;
 using TryOn.Api.TryOn;
 using TryOn.Hosting.Health;
+using TryOn.Hosting.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Logging.AddTryOnLogDefaults();
 builder.AddTryOnOrleans();
 builder.AddTryOnRequestLimits();
 builder.Services.AddTryOnErrors();

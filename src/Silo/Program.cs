@@ -1,6 +1,7 @@
 using TryOn.Grains.Persistence.Postgres;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Hosting.Logging;
 
 namespace TryOn.Silo;
 
@@ -27,6 +28,7 @@ internal static class SiloProgram
             return 0;
         }
 
+        builder.Logging.AddTryOnLogDefaults();
         builder.AddTryOnSilo(settings.Validated(isSilo: true));
         var app = builder.Build();
         app.MapHealthEndpoints();

@@ -7,7 +7,7 @@ namespace TryOn.Load;
 /// Command line of the load tool. Everything is bounded: loopback targets only, at most five minutes, at most 1000
 /// requests in flight.
 /// </summary>
-internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirectory, TimeSpan Duration, int Concurrency, int? ServerPid)
+internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirectory, TimeSpan Duration, int Concurrency, int Accounts, int? ServerPid)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tests/TryOn.Load -- <scenario> [options]
@@ -16,6 +16,8 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
           --data DIR         its data directory, for the development key and admin token (default ./data)
           --seconds N        how long to send (1-300, default 20; p6 sends --concurrency uploads once)
           --concurrency N    requests in flight (1-1000, default 64; p6 default 200)
+          --accounts N       merchant accounts to spread the workers over (1-64, default 1: the development
+                             account; more are made through the admin API)
           --pid N            the service's process id, to report its peak memory (VmHWM)
         """;
 
@@ -31,6 +33,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
         var data = "data";
         var seconds = 20;
         var concurrency = scenario == "p6" ? 200 : 64;
+        var accounts = 1;
         int? pid = null;
         for (var i = 1; i < args.Length; i += 2)
         {
@@ -41,6 +44,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
                 case "--data": data = value; break;
                 case "--seconds": seconds = Bounded(value, 1, 300, "--seconds"); break;
                 case "--concurrency": concurrency = Bounded(value, 1, 1000, "--concurrency"); break;
+                case "--accounts": accounts = Bounded(value, 1, 64, "--accounts"); break;
                 case "--pid": pid = Bounded(value, 1, int.MaxValue, "--pid"); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
@@ -51,7 +55,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
             throw new ArgumentException("The load tool only targets loopback addresses (127.0.0.1, [::1], localhost).");
         }
 
-        return new LoadOptions(scenario, target, data, TimeSpan.FromSeconds(seconds), concurrency, pid);
+        return new LoadOptions(scenario, target, data, TimeSpan.FromSeconds(seconds), concurrency, accounts, pid);
     }
 
     private static int Bounded(string value, int min, int max, string name) =>

@@ -6,27 +6,32 @@ using NetVips;
 namespace TryOn.Load;
 
 /// <summary>
-/// The service under load, prepared for the scenarios through its public APIs: the development account's request
-/// budgets raised to the maximum, credits granted, a shopper photo uploaded, a product titled <c>mock</c> (the
-/// mock engine, whose fixed duration is the server's <c>Engines:MockDuration</c>) and one completed generation.
+/// The service under load, prepared for the scenarios through its public APIs: <see cref="LoadOptions.Accounts"/>
+/// merchant accounts (the development account, then new ones made through the admin API), each with its request
+/// budgets raised to the maximum, credits, a key, a shopper photo uploaded and a product titled <c>mock</c> (the mock
+/// engine, whose fixed duration is the server's <c>Engines:MockDuration</c>); and one completed generation.
 /// </summary>
 internal sealed class LoadTarget : IDisposable
 {
-    public const string AccountId = "acct_dev";
+    public const string DevelopmentAccountId = "acct_dev";
     public const string ProductId = "load-mock";
 
-    private LoadTarget(HttpClient merchant, HttpClient admin)
+    private static readonly object MaximumLimits = new { writesPerMinute = 100_000, readsPerMinute = 1_000_000, maxInFlightGenerations = 10_000, monthlyGenerations = 0 };
+
+    private readonly SocketsHttpHandler _connections;
+
+    private LoadTarget(SocketsHttpHandler connections, HttpClient admin)
     {
-        Merchant = merchant;
+        _connections = connections;
         Admin = admin;
     }
 
-    public HttpClient Merchant { get; }
-
     public HttpClient Admin { get; }
 
-    public string ImageId { get; private set; } = "";
+    /// <summary>The merchants, one per account; worker <c>i</c> sends as merchant <c>i mod count</c>.</summary>
+    public List<Merchant> Merchants { get; } = [];
 
+    /// <summary>A completed generation of the first merchant, the one p2 polls.</summary>
     public string GenerationId { get; private set; } = "";
 
     /// <summary>A small PNG of noise (512 x 640), the shopper photo of every scenario but p6.</summary>
@@ -34,30 +39,29 @@ internal sealed class LoadTarget : IDisposable
 
     public static async Task<LoadTarget> PrepareAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        var merchant = new HttpClient(handler) { BaseAddress = options.Target, Timeout = TimeSpan.FromSeconds(120) };
-        merchant.DefaultRequestHeaders.Add("x-api-key", ReadSecret(options.DataDirectory, "dev-api-key.txt"));
+        var connections = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var admin = new HttpClient { BaseAddress = options.Target };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReadSecret(options.DataDirectory, "admin-token.txt"));
-        var target = new LoadTarget(merchant, admin);
+        var target = new LoadTarget(connections, admin);
 
-        await Expect(admin.PatchAsJsonAsync($"/admin/v1/accounts/{AccountId}", new { limits = new { writesPerMinute = 100_000, readsPerMinute = 1_000_000, maxInFlightGenerations = 10_000, monthlyGenerations = 0 } }, cancellationToken));
-        await Expect(admin.PostAsJsonAsync($"/admin/v1/accounts/{AccountId}/credits", new { amount = 1_000_000, reason = "load test" }, cancellationToken));
-        target.ImageId = (await target.UploadAsync(target.SmallPhoto, cancellationToken)).GetProperty("imageId").GetString()!;
-
-        using var product = new MultipartFormDataContent
+        await Expect(admin.PatchAsJsonAsync($"/admin/v1/accounts/{DevelopmentAccountId}", new { limits = MaximumLimits }, cancellationToken));
+        await Expect(admin.PostAsJsonAsync($"/admin/v1/accounts/{DevelopmentAccountId}/credits", new { amount = 1_000_000, reason = "load test" }, cancellationToken));
+        await target.AddMerchantAsync(options, ReadSecret(options.DataDirectory, "dev-api-key.txt"), cancellationToken);
+        for (var i = 1; i < options.Accounts; i++)
         {
-            { new StringContent($$$"""{"externalId":"{{{ProductId}}}","title":"mock","category":"tops","images":[{"source":{"fileKey":"g"}}]}"""), "data" },
-            { new ByteArrayContent(target.SmallPhoto) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
-        };
-        await Expect(merchant.PostAsync("/tryon/v1/products", product, cancellationToken));
+            var account = await Expect(admin.PostAsJsonAsync("/admin/v1/accounts", new { name = $"load {i}", credits = 1_000_000, limits = MaximumLimits }, cancellationToken));
+            var accountId = account.GetProperty("accountId").GetString()!;
+            var key = await Expect(admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "load" }, cancellationToken));
+            await target.AddMerchantAsync(options, key.GetProperty("key").GetString()!, cancellationToken);
+        }
 
-        var started = await Expect(merchant.PostAsJsonAsync("/tryon/v1/try-on", target.TryOnBody(), cancellationToken));
+        var first = target.Merchants[0];
+        var started = await Expect(first.Client.PostAsJsonAsync("/tryon/v1/try-on", first.TryOnBody(), cancellationToken));
         target.GenerationId = started.GetProperty("generationId").GetString()!;
         for (var status = ""; status != "COMPLETED";)
         {
             await Task.Delay(100, cancellationToken);
-            status = (await Expect(merchant.GetAsync($"/tryon/v1/generations/{target.GenerationId}", cancellationToken))).GetProperty("status").GetString()!;
+            status = (await Expect(first.Client.GetAsync($"/tryon/v1/generations/{target.GenerationId}", cancellationToken))).GetProperty("status").GetString()!;
             if (status == "FAILED")
             {
                 throw new InvalidOperationException("The warm-up generation failed; is the service healthy?");
@@ -67,15 +71,33 @@ internal sealed class LoadTarget : IDisposable
         return target;
     }
 
-    public object TryOnBody() => new { products = new[] { new { externalId = ProductId } }, person = new { image = new { source = new { id = ImageId } } } };
+    public Merchant MerchantOf(int worker) => Merchants[worker % Merchants.Count];
 
-    public async Task<JsonElement> UploadAsync(byte[] photo, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        using var form = new MultipartFormDataContent
+        foreach (var merchant in Merchants)
         {
-            { new ByteArrayContent(photo) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "photo.png" },
+            merchant.Client.Dispose();
+        }
+
+        Admin.Dispose();
+        _connections.Dispose();
+    }
+
+    private async Task AddMerchantAsync(LoadOptions options, string apiKey, CancellationToken cancellationToken)
+    {
+        var client = new HttpClient(_connections, disposeHandler: false) { BaseAddress = options.Target, Timeout = TimeSpan.FromSeconds(120) };
+        client.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        var merchant = new Merchant(client);
+        merchant.ImageId = (await merchant.UploadAsync(SmallPhoto, cancellationToken)).GetProperty("imageId").GetString()!;
+
+        using var product = new MultipartFormDataContent
+        {
+            { new StringContent($$$"""{"externalId":"{{{ProductId}}}","title":"mock","category":"tops","images":[{"source":{"fileKey":"g"}}]}"""), "data" },
+            { new ByteArrayContent(SmallPhoto) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
         };
-        return await Expect(Merchant.PostAsync("/tryon/v1/images/upload", form, cancellationToken));
+        await Expect(client.PostAsync("/tryon/v1/products", product, cancellationToken));
+        Merchants.Add(merchant);
     }
 
     /// <summary>Random pixels, stored without compression: the PNG's size is about width x height x 3 bytes.</summary>
@@ -87,13 +109,7 @@ internal sealed class LoadTarget : IDisposable
         return bytes.PngsaveBuffer(compression: 0);
     }
 
-    public void Dispose()
-    {
-        Merchant.Dispose();
-        Admin.Dispose();
-    }
-
-    private static async Task<JsonElement> Expect(Task<HttpResponseMessage> call)
+    internal static async Task<JsonElement> Expect(Task<HttpResponseMessage> call)
     {
         using var response = await call;
         var body = await response.Content.ReadAsStringAsync();
@@ -111,5 +127,24 @@ internal sealed class LoadTarget : IDisposable
         return File.Exists(path)
             ? File.ReadAllText(path).Trim()
             : throw new InvalidOperationException($"{path} does not exist: point --data at the service's data directory.");
+    }
+}
+
+/// <summary>One merchant account as the load tool sends for it: its key (in the client), its photo and product.</summary>
+internal sealed class Merchant(HttpClient client)
+{
+    public HttpClient Client { get; } = client;
+
+    public string ImageId { get; set; } = "";
+
+    public object TryOnBody() => new { products = new[] { new { externalId = LoadTarget.ProductId } }, person = new { image = new { source = new { id = ImageId } } } };
+
+    public async Task<JsonElement> UploadAsync(byte[] photo, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(photo) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "photo.png" },
+        };
+        return await LoadTarget.Expect(Client.PostAsync("/tryon/v1/images/upload", form, cancellationToken));
     }
 }

@@ -17,10 +17,10 @@ internal sealed class Scenarios(LoadTarget target, LoadOptions options)
             return await UploadBurstAsync(cancellationToken);
         }
 
-        Func<int, CancellationToken, Task<string>> request = options.Scenario switch
+        Func<Merchant, int, CancellationToken, Task<string>> request = options.Scenario switch
         {
-            "p1" => (_, token) => SendAsync(() => target.Merchant.PostAsJsonAsync("/tryon/v1/try-on", target.TryOnBody(), token)),
-            "p2" => (_, token) => SendAsync(() => target.Merchant.GetAsync($"/tryon/v1/generations/{target.GenerationId}", token)),
+            "p1" => (merchant, _, token) => SendAsync(() => merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", merchant.TryOnBody(), token)),
+            "p2" => (_, _, token) => SendAsync(() => target.Merchants[0].Client.GetAsync($"/tryon/v1/generations/{target.GenerationId}", token)),
             _ => MixedAsync,
         };
 
@@ -29,13 +29,14 @@ internal sealed class Scenarios(LoadTarget target, LoadOptions options)
         var recorder = new LatencyRecorder();
         var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
         {
+            var merchant = target.MerchantOf(worker);
             for (var sequence = 0; !deadline.IsCancellationRequested; sequence++)
             {
                 var started = Stopwatch.GetTimestamp();
                 string outcome;
                 try
                 {
-                    outcome = await request(sequence, deadline.Token);
+                    outcome = await request(merchant, sequence, deadline.Token);
                 }
                 catch (OperationCanceledException) when (deadline.IsCancellationRequested)
                 {
@@ -54,11 +55,11 @@ internal sealed class Scenarios(LoadTarget target, LoadOptions options)
     }
 
     /// <summary>Per 10 requests: 1 try-on, 1 small upload, 8 polls (a storefront's mix).</summary>
-    private Task<string> MixedAsync(int sequence, CancellationToken token) => (sequence % 10) switch
+    private Task<string> MixedAsync(Merchant merchant, int sequence, CancellationToken token) => (sequence % 10) switch
     {
-        0 => SendAsync(() => target.Merchant.PostAsJsonAsync("/tryon/v1/try-on", target.TryOnBody(), token)),
-        1 => UploadOutcomeAsync(target.SmallPhoto, token),
-        _ => SendAsync(() => target.Merchant.GetAsync($"/tryon/v1/generations/{target.GenerationId}", token)),
+        0 => SendAsync(() => merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", merchant.TryOnBody(), token)),
+        1 => UploadOutcomeAsync(merchant, target.SmallPhoto, token),
+        _ => SendAsync(() => target.Merchants[0].Client.GetAsync($"/tryon/v1/generations/{target.GenerationId}", token)),
     };
 
     private async Task<LatencyRecorder> UploadBurstAsync(CancellationToken cancellationToken)
@@ -67,22 +68,22 @@ internal sealed class Scenarios(LoadTarget target, LoadOptions options)
         var photo = LoadTarget.NoisePng(1860, 1860);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p6: {options.Concurrency} uploads of {photo.Length / 1_000_000.0:F2} MB at once"));
         var recorder = new LatencyRecorder();
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
         {
             var started = Stopwatch.GetTimestamp();
-            var outcome = await UploadOutcomeAsync(photo, cancellationToken);
+            var outcome = await UploadOutcomeAsync(target.MerchantOf(worker), photo, cancellationToken);
             recorder.Record(Stopwatch.GetElapsedTime(started), outcome);
         }));
         return recorder;
     }
 
-    private async Task<string> UploadOutcomeAsync(byte[] photo, CancellationToken token)
+    private static async Task<string> UploadOutcomeAsync(Merchant merchant, byte[] photo, CancellationToken token)
     {
         using var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(photo) { Headers = { ContentType = new("image/png") } }, "file", "photo.png" },
         };
-        return await SendAsync(() => target.Merchant.PostAsync("/tryon/v1/images/upload", form, token));
+        return await SendAsync(() => merchant.Client.PostAsync("/tryon/v1/images/upload", form, token));
     }
 
     private static async Task<string> SendAsync(Func<Task<HttpResponseMessage>> send)

@@ -9,9 +9,6 @@ internal static class ErrorHandlingExtensions
     public static IServiceCollection AddTryOnErrors(this IServiceCollection services)
     {
         services.AddSingleton<ApiExceptionHandler>();
-        // Request paths carry personal data (end-user ids in /customers/:customerId); the per-request start and
-        // finish lines would write them to the logs, so that category logs warnings only.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddValidatorsFromAssemblyContaining<ApiExceptionHandler>(ServiceLifetime.Singleton, includeInternalTypes: true);
         // Body binding failures surface as BadHttpRequestException so that they reach the one error writer
         // instead of ending as an empty 400.

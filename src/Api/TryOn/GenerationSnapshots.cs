@@ -2,7 +2,6 @@ using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Products;
 using TryOn.Grains.Storage;
-using TryOn.Pipeline.IO;
 
 namespace TryOn.Api.TryOn;
 
@@ -20,15 +19,12 @@ internal sealed class GenerationSnapshots(IBlobStore blobs)
             return (product, []);
         }
 
-        await using var original = await blobs.OpenReadAsync(source, CancellationToken.None);
-        if (original is null)
+        var copy = GenerationBlobs.ProductCopy(product.AccountId, generationId, Path.GetExtension(source));
+        if (!await blobs.CopyAsync(source, copy, CancellationToken.None))
         {
             return (product, []);
         }
 
-        var bytes = await BoundedRead.ReadToEndAsync(original, long.MaxValue, CancellationToken.None);
-        var copy = GenerationBlobs.ProductCopy(product.AccountId, generationId, Path.GetExtension(source));
-        await blobs.WriteAsync(copy, new MemoryStream(bytes!, writable: false), CancellationToken.None);
         var index = product.Images.IndexOf(image);
         return (product with { Images = product.Images.SetItem(index, image with { StoredBlobKey = copy }) }, [copy]);
     }

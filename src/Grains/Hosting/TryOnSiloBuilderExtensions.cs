@@ -26,6 +26,9 @@ internal static class TryOnSiloBuilderExtensions
     /// </summary>
     private const string SqliteInvariant = "System.Data.SQLite";
 
+    /// <summary>The name the ADO.NET provider is registered under in embedded mode, behind <see cref="SerializedGrainStorage"/>.</summary>
+    private const string AdoNetSqliteStorage = StorageNames.Grains + ".adonet";
+
     /// <summary>
     /// What both a silo and a cluster-mode API gateway need: the clocks, the image pipeline and URL fetcher, the engine
     /// catalogue (engines are registered, their models are only loaded by silos) and customer erasure.
@@ -82,17 +85,22 @@ internal static class TryOnSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         var database = new SqliteDatabase(dataDirectory);
-        silo.Services.AddSingleton(database);
+        // Through a factory, so that the container disposes it (its writer commits what is queued) when the host ends.
+        silo.Services.AddSingleton(_ => database);
         silo.Services.AddReadModels<SqliteDatabase>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 
-        silo.AddAdoNetGrainStorage(StorageNames.Grains, options =>
+        // Orleans' ADO.NET provider does the work under a name of its own; the grains' provider takes each of its
+        // writes in the database writer's turn.
+        silo.AddAdoNetGrainStorage(AdoNetSqliteStorage, options =>
         {
             options.Invariant = SqliteInvariant;
             options.ConnectionString = database.ConnectionString;
         });
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Grains)
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) => new SerializedGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(AdoNetSqliteStorage), database.Writer));
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(AdoNetSqliteStorage)
             .Configure<Serializer>((options, serializer) =>
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));

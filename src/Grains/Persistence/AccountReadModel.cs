@@ -13,9 +13,13 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(newLedgerEntries);
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // A copy: the caller's list may change once it stops waiting, before the write runs.
+        var entries = newLedgerEntries.ToArray();
+        await database.WriteAsync((connection, transaction) => WriteAsync(connection, transaction, account, entries), cancellationToken);
+    }
 
+    private async Task WriteAsync(DbConnection connection, DbTransaction transaction, AccountSnapshot account, IReadOnlyList<LedgerEntry> newLedgerEntries)
+    {
         await using (var upsert = connection.Command(_dialect.Accounts.Upsert, transaction))
         {
             upsert.With("@id", account.AccountId);
@@ -31,7 +35,7 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
             upsert.With("@created", _dialect.Timestamp(account.CreatedAt));
             upsert.With("@updated", _dialect.Timestamp(account.UpdatedAt));
             upsert.With("@version", account.Version);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            await upsert.ExecuteNonQueryAsync();
         }
 
         if (newLedgerEntries.Count > 0)
@@ -51,11 +55,9 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
                 parameters[6].Value = entry.Reason;
                 parameters[7].Value = (object?)entry.Reference ?? DBNull.Value;
                 parameters[8].Value = _dialect.Timestamp(entry.CreatedAt);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                await insert.ExecuteNonQueryAsync();
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<Page<AccountSnapshot>> ListAccountsAsync(PageRequest page, CancellationToken cancellationToken = default)

@@ -14,20 +14,21 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
     {
         ArgumentNullException.ThrowIfNull(record);
         var generation = record.Generation;
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var command = connection.Command(_dialect.Generations.Upsert);
-        command.With("@id", generation.GenerationId);
-        command.With("@account", record.AccountId);
-        command.With("@product", generation.ProductExternalId);
-        command.With("@user", record.ExternalUserId);
-        command.With("@status", generation.Status.ToString());
-        command.With("@created", _dialect.Timestamp(generation.CreatedAt));
-        command.With("@updated", _dialect.Timestamp(generation.UpdatedAt));
-        command.With("@time", generation.GenerationTimeMs);
-        command.With("@version", record.Version);
-        command.With("@filesExpire", record.FilesExpireAt is { } expires ? _dialect.Timestamp(expires) : null);
-        command.With("@document", JsonSerializer.Serialize(generation with { Progress = 0, QueuePosition = null }, DocumentJson));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var document = JsonSerializer.Serialize(generation with { Progress = 0, QueuePosition = null }, DocumentJson);
+        await database.ExecuteWriteAsync(_dialect.Generations.Upsert, command =>
+        {
+            command.With("@id", generation.GenerationId);
+            command.With("@account", record.AccountId);
+            command.With("@product", generation.ProductExternalId);
+            command.With("@user", record.ExternalUserId);
+            command.With("@status", generation.Status.ToString());
+            command.With("@created", _dialect.Timestamp(generation.CreatedAt));
+            command.With("@updated", _dialect.Timestamp(generation.UpdatedAt));
+            command.With("@time", generation.GenerationTimeMs);
+            command.With("@version", record.Version);
+            command.With("@filesExpire", record.FilesExpireAt is { } expires ? _dialect.Timestamp(expires) : null);
+            command.With("@document", document);
+        }, cancellationToken);
     }
 
     public async Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default)

@@ -9,24 +9,19 @@ internal sealed class ImageReadModel(IReadModelDatabase database) : IImageReadMo
     public async Task UpsertAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var command = connection.Command(_dialect.Images.Insert);
-        command.With("@id", image.ImageId);
-        command.With("@account", image.AccountId);
-        command.With("@user", image.ExternalUserId);
-        command.With("@blob", image.BlobKey);
-        command.With("@created", _dialect.Timestamp(image.CreatedAt));
-        command.With("@expires", _dialect.Timestamp(image.ExpiresAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await database.ExecuteWriteAsync(_dialect.Images.Insert, command =>
+        {
+            command.With("@id", image.ImageId);
+            command.With("@account", image.AccountId);
+            command.With("@user", image.ExternalUserId);
+            command.With("@blob", image.BlobKey);
+            command.With("@created", _dialect.Timestamp(image.CreatedAt));
+            command.With("@expires", _dialect.Timestamp(image.ExpiresAt));
+        }, cancellationToken);
     }
 
-    public async Task DeleteAsync(string imageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var command = connection.Command(_dialect.Images.Delete);
-        command.With("@id", imageId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DeleteAsync(string imageId, CancellationToken cancellationToken = default) =>
+        database.ExecuteWriteAsync(_dialect.Images.Delete, command => command.With("@id", imageId), cancellationToken);
 
     public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {

@@ -13,25 +13,25 @@ internal sealed class ProductReadModel(IReadModelDatabase database) : IProductRe
     public async Task UpsertAsync(ProductSnapshot product, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(product);
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var command = connection.Command(_dialect.Products.Upsert);
-        command.With("@account", product.AccountId);
-        command.With("@external", product.ExternalId);
-        command.With("@listed", product.IsListed);
-        command.With("@created", _dialect.Timestamp(product.CreatedAt));
-        command.With("@expires", product.ExpiresAt is { } expiresAt ? _dialect.Timestamp(expiresAt) : null);
-        command.With("@version", product.Version);
-        command.With("@document", JsonSerializer.Serialize(product, DocumentJson));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await database.ExecuteWriteAsync(_dialect.Products.Upsert, command =>
+        {
+            command.With("@account", product.AccountId);
+            command.With("@external", product.ExternalId);
+            command.With("@listed", product.IsListed);
+            command.With("@created", _dialect.Timestamp(product.CreatedAt));
+            command.With("@expires", product.ExpiresAt is { } expiresAt ? _dialect.Timestamp(expiresAt) : null);
+            command.With("@version", product.Version);
+            command.With("@document", JsonSerializer.Serialize(product, DocumentJson));
+        }, cancellationToken);
     }
 
     public async Task DeleteAsync(string accountId, string externalId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
-        await using var command = connection.Command(_dialect.Products.Delete);
-        command.With("@account", accountId);
-        command.With("@external", externalId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await database.ExecuteWriteAsync(_dialect.Products.Delete, command =>
+        {
+            command.With("@account", accountId);
+            command.With("@external", externalId);
+        }, cancellationToken);
     }
 
     public async Task<Page<ProductSnapshot>> ListAsync(string accountId, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken = default)

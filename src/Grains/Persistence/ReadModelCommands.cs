@@ -14,6 +14,17 @@ internal static class ReadModelCommands
         return command;
     }
 
+    /// <summary>One statement as a write of its own (see <see cref="IReadModelDatabase.WriteAsync"/>).</summary>
+    public static Task ExecuteWriteAsync(this IReadModelDatabase database, string sql, Action<DbCommand> addParameters, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = connection.Command(sql, transaction);
+                addParameters(command);
+                await command.ExecuteNonQueryAsync();
+            },
+            cancellationToken);
+
     /// <summary>Adds <c>@name</c>; a null value is sent as SQL NULL.</summary>
     public static DbParameter With(this DbCommand command, string name, object? value)
     {

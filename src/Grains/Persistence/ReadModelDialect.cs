@@ -11,7 +11,15 @@ internal interface IReadModelDatabase
 {
     ReadModelDialect Dialect { get; }
 
+    /// <summary>A connection for reading.</summary>
     Task<DbConnection> OpenReadModelConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction and commits it: all of it is stored or none. The database may
+    /// commit it together with other writes (SQLite does). The write must not commit, roll back or keep the
+    /// connection or transaction it is given.
+    /// </summary>
+    Task WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken);
 }
 
 /// <summary>The SQL of one database engine for every read-model statement, and its timestamp representation.</summary>

@@ -29,6 +29,12 @@ internal sealed partial class ProductGrain(
     public const int InlineLifetimeDays = 15;
     public const int OneShotLifetimeDays = 7;
 
+    /// <summary>
+    /// How stale the recorded last use may get: a use within this time of the recorded one writes nothing, which
+    /// bounds a busy product to one write per interval instead of one per generation. Lifetimes count in days.
+    /// </summary>
+    private static readonly TimeSpan LastUsePrecision = TimeSpan.FromMinutes(1);
+
     private ReadModelOutbox? _outbox;
 
     private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
@@ -114,6 +120,11 @@ internal sealed partial class ProductGrain(
         }
 
         var now = clock.GetUtcNow();
+        if (product.LastUsedAt is { } lastUsed && now - lastUsed < LastUsePrecision)
+        {
+            return true;
+        }
+
         await CommitAsync(product with
         {
             LastUsedAt = now,

@@ -33,6 +33,34 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
         }
     }
 
+    /// <summary>A copy made by the file system (no bytes through the process), flushed, then renamed into place.</summary>
+    public Task<bool> CopyAsync(string source, string destination, CancellationToken cancellationToken = default)
+    {
+        var from = PathOf(source);
+        var path = PathOf(destination);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
+        try
+        {
+            File.Copy(from, temporary);
+            using (var file = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            return Task.FromResult(true);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException && !File.Exists(from))
+        {
+            return Task.FromResult(false);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);

@@ -13,6 +13,23 @@ public interface IBlobStore
     /// <summary>The blob's bytes, or null when there is no such blob.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Copies the blob to <paramref name="destination"/> (written whole or not at all, like <see cref="WriteAsync"/>);
+    /// false when there is no such blob. Streams by default; stores that can copy without moving the bytes through the
+    /// process do so.
+    /// </summary>
+    async Task<bool> CopyAsync(string source, string destination, CancellationToken cancellationToken = default)
+    {
+        await using var content = await OpenReadAsync(source, cancellationToken);
+        if (content is null)
+        {
+            return false;
+        }
+
+        await WriteAsync(destination, content, cancellationToken);
+        return true;
+    }
+
     /// <summary>Deletes the blob; true when it existed. Idempotent.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -119,4 +119,26 @@ public sealed class ProductLifetimeTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromHours(2));
         Assert.Equal(ImageLookupStatus.NotFound, (await image.FindAsync("acct_dev")).Status);
     }
+
+    [Fact]
+    public async Task A_use_within_a_minute_of_the_recorded_one_writes_nothing_and_a_later_one_renews_the_lifetime()
+    {
+        await (await _merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "busy", validForDays = 1, imageUrls = new[] { "https://198.51.100.8/a.jpg" } })).ShouldBeOkAsync();
+        var product = _app.Services.GetRequiredService<IGrainFactory>().GetGrain<IProductGrain>(ProductKeys.GrainKey("acct_dev", "busy"));
+        Assert.True(await product.RecordUseAsync());
+        var first = (await product.GetAsync())!;
+
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(await product.RecordUseAsync());
+        var throttled = (await product.GetAsync())!;
+        Assert.Equal(first.Version, throttled.Version);
+        Assert.Equal(first.LastUsedAt, throttled.LastUsedAt);
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await product.RecordUseAsync());
+        var renewed = (await product.GetAsync())!;
+        Assert.Equal(_clock.GetUtcNow(), renewed.LastUsedAt);
+        Assert.Equal(_clock.GetUtcNow().AddDays(1), renewed.ExpiresAt);
+        Assert.True(renewed.Version > first.Version);
+    }
 }

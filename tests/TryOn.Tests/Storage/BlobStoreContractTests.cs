@@ -64,6 +64,23 @@ public sealed class BlobStoreContractTests(AzuriteFixture azurite) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_copy_is_independent_of_its_source_and_a_missing_source_copies_nothing(string kind)
+    {
+        var store = Store(kind);
+        await store.WriteAsync("acct_1/products/p.png", new MemoryStream("product"u8.ToArray()));
+        Assert.True(await store.CopyAsync("acct_1/products/p.png", "acct_1/generations/gen_1/product.png"));
+
+        await store.WriteAsync("acct_1/products/p.png", new MemoryStream("replaced"u8.ToArray()));
+        Assert.Equal("product", await ReadAsync(store, "acct_1/generations/gen_1/product.png"));
+        Assert.True(await store.DeleteAsync("acct_1/products/p.png"));
+        Assert.Equal("product", await ReadAsync(store, "acct_1/generations/gen_1/product.png"));
+
+        Assert.False(await store.CopyAsync("acct_1/products/none.png", "acct_1/generations/gen_2/product.png"));
+        Assert.Null(await ReadAsync(store, "acct_1/generations/gen_2/product.png"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_large_blob_keeps_every_byte(string kind)
     {
         var store = Store(kind);

@@ -97,6 +97,14 @@ internal sealed class PostgresDatabase : IReadModelDatabase, IAsyncDisposable
     async Task<DbConnection> IReadModelDatabase.OpenReadModelConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    async Task IReadModelDatabase.WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await write(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Brings the schema up to this build and returns the scripts it ran (empty when it was current). Idempotent, and
     /// safe when several processes run it at once: one transaction holds an advisory lock, so the others wait and then

@@ -5,9 +5,11 @@ namespace TryOn.Grains.Persistence.Sqlite;
 
 /// <summary>
 /// The embedded database: one SQLite file under the data directory holding Orleans grain state and the
-/// read model. WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
+/// read model. WAL lets readers run beside the single writer, and every write of this process goes through
+/// <see cref="Writer"/>, so writers of this process never meet in SQLite; the busy timeout covers other processes
+/// (a <c>sqlite3</c> shell, a backup).
 /// </summary>
-internal sealed class SqliteDatabase : IReadModelDatabase
+internal sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
 {
     public const string FileName = "tryon.db";
 
@@ -34,6 +36,7 @@ internal sealed class SqliteDatabase : IReadModelDatabase
             // that then commits.
             DefaultTimeout = 10,
         }.ToString();
+        Writer = new SqliteWriter(OpenConnectionAsync);
     }
 
     public string FilePath { get; }
@@ -42,8 +45,16 @@ internal sealed class SqliteDatabase : IReadModelDatabase
 
     public ReadModelDialect Dialect => SqliteReadModelSql.Dialect;
 
+    /// <summary>The one writer of this file in this process.</summary>
+    public SqliteWriter Writer { get; }
+
     async Task<DbConnection> IReadModelDatabase.OpenReadModelConnectionAsync(CancellationToken cancellationToken) =>
         await OpenConnectionAsync(cancellationToken);
+
+    Task IReadModelDatabase.WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken) =>
+        Writer.WriteAsync((connection, transaction) => write(connection, transaction), cancellationToken);
+
+    public ValueTask DisposeAsync() => Writer.DisposeAsync();
 
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {

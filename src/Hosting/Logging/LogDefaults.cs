@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace TryOn.Hosting.Logging;
+
+public static class LogDefaults
+{
+    /// <summary>
+    /// What both hosts log by default: Information and above, but no line per request or per grain placement. Those
+    /// cost more than the request itself under load (the console logger serialises every line), and request paths
+    /// carry personal data (end-user ids in <c>/customers/:customerId</c>). Failures in these categories still log.
+    /// </summary>
+    public static ILoggingBuilder AddTryOnLogDefaults(this ILoggingBuilder logging)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        // Request start and finish lines, with the path.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // "Executing endpoint" / "Executed endpoint", twice per request.
+        logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
+        // Orleans places every new activation through a Polly pipeline that reports each execution at Information.
+        logging.AddFilter("Polly", LogLevel.Warning);
+        return logging;
+    }
+}
