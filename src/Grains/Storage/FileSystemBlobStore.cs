@@ -33,26 +33,37 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
         }
     }
 
-    /// <summary>A copy made by the file system (no bytes through the process), flushed, then renamed into place.</summary>
+    /// <summary>
+    /// Blobs are never changed in place (a write renames a new file over the old one, a delete unlinks it), so a
+    /// second hard link to the same file is as good as a copy and moves no bytes. Where links are not possible (other
+    /// systems, another file system) the file system copies the file instead.
+    /// </summary>
     public Task<bool> CopyAsync(string source, string destination, CancellationToken cancellationToken = default)
     {
         var from = PathOf(source);
         var path = PathOf(destination);
+        if (!File.Exists(from))
+        {
+            return Task.FromResult(false);
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
         try
         {
-            File.Copy(from, temporary);
-            using (var file = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            if (!HardLink.TryCreate(from, temporary))
             {
+                File.Copy(from, temporary);
+                using var file = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 file.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, path, overwrite: true);
             return Task.FromResult(true);
         }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException && !File.Exists(from))
+        catch (FileNotFoundException) when (!File.Exists(from))
         {
+            // Deleted in between.
             return Task.FromResult(false);
         }
         finally
