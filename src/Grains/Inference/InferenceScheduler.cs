@@ -25,13 +25,17 @@ internal sealed partial class InferenceScheduler(
     ILogger<InferenceScheduler> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
-    private readonly LinkedList<string> _waiting = new();
-    /// <summary>Queued or running ids, with when they were queued (a <see cref="Stopwatch"/> timestamp).</summary>
-    private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
+    private readonly Queue<string> _waiting = new();
+    /// <summary>Queued or running ids, with when they were queued and their place in the order of queueing.</summary>
+    private readonly Dictionary<string, Queued> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
     private readonly CancellationTokenSource _abandon = new();
+    /// <summary>Tickets handed out and taken: the queue is first in, first out, so a waiting ticket's position is
+    /// its distance from the last one taken (no walk through the queue, which polls ask for all the time).</summary>
+    private long _ticketsIssued;
+    private long _ticketsTaken;
     private long _busyTicks;
     private long _runs;
     private int _running;
@@ -84,8 +88,8 @@ internal sealed partial class InferenceScheduler(
                 return false;
             }
 
-            _waiting.AddLast(generationId);
-            _known.Add(generationId, Stopwatch.GetTimestamp());
+            _waiting.Enqueue(generationId);
+            _known.Add(generationId, new Queued(Stopwatch.GetTimestamp(), ++_ticketsIssued));
         }
 
         _queued.Release();
@@ -105,16 +109,9 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            var position = 1;
-            for (var node = _waiting.First; node is not null; node = node.Next, position++)
-            {
-                if (node.Value == generationId)
-                {
-                    return position;
-                }
-            }
-
-            return null;
+            return _known.TryGetValue(generationId, out var queued) && queued.Ticket > _ticketsTaken
+                ? (int)(queued.Ticket - _ticketsTaken)
+                : null;
         }
     }
 
@@ -157,9 +154,9 @@ internal sealed partial class InferenceScheduler(
                 long queuedAt;
                 lock (_gate)
                 {
-                    generationId = _waiting.First!.Value;
-                    _waiting.RemoveFirst();
-                    queuedAt = _known[generationId];
+                    generationId = _waiting.Dequeue();
+                    _ticketsTaken++;
+                    queuedAt = _known[generationId].QueuedAt;
                 }
 
                 var started = Stopwatch.GetTimestamp();
@@ -260,4 +257,7 @@ internal sealed partial class InferenceScheduler(
 
     [LoggerMessage(2, LogLevel.Error, "Generation {GenerationId} failed in its engine")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string generationId);
+
+    /// <summary>When a generation was queued (a <see cref="Stopwatch"/> timestamp) and its ticket.</summary>
+    private readonly record struct Queued(long QueuedAt, long Ticket);
 }

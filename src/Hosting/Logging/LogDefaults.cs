@@ -12,10 +12,9 @@ public static class LogDefaults
     public static ILoggingBuilder AddTryOnLogDefaults(this ILoggingBuilder logging)
     {
         ArgumentNullException.ThrowIfNull(logging);
-        // Request start and finish lines, with the path.
-        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        // "Executing endpoint" / "Executed endpoint", twice per request.
-        logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
+        // As the ASP.NET Core templates have it: request start and finish lines (with the path), the endpoint chosen,
+        // the result written; several lines for every request.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Orleans places every new activation through a Polly pipeline that reports each execution at Information.
         logging.AddFilter("Polly", LogLevel.Warning);
         return logging;
