@@ -98,6 +98,18 @@ public sealed class SqliteWriterTests : IAsyncLifetime
             _database.Writer.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, 51, "after close")));
     }
 
+    [Fact]
+    public async Task Commits_are_durable_write_ahead_logged_and_fsynced()
+    {
+        // docs/architecture.md states both: WAL, and synchronous = FULL (2), SQLite's default that the build keeps.
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
+    }
+
     private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, int id, string note)
     {
         await using var command = connection.CreateCommand();
