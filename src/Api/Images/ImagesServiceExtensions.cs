@@ -28,6 +28,12 @@ internal static class ImagesServiceExtensions
                 "Files:LinkLifetime must be positive and at most 7 days.")
             .ValidateOnStart();
         services.AddSingleton<FileLinks>();
+
+        services.AddOptions<Multipart.FormIntakeOptions>()
+            .Bind(configuration.GetSection(Multipart.FormIntakeOptions.SectionName))
+            .Validate(options => options.MaxConcurrent is >= 1 and <= 1024, "Uploads:MaxConcurrent must be from 1 to 1024.")
+            .ValidateOnStart();
+        services.AddSingleton<Multipart.FormIntake>();
         return services;
     }
 }

@@ -16,7 +16,7 @@ internal sealed record FormFile(string Name, string? FileName, byte[] Content);
 /// a file part stops being read the moment it passes <see cref="MaxFileBytes"/> (<c>FILE_TOO_LARGE</c>), so an
 /// oversized upload never sits in memory. Shared by uploads, products and try-on.
 /// </summary>
-internal sealed class MultipartForm
+internal sealed class MultipartForm : IDisposable
 {
     public const long MaxFileBytes = 10 * 1024 * 1024;
     public const int MaxFieldBytes = 256 * 1024;
@@ -25,10 +25,13 @@ internal sealed class MultipartForm
     /// <summary>Room for the form fields of a request, beside its files.</summary>
     public const long MaxFieldsBytes = MaxParts * MaxFieldBytes;
 
-    private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FormFile> files)
+    private readonly IDisposable _place;
+
+    private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FormFile> files, IDisposable place)
     {
         Fields = fields;
         Files = files;
+        _place = place;
     }
 
     public IReadOnlyDictionary<string, string> Fields { get; }
@@ -37,7 +40,13 @@ internal sealed class MultipartForm
 
     public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>Reads the form; at most <paramref name="maxFiles"/> file parts, which also bounds the memory one request holds.</summary>
+    /// <summary>Gives the form's place in <see cref="FormIntake"/> back before the response (the caller is done with the bytes).</summary>
+    public void Dispose() => _place.Dispose();
+
+    /// <summary>
+    /// Reads the form; at most <paramref name="maxFiles"/> file parts, which also bounds the memory one request holds,
+    /// and at most <see cref="FormIntakeOptions.MaxConcurrent"/> forms at once in the process.
+    /// </summary>
     public static async Task<(MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, int maxFiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -53,6 +62,8 @@ internal sealed class MultipartForm
             return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart/form-data Content-Type has no boundary."));
         }
 
+        // Waits its turn before a byte is read (see FormIntake): the memory of concurrent uploads stays bounded.
+        var place = await request.HttpContext.RequestServices.GetRequiredService<FormIntake>().EnterAsync(request.HttpContext, cancellationToken);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
             // JSON endpoints keep the small default; a form may carry several images.
@@ -120,6 +131,6 @@ internal sealed class MultipartForm
             return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed."));
         }
 
-        return (new MultipartForm(fields, files), null);
+        return (new MultipartForm(fields, files, place), null);
     }
 }

@@ -40,6 +40,9 @@ internal sealed class TryOnAdmission(
             return (null, bodyError);
         }
 
+        // The form's place among concurrent uploads is given back once admission is done with its bytes: a
+        // synchronous try-on then waits for its result without holding it.
+        using (form)
         using (body)
         {
             var tryOn = TryOnRequest.Read(body!.RootElement, out var invalid);
