@@ -22,6 +22,11 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             error = BadRequestErrors.From(badRequest);
         }
+        else if (IsUnreadableCharset(httpContext, exception))
+        {
+            // JSON body binding throws this, not a bad-request exception, for a charset no decoder exists for.
+            error = ApiError.Of(ErrorCodes.UnsupportedMediaType, "The charset named in Content-Type cannot be read; send UTF-8 JSON.");
+        }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nobody is left to read an answer.
@@ -38,6 +43,30 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         }
 
         await ErrorEnvelopeWriter.WriteAsync(httpContext, error);
+    }
+
+    /// <summary>Malformed requests are the client's mistake, not ours: the middleware logs no error for them.</summary>
+    public static bool IsClientFault(HttpContext httpContext, Exception exception) =>
+        exception is BadHttpRequestException || IsUnreadableCharset(httpContext, exception);
+
+    private static bool IsUnreadableCharset(HttpContext httpContext, Exception exception)
+    {
+        if (exception is not InvalidOperationException
+            || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(httpContext.Request.ContentType, out var contentType)
+            || contentType.Charset.Value is not { Length: > 0 } charset)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(charset);
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     [LoggerMessage(1, LogLevel.Error, "Unhandled exception for request {RequestId} {Method} {Route}")]

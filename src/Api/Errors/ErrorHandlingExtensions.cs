@@ -24,9 +24,8 @@ internal static class ErrorHandlingExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // Malformed requests are the client's mistake, not ours: no error-level log for them.
             ExceptionHandler = ApiExceptionHandler.HandleAsync,
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => ApiExceptionHandler.IsClientFault(context.HttpContext, context.Exception),
         });
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         return app;

@@ -34,6 +34,17 @@ public sealed class ErrorEnvelopeTests(EmbeddedAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_json_body_in_a_charset_nobody_can_read_returns_UNSUPPORTED_MEDIA_TYPE_not_a_server_error()
+    {
+        // Found by the fuzz suite: JSON binding threw InvalidOperationException, which answered 500.
+        using var content = new StringContent("""{"name": "shop"}""");
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=nonsense");
+        var response = await fixture.Admin.PostAsync("/admin/v1/accounts", content);
+        await response.ShouldBeErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    [Fact]
     public async Task Wrong_json_type_returns_VALIDATION_FAILED_with_dotted_path()
     {
         var response = await fixture.Admin.PostRawAsync("/admin/v1/accounts", """{"name": "shop", "limits": {"writesPerMinute": "fast"}}""");
