@@ -61,12 +61,10 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
             inputs["garment_mask"] = maskValue;
         }
 
-        using var runOptions = new RunOptions();
-        using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
         IDisposableReadOnlyCollection<OrtValue> outputs;
         using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
         {
-            outputs = session.Run(runOptions, inputs, ["result"]);
+            outputs = session.Run(inputs, ["result"], cancellationToken);
         }
 
         using (outputs)

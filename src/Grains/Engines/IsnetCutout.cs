@@ -51,9 +51,7 @@ internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, ModelSide, ModelSide]);
-        using var runOptions = new RunOptions();
-        using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-        using var outputs = models.Session(OnnxModels.IsnetName).Run(runOptions, new Dictionary<string, OrtValue> { ["input"] = input }, ["output"]);
+        using var outputs = models.Session(OnnxModels.IsnetName).Run(new Dictionary<string, OrtValue> { ["input"] = input }, ["output"], cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var mask = Shrink(outputs[0].GetTensorDataAsSpan<float>(), ModelSide / side);
         if (_masks.Count >= CachedMasks)

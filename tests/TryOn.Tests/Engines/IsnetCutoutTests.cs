@@ -118,6 +118,20 @@ public sealed class IsnetCutoutTests
         Assert.True(chest[2] > chest[0] + 60, $"The chest should be blue, it is {string.Join(",", chest)}.");
     }
 
+    [Fact]
+    public void A_cancelled_cutout_is_reported_as_cancellation()
+    {
+        using var directory = new TempDirectory();
+        InstallStandIn(directory.Path);
+        using var models = Load(directory.Path, []);
+        var cutout = new IsnetCutout(models, Pipeline);
+        using var drain = new CancellationTokenSource();
+        drain.Cancel();
+
+        var cancelled = Assert.Throws<OperationCanceledException>(() => cutout.GarmentMask(CompositeEngineTests.BlueTee(), 512, drain.Token));
+        Assert.Equal(drain.Token, cancelled.CancellationToken);
+    }
+
     [IsnetInstalledFact]
     public async Task The_installed_isnet_model_cuts_a_white_tee_out_of_a_light_grey_background()
     {
