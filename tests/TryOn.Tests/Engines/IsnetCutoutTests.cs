@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 using NetVips;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
@@ -34,7 +35,7 @@ public sealed class IsnetCutoutTests
     }
 
     /// <summary>Installs the stand-in model in <paramref name="directory"/> as the script installs the real one.</summary>
-    private static void InstallStandIn(string directory, string? recordedSha256 = null)
+    private static void InstallStandIn(string directory, string? recordedSha256 = null, string outputName = "output")
     {
         var bytes = TestImages.Read("isnet-standin.onnx");
         File.WriteAllBytes(Path.Combine(directory, "isnet-standin.onnx"), bytes);
@@ -47,7 +48,7 @@ public sealed class IsnetCutoutTests
                     name = "isnet",
                     file = "isnet-standin.onnx",
                     sha256 = recordedSha256 ?? Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                    outputs = new Dictionary<string, int[]> { ["output"] = [1, 1, 1024, 1024] },
+                    outputs = new Dictionary<string, int[]> { [outputName] = [1, 1, 1024, 1024] },
                 },
             },
         };
@@ -92,6 +93,33 @@ public sealed class IsnetCutoutTests
 
         var failure = Assert.Throws<InvalidOperationException>(() => Load(directory.Path, []));
         Assert.Contains("isnet-standin.onnx does not match its SHA-256", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_whose_warm_up_fails_stops_the_start_and_its_session_is_released()
+    {
+        using var directory = new TempDirectory();
+        // The manifest promises an output the model does not have, so its warm-up run fails.
+        InstallStandIn(directory.Path, outputName: "no_such_output");
+        var opened = new List<WatchedSession>();
+        using var models = new OnnxModels(
+            Options.Create(new ModelOptions { Directory = ModelsDirectory, IsnetDirectory = directory.Path }),
+            new ListLogger<OnnxModels>([]))
+        {
+            OpenSession = (model, sessionOptions) =>
+            {
+                var session = new WatchedSession(model, sessionOptions);
+                opened.Add(session);
+                return session;
+            },
+        };
+
+        Assert.Throws<OnnxRuntimeException>(models.Load);
+
+        Assert.False(models.IsReady);
+        Assert.False(models.Has(OnnxModels.IsnetName));
+        Assert.True(opened[^1].IsDisposed, "The session whose warm-up failed should be disposed at once.");
+        Assert.All(opened[..^1], session => Assert.False(session.IsDisposed));
     }
 
     [Fact]
@@ -229,6 +257,18 @@ public sealed class IsnetCutoutTests
         }
 
         return sum / ((right - left) * (bottom - top));
+    }
+
+    /// <summary>A real session that records whether it was disposed.</summary>
+    private sealed class WatchedSession(byte[] model, SessionOptions sessionOptions) : InferenceSession(model, sessionOptions)
+    {
+        public bool IsDisposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            IsDisposed = true;
+            base.Dispose(disposing);
+        }
     }
 
     private sealed class ListLogger<T>(List<string> lines) : ILogger<T>
