@@ -1,3 +1,5 @@
+using TryOn.Grains.Paging;
+
 namespace TryOn.Grains.Images;
 
 /// <summary>
@@ -12,8 +14,11 @@ public interface IImageReadModel
     /// <summary>Takes a removed image out of the index; idempotent.</summary>
     Task DeleteAsync(string imageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Ids of images whose retention has ended at <paramref name="now"/>, earliest first.</summary>
-    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ids of images whose retention has ended at <paramref name="now"/>, earliest first, in keyset pages (expiry, then
+    /// id), so the sweep walks past entries it could not remove.
+    /// </summary>
+    Task<Page<string>> ListExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Ids of the account's images stored for <paramref name="externalUserId"/>, in id order, after
