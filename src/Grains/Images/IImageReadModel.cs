@@ -4,8 +4,8 @@ namespace TryOn.Grains.Images;
 
 /// <summary>
 /// The relational index of stored images: what retention sweeps (by expiry) and erasure (by external user id)
-/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> after its state; an image whose
-/// bytes were removed leaves it.
+/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> before it records an image (so
+/// no recorded image is missing from it) and after it removes one, which then leaves it.
 /// </summary>
 public interface IImageReadModel
 {
