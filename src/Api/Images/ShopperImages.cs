@@ -30,7 +30,7 @@ internal sealed class ShopperImages(
         var image = normalized.Value!;
         var now = clock.GetUtcNow();
         var imageId = "img_" + Ulid.NewUlid(now).ToLowerInvariant();
-        var blobKey = $"{accountId}/images/{imageId}{(image.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        var blobKey = ImageBlobs.Key(accountId, imageId, image.Format);
 
         // Bytes first, then the record that points to them; once written, neither step is cancelled half-way.
         await blobs.WriteAsync(blobKey, new MemoryStream(image.Bytes, writable: false), CancellationToken.None);

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using TryOn.Api.Customers;
 using TryOn.Api.Errors;
-using TryOn.Api.Images;
 using TryOn.Api.Products;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
@@ -30,10 +30,9 @@ internal sealed record TryOnRequest(ProductRequest Product, PersonSource Person,
         var issues = new List<ValidationIssue>();
         var productElement = ReadProductElement(root, issues, out var productPath);
         var person = ReadPerson(root, issues, out var personMissing);
-        var externalUserId = ReadAliasedString(root, "externalUserId", "customerId", issues);
-        if (externalUserId is { Length: 0 or > ImageUploadEndpoints.MaxExternalUserIdLength })
+        if (!ExternalUserIds.TryNormalize(ReadAliasedString(root, "externalUserId", "customerId", issues), out var externalUserId))
         {
-            issues.Add(new ValidationIssue("externalUserId", $"Expected 1 to {ImageUploadEndpoints.MaxExternalUserIdLength} characters."));
+            issues.Add(new ValidationIssue("externalUserId", ExternalUserIds.Requirement));
         }
 
         var watermark = ReadAliasedBool(root, issues);

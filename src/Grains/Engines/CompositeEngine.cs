@@ -27,7 +27,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
     /// <summary>The cut-out needs the garment on a plain background, photographed flat.</summary>
     public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
 
-    public Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
@@ -47,7 +47,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
         if (cutout.IsAvailable)
         {
             using var stage = GenerationTracing.Stage(GenerationTracing.EngineCutout);
-            mask = cutout.GarmentMask(input.ProductImage, GarmentSide, cancellationToken);
+            mask = await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken);
         }
 
         progress.Report(0.3);
@@ -61,12 +61,10 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
             inputs["garment_mask"] = maskValue;
         }
 
-        using var runOptions = new RunOptions();
-        using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
         IDisposableReadOnlyCollection<OrtValue> outputs;
         using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
         {
-            outputs = session.Run(runOptions, inputs, ["result"]);
+            outputs = session.Run(inputs, ["result"], cancellationToken);
         }
 
         using (outputs)
@@ -74,7 +72,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
             cancellationToken.ThrowIfCancellationRequested();
             progress.Report(0.9);
             using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
-            return Task.FromResult(pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight));
+            return pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight);
         }
     }
 }

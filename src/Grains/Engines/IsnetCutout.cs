@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using TryOn.Pipeline.Images;
@@ -9,7 +8,8 @@ namespace TryOn.Grains.Engines;
 /// The optional learned garment cut-out: ISNet (IMG.LY's build, AGPL-3.0, installed by <c>models/install-isnet.sh</c>)
 /// gives a soft mask of the salient object of a product photo, which is the garment in a flat-lay. Available only when
 /// <see cref="OnnxModels"/> found and loaded the model at start-up. One product image serves many generations and the
-/// model takes about two seconds on a 2-core CPU, so the masks of the last few product images are kept, keyed by their SHA-256.
+/// model takes about two seconds on a 2-core CPU, so the masks of the last few product images are kept, keyed by their
+/// SHA-256 (least recently used out first), and an image several generations ask for at once is run once.
 /// </summary>
 internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
 {
@@ -18,15 +18,16 @@ internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
 
     private const int CachedMasks = 16;
 
-    private readonly ConcurrentDictionary<string, float[]> _masks = new(StringComparer.Ordinal);
+    private readonly GarmentMaskCache _masks = new(CachedMasks);
 
     public bool IsAvailable => models.Has(OnnxModels.IsnetName);
 
     /// <summary>
     /// The garment's mask, <paramref name="side"/> x <paramref name="side"/> values in [0, 1], aligned with
-    /// <c>ToTensor(productImage, side, side, TensorFit.Contain)</c>; <paramref name="side"/> must divide 1024.
+    /// <c>ToTensor(productImage, side, side, TensorFit.Contain)</c>; <paramref name="side"/> must divide 1024. Computed
+    /// once per product image and side, however many generations ask for it at the same time.
     /// </summary>
-    public float[] GarmentMask(byte[] productImage, int side, CancellationToken cancellationToken)
+    public Task<float[]> GarmentMaskAsync(byte[] productImage, int side, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(productImage);
         if (side <= 0 || ModelSide % side != 0)
@@ -35,11 +36,11 @@ internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
         }
 
         var key = $"{Convert.ToHexString(SHA256.HashData(productImage))}/{side}";
-        if (_masks.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
+        return _masks.GetOrComputeAsync(key, token => Compute(productImage, side, token), cancellationToken);
+    }
 
+    private float[] Compute(byte[] productImage, int side, CancellationToken cancellationToken)
+    {
         // Contained at 1024 the image lands where it lands at any side that divides 1024, so the masks line up.
         var tensor = pipeline.ToTensor(productImage, ModelSide, ModelSide, TensorFit.Contain).Value
             ?? throw new InvalidOperationException("The product image could not be turned into the cut-out model's input.");
@@ -51,18 +52,9 @@ internal sealed class IsnetCutout(OnnxModels models, ImagePipeline pipeline)
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, ModelSide, ModelSide]);
-        using var runOptions = new RunOptions();
-        using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-        using var outputs = models.Session(OnnxModels.IsnetName).Run(runOptions, new Dictionary<string, OrtValue> { ["input"] = input }, ["output"]);
+        using var outputs = models.Session(OnnxModels.IsnetName).Run(new Dictionary<string, OrtValue> { ["input"] = input }, ["output"], cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        var mask = Shrink(outputs[0].GetTensorDataAsSpan<float>(), ModelSide / side);
-        if (_masks.Count >= CachedMasks)
-        {
-            _masks.Clear();
-        }
-
-        _masks[key] = mask;
-        return mask;
+        return Shrink(outputs[0].GetTensorDataAsSpan<float>(), ModelSide / side);
     }
 
     /// <summary>The mean of each <paramref name="factor"/> x <paramref name="factor"/> block, clipped to [0, 1].</summary>

@@ -56,6 +56,10 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
 
     public bool Has(string name) => _sessions.ContainsKey(name);
 
+    /// <summary>How a session is opened on a verified model; tests replace it to watch the sessions' lifetimes.</summary>
+    internal Func<byte[], SessionOptions, InferenceSession> OpenSession { get; init; } =
+        static (model, sessionOptions) => new InferenceSession(model, sessionOptions);
+
     /// <summary>
     /// Verifies and loads every model of the manifest, then the optional ISNet model when it is installed, and runs each
     /// once. Throws when a file is missing or altered.
@@ -118,8 +122,18 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
 
         using var sessionOptions = CreateSessionOptions();
         sessionOptions.EnableCpuMemArena = memoryArena;
-        var session = new InferenceSession(bytes, sessionOptions);
-        Warm(session, entry.Outputs?.Keys.ToArray() ?? [.. session.OutputNames]);
+        var session = OpenSession(bytes, sessionOptions);
+        try
+        {
+            Warm(session, entry.Outputs?.Keys.ToArray() ?? [.. session.OutputNames]);
+        }
+        catch
+        {
+            // The start stops; the native session and the weights it holds go now rather than whenever the process ends.
+            session.Dispose();
+            throw;
+        }
+
         _sessions[entry.Name] = session;
     }
 

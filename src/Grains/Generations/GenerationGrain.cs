@@ -211,9 +211,8 @@ internal sealed partial class GenerationGrain(
         if (Generation.CustomerErased)
         {
             // Erased while it ran: whatever it made is not kept, and the credit is given back.
-            await DeleteOwnFilesAsync(Generation.Request, includingShopperPhoto: false);
+            await RemoveOwnFilesAsync(Generation.Request, includingShopperPhoto: false);
             outcome = GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, ErasedMessage);
-            Generation.FilesRemovedAt = now;
         }
 
         Generation.Status = outcome.Succeeded ? GenerationStatus.Completed : GenerationStatus.Failed;
@@ -246,9 +245,7 @@ internal sealed partial class GenerationGrain(
 
         if (Generation.IsTerminal)
         {
-            await DeleteOwnFilesAsync(request, includingShopperPhoto: false);
-            Generation.ResultBlobKey = null;
-            Generation.FilesRemovedAt ??= clock.GetUtcNow();
+            await RemoveOwnFilesAsync(request, includingShopperPhoto: false);
         }
 
         Generation.Request = request with { Shopper = request.Shopper with { ExternalUserId = null } };
@@ -275,9 +272,7 @@ internal sealed partial class GenerationGrain(
         }
 
         // A photo stored as an image follows that image's own retention; only one without a record goes with us.
-        await DeleteOwnFilesAsync(request, includingShopperPhoto: request.Shopper.ImageId is null);
-        Generation.ResultBlobKey = null;
-        Generation.FilesRemovedAt = clock.GetUtcNow();
+        await RemoveOwnFilesAsync(request, includingShopperPhoto: request.Shopper.ImageId is null);
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await Outbox.PublishAsync();
@@ -285,10 +280,12 @@ internal sealed partial class GenerationGrain(
     }
 
     /// <summary>
-    /// The generation's own files: every key its result may have, and its copy of the product image. Deleting a file
-    /// that is not there is a no-op, so this is safe to repeat.
+    /// The one removal of the generation's own files (every key its result may have, its copy of the product image and,
+    /// when asked, the shopper photo): deletes them, then marks them removed in the state, which the caller writes.
+    /// Files first, so a failed write leaves the generation listed with its files due and the next sweep or erasure
+    /// finishes the job. Deleting a file that is not there is a no-op, so this is safe to repeat.
     /// </summary>
-    private async Task DeleteOwnFilesAsync(GenerationRequest request, bool includingShopperPhoto)
+    private async Task RemoveOwnFilesAsync(GenerationRequest request, bool includingShopperPhoto)
     {
         var keys = GenerationBlobs.PossibleResults(request.AccountId, Id)
             .Concat(request.Product.Images.Select(image => image.StoredBlobKey).OfType<string>()
@@ -302,6 +299,9 @@ internal sealed partial class GenerationGrain(
         {
             await blobs.DeleteAsync(key, CancellationToken.None);
         }
+
+        Generation.ResultBlobKey = null;
+        Generation.FilesRemovedAt ??= clock.GetUtcNow();
     }
 
     /// <summary>Charges (completed) or releases (failed) the reserved credit, once; retried until the account answers.</summary>

@@ -39,6 +39,9 @@ public interface IGenerationReadModel
     /// </summary>
     Task<IReadOnlyList<string>> ListByExternalUserAsync(string accountId, string externalUserId, string? afterGenerationId, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Ids of generations whose files are due for removal at <paramref name="now"/>, earliest first.</summary>
-    Task<IReadOnlyList<string>> ListFilesExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ids of generations whose files are due for removal at <paramref name="now"/>, earliest first, in keyset pages
+    /// (expiry, then id), so the sweep walks past entries it could not remove.
+    /// </summary>
+    Task<Page<string>> ListFilesExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default);
 }

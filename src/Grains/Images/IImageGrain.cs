@@ -7,7 +7,10 @@ namespace TryOn.Grains.Images;
 [Alias("tryon.images.IImageGrain")]
 public interface IImageGrain : IGrainWithStringKey
 {
-    /// <summary>Records the image; idempotent for the same record.</summary>
+    /// <summary>
+    /// Indexes, then records the image; once this returns, retention and erasure will find it. Idempotent for the same
+    /// record; a failure leaves at most an index row that the grain drops when the sweep or an erasure reaches it.
+    /// </summary>
     [Alias("Record")]
     Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default);
 

@@ -1,9 +1,11 @@
+using TryOn.Grains.Paging;
+
 namespace TryOn.Grains.Images;
 
 /// <summary>
 /// The relational index of stored images: what retention sweeps (by expiry) and erasure (by external user id)
-/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> after its state; an image whose
-/// bytes were removed leaves it.
+/// query, so neither ever lists files or grains. Written by <see cref="ImageGrain"/> before it records an image (so
+/// no recorded image is missing from it) and after it removes one, which then leaves it.
 /// </summary>
 public interface IImageReadModel
 {
@@ -12,8 +14,11 @@ public interface IImageReadModel
     /// <summary>Takes a removed image out of the index; idempotent.</summary>
     Task DeleteAsync(string imageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Ids of images whose retention has ended at <paramref name="now"/>, earliest first.</summary>
-    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ids of images whose retention has ended at <paramref name="now"/>, earliest first, in keyset pages (expiry, then
+    /// id), so the sweep walks past entries it could not remove.
+    /// </summary>
+    Task<Page<string>> ListExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Ids of the account's images stored for <paramref name="externalUserId"/>, in id order, after

@@ -24,16 +24,30 @@ internal sealed partial class ImageGrain(
 {
     private ReadModelOutbox? _outbox;
 
+    private string Id => this.GetPrimaryKeyString();
+
     private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
 
+    /// <summary>A previous activation may have stopped between its state and the index: bring the index up to date.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
         state.State.Image is null ? Task.CompletedTask : Outbox.PublishAsync();
 
+    /// <summary>
+    /// Indexes the image, then records it; the call returns (and the upload is acknowledged) only once both are written.
+    /// Retention and erasure find images through the index alone, so a record written first and then cut off from its
+    /// row by a crash would be an image nothing ever removes. In this order the worst case is a row with no record
+    /// behind it, which the grain drops when the sweep or an erasure reaches it.
+    /// </summary>
     public async Task RecordAsync(StoredImageRecord image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (state.State.Image == image)
         {
+            if (state.State.RemovedAt is null)
+            {
+                await readModel.UpsertAsync(image, CancellationToken.None);
+            }
+
             return;
         }
 
@@ -42,9 +56,9 @@ internal sealed partial class ImageGrain(
             throw new InvalidOperationException($"Image {image.ImageId} is already recorded with other content.");
         }
 
+        await readModel.UpsertAsync(image, CancellationToken.None);
         state.State.Image = image;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
     }
 
     public Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default)
@@ -62,7 +76,14 @@ internal sealed partial class ImageGrain(
 
     public async Task<bool> EraseAsync(string accountId, CancellationToken cancellationToken = default)
     {
-        if (state.State.Image is not { } image || image.AccountId != accountId || state.State.RemovedAt is not null)
+        if (state.State.Image is not { } image)
+        {
+            // Listed under the end user but never recorded: the bytes may still be there, under the account asking.
+            await ForgetUnrecordedAsync(ImageBlobs.PossibleKeys(accountId, Id));
+            return false;
+        }
+
+        if (image.AccountId != accountId || state.State.RemovedAt is not null)
         {
             return false;
         }
@@ -74,7 +95,14 @@ internal sealed partial class ImageGrain(
 
     public async Task<bool> RemoveIfExpiredAsync(CancellationToken cancellationToken = default)
     {
-        if (state.State.Image is not { } image || state.State.RemovedAt is not null || image.ExpiresAt > timeProvider.GetUtcNow())
+        if (state.State.Image is not { } image)
+        {
+            // The account is not known here, so bytes left by an upload cut short stay (docs/privacy.md); the row goes.
+            await ForgetUnrecordedAsync([]);
+            return false;
+        }
+
+        if (state.State.RemovedAt is not null || image.ExpiresAt > timeProvider.GetUtcNow())
         {
             return false;
         }
@@ -94,6 +122,20 @@ internal sealed partial class ImageGrain(
         state.State.RemovedAt = timeProvider.GetUtcNow();
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await Outbox.PublishAsync();
+    }
+
+    /// <summary>
+    /// An index row with no record behind it: the upload that wrote it failed or stopped before its record, so nothing
+    /// was acknowledged and no call can use the id. Its possible bytes go first, then the row.
+    /// </summary>
+    private async Task ForgetUnrecordedAsync(IEnumerable<string> possibleBlobKeys)
+    {
+        foreach (var key in possibleBlobKeys)
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+
+        await readModel.DeleteAsync(Id, CancellationToken.None);
     }
 
     private Task PublishStateAsync() => state.State.RemovedAt is null

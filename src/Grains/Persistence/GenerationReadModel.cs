@@ -93,12 +93,20 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
         return await command.ReadFirstColumnAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> ListFilesExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public async Task<Page<string>> ListFilesExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!ReadModelCommands.TryStartAscending(page, out var afterDue, out var afterId))
+        {
+            return new Page<string>([], null);
+        }
+
         await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
         await using var command = connection.Command(_dialect.Generations.ListFilesExpired);
         command.With("@now", _dialect.Timestamp(now));
-        command.With("@limit", limit);
-        return await command.ReadFirstColumnAsync(cancellationToken);
+        command.With("@due", _dialect.Timestamp(afterDue));
+        command.With("@id", afterId);
+        command.With("@limit", page.Limit + 1);
+        return await command.ReadDuePageAsync(page.Limit, _dialect, reader => (reader.GetString(0), reader.GetString(0)), 1, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using TryOn.Grains.Images;
+using TryOn.Grains.Paging;
 
 namespace TryOn.Grains.Persistence;
 
@@ -23,13 +24,21 @@ internal sealed class ImageReadModel(IReadModelDatabase database) : IImageReadMo
     public Task DeleteAsync(string imageId, CancellationToken cancellationToken = default) =>
         database.ExecuteWriteAsync(_dialect.Images.Delete, command => command.With("@id", imageId), cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public async Task<Page<string>> ListExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!ReadModelCommands.TryStartAscending(page, out var afterDue, out var afterId))
+        {
+            return new Page<string>([], null);
+        }
+
         await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
         await using var command = connection.Command(_dialect.Images.ListExpired);
         command.With("@now", _dialect.Timestamp(now));
-        command.With("@limit", limit);
-        return await command.ReadFirstColumnAsync(cancellationToken);
+        command.With("@due", _dialect.Timestamp(afterDue));
+        command.With("@id", afterId);
+        command.With("@limit", page.Limit + 1);
+        return await command.ReadDuePageAsync(page.Limit, _dialect, reader => (reader.GetString(0), reader.GetString(0)), 1, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> ListByExternalUserAsync(

@@ -60,19 +60,28 @@ internal sealed class ProductReadModel(IReadModelDatabase database) : IProductRe
         return ReadModelCommands.ToPage(items, page.Limit, product => KeysetCursor.Of(product.CreatedAt, product.ExternalId));
     }
 
-    public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public async Task<Page<string>> ListExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(page);
+        // The cursor names a product as "account|externalId": account ids never hold '|'.
+        if (!ReadModelCommands.TryStartAscending(page, out var afterDue, out var afterProduct))
+        {
+            return new Page<string>([], null);
+        }
+
+        var separator = afterProduct.IndexOf('|', StringComparison.Ordinal);
         await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
         await using var command = connection.Command(_dialect.Products.ListExpired);
         command.With("@now", _dialect.Timestamp(now));
-        command.With("@limit", limit);
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(ProductKeys.GrainKey(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return keys;
+        command.With("@due", _dialect.Timestamp(afterDue));
+        command.With("@account", separator < 0 ? afterProduct : afterProduct[..separator]);
+        command.With("@external", separator < 0 ? "" : afterProduct[(separator + 1)..]);
+        command.With("@limit", page.Limit + 1);
+        return await command.ReadDuePageAsync(
+            page.Limit,
+            _dialect,
+            reader => (ProductKeys.GrainKey(reader.GetString(0), reader.GetString(1)), $"{reader.GetString(0)}|{reader.GetString(1)}"),
+            2,
+            cancellationToken);
     }
 }

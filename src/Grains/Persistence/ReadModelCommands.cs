@@ -64,6 +64,41 @@ internal static class ReadModelCommands
         return KeysetCursor.TryParse(page.After, out createdAt, out id);
     }
 
+    /// <summary>
+    /// Where a page of an expiry index (earliest first) starts: after the cursor's row, or before every row for the first
+    /// page. False for a cursor that does not parse, whose page is empty.
+    /// </summary>
+    public static bool TryStartAscending(PageRequest page, out DateTimeOffset dueAt, out string id)
+    {
+        if (page.After is null)
+        {
+            dueAt = DateTimeOffset.MinValue;
+            id = "";
+            return true;
+        }
+
+        return KeysetCursor.TryParse(page.After, out dueAt, out id);
+    }
+
+    /// <summary>
+    /// A page of an expiry index read from rows of (key, due time): the keys, and the cursor of the last one when more
+    /// follow. The command asks for one row more than the page holds.
+    /// </summary>
+    public static async Task<Page<string>> ReadDuePageAsync(
+        this DbCommand command, int limit, ReadModelDialect dialect, Func<DbDataReader, (string Key, string SortId)> keyOf, int dueOrdinal, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Key, string Cursor)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (key, sortId) = keyOf(reader);
+            rows.Add((key, KeysetCursor.Of(dialect.ReadTimestamp(reader, dueOrdinal), sortId)));
+        }
+
+        var page = ToPage(rows, limit, row => row.Cursor);
+        return new Page<string>(page.Items.Select(row => row.Key).ToList(), page.NextAfter);
+    }
+
     /// <summary>Queries ask for one row more than the page holds; its presence is what "has more" means.</summary>
     public static Page<T> ToPage<T>(List<T> items, int limit, Func<T, string> sortKey)
     {

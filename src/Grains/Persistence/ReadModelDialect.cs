@@ -40,7 +40,8 @@ internal sealed record ReadModelDialect(
 
 // Statement parameters are named in AccountReadModel, ImageReadModel, ProductReadModel and GenerationReadModel.
 // Upserts write only a newer version (generation_files also rewrites its own version); inserts leave an existing
-// row as it is; lists ask for @limit rows, newest first, after the keyset (@created, @id).
+// row as it is; lists ask for @limit rows, newest first, after the keyset (@created, @id); expiry indexes ask for
+// @limit rows due at @now, earliest first, after the keyset (@due, @id).
 
 internal sealed record AccountSql(string Upsert, string InsertLedgerEntry, string List, string ListWithReservations, string ListLedger);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
+using TryOn.Grains.Paging;
 using TryOn.Grains.Products;
 
 namespace TryOn.Grains.Privacy;
@@ -36,17 +37,17 @@ internal sealed partial class RetentionSweeper(
     public async Task<RetentionSweep> SweepAsync(CancellationToken cancellationToken = default) => new(
         await PassAsync(
             "products",
-            now => products.ListExpiredAsync(now, BatchSize, cancellationToken),
+            (now, page) => products.ListExpiredAsync(now, page, cancellationToken),
             key => grains.GetGrain<IProductGrain>(key).PurgeIfExpiredAsync(CancellationToken.None),
             cancellationToken),
         await PassAsync(
             "images",
-            now => images.ListExpiredAsync(now, BatchSize, cancellationToken),
+            (now, page) => images.ListExpiredAsync(now, page, cancellationToken),
             id => grains.GetGrain<IImageGrain>(id).RemoveIfExpiredAsync(CancellationToken.None),
             cancellationToken),
         await PassAsync(
             "generation files",
-            now => generations.ListFilesExpiredAsync(now, BatchSize, cancellationToken),
+            (now, page) => generations.ListFilesExpiredAsync(now, page, cancellationToken),
             id => grains.GetGrain<IGenerationGrain>(id).RemoveFilesIfExpiredAsync(CancellationToken.None),
             cancellationToken));
 
@@ -64,26 +65,28 @@ internal sealed partial class RetentionSweeper(
     }
 
     /// <summary>
-    /// Asks every due entry to remove itself, a batch at a time, until a batch is short or removed nothing (entries a
-    /// grain declined stay listed, so going on would only ask them again). Removing an entry takes it out of the index.
+    /// Asks every entry due at the start of the pass to remove itself, a batch at a time, each batch after the last one
+    /// (a keyset cursor on expiry and key): entries a grain declined or failed stay in the index for the next pass, but
+    /// do not hold up the entries after them, however many there are. Removing an entry takes it out of the index.
     /// </summary>
     private async Task<int> PassAsync(
-        string what, Func<DateTimeOffset, Task<IReadOnlyList<string>>> listDue, Func<string, Task<bool>> remove, CancellationToken cancellationToken)
+        string what, Func<DateTimeOffset, PageRequest, Task<Page<string>>> listDue, Func<string, Task<bool>> remove, CancellationToken cancellationToken)
     {
         var removed = 0;
+        var now = clock.GetUtcNow();
+        string? after = null;
         try
         {
-            while (true)
+            do
             {
-                var due = await listDue(clock.GetUtcNow());
-                var results = await Task.WhenAll(due.Select(key => RemoveOneAsync(what, key, remove)));
-                var count = results.Count(result => result);
-                removed += count;
-                if (due.Count < BatchSize || count == 0)
-                {
-                    return removed;
-                }
+                var due = await listDue(now, new PageRequest(after, BatchSize));
+                var results = await Task.WhenAll(due.Items.Select(key => RemoveOneAsync(what, key, remove)));
+                removed += results.Count(result => result);
+                after = due.NextAfter;
             }
+            while (after is not null);
+
+            return removed;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -15,6 +15,9 @@ public interface IProductReadModel
     /// <summary>The account's listed, unexpired products, newest first.</summary>
     Task<Page<ProductSnapshot>> ListAsync(string accountId, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Grain keys of products whose lifetime ended at or before <paramref name="now"/>, oldest first.</summary>
-    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Grain keys of products whose lifetime ended at or before <paramref name="now"/>, oldest first, in keyset pages
+    /// (expiry, then account and external id), so the sweep walks past entries it could not remove.
+    /// </summary>
+    Task<Page<string>> ListExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 using NetVips;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
@@ -52,6 +53,44 @@ public sealed class CompositeEngineTests
         var corner = output.Getpoint(20, 20);
         var before = original.Getpoint(20, 20);
         Assert.All(corner.Zip(before), pair => Assert.InRange(pair.First - pair.Second, -12, 12));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_is_reported_as_cancellation_not_as_an_engine_failure()
+    {
+        using var models = Load(ModelsDirectory);
+        var engine = new CompositeEngine(models, Pipeline, new IsnetCutout(models, Pipeline));
+        var person = Pipeline.Normalize(TestImages.Read("person-astronaut.png"), cropToPortrait: true).Value!.Bytes;
+        var product = new ProductSnapshot("acct_1", "tee", ProductKind.Catalog, "Blue tee", null, [], null, null, "tops", null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1, false);
+        using var drain = new CancellationTokenSource();
+        await drain.CancelAsync();
+
+        // The scheduler drives a generation again on OperationCanceledException and fails it on anything else.
+        var cancelled = await Assert.ThrowsAsync<OperationCanceledException>(
+            () => engine.RunAsync(new EngineInput(person, BlueTee(), product), new Progress<double>(), drain.Token));
+        Assert.Equal(drain.Token, cancelled.CancellationToken);
+    }
+
+    [Fact]
+    public void A_session_run_stopped_by_its_token_throws_OperationCanceledException()
+    {
+        using var models = Load(ModelsDirectory);
+        var session = models.Session(CompositeEngine.ModelName);
+        using var person = OrtValue.CreateTensorValueFromMemory(new float[3 * 1024 * 768], [1, 3, 1024, 768]);
+        using var garment = OrtValue.CreateTensorValueFromMemory(new float[3 * 512 * 512], [1, 3, 512, 512]);
+        var inputs = new Dictionary<string, OrtValue> { ["person"] = person, ["garment"] = garment };
+        using var drain = new CancellationTokenSource();
+
+        // Cancelled once the run is under way: ONNX Runtime sees Terminate and fails the run with its own exception.
+        var cancelled = Assert.Throws<OperationCanceledException>(() => CancellableInference.Run(
+            runOptions =>
+            {
+                drain.Cancel();
+                return session.Run(runOptions, inputs, ["result"]);
+            },
+            drain.Token));
+        Assert.Equal(drain.Token, cancelled.CancellationToken);
+        Assert.IsType<OnnxRuntimeException>(cancelled.InnerException);
     }
 
     [Fact]

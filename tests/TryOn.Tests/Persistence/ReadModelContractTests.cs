@@ -203,12 +203,12 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
         // The first record of an id stays: a repeat does not move its expiry.
         await images.UpsertAsync(Image(accountId, "img_early", T0.AddDays(5)));
 
-        Assert.Equal(["img_early", "img_due"], await images.ListExpiredAsync(T0, 10));
-        Assert.Equal(["img_early"], await images.ListExpiredAsync(T0, 1));
+        Assert.Equal(["img_early", "img_due"], (await images.ListExpiredAsync(T0, new PageRequest(null, 10))).Items);
+        Assert.Equal(["img_early"], (await images.ListExpiredAsync(T0, new PageRequest(null, 1))).Items);
 
         await images.DeleteAsync("img_early");
         await images.DeleteAsync("img_early");
-        Assert.Equal(["img_due", "img_late"], await images.ListExpiredAsync(T0.AddDays(3), 10));
+        Assert.Equal(["img_due", "img_late"], (await images.ListExpiredAsync(T0.AddDays(3), new PageRequest(null, 10))).Items);
     }
 
     [Theory]
@@ -286,8 +286,8 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
         await products.UpsertAsync(Product(accountId, "_anon_x", T0, kind: ProductKind.OneShot, expiresAt: T0.AddHours(-1)));
         await products.UpsertAsync(Product(accountId, "forever", T0));
 
-        Assert.Equal([ProductKeys.GrainKey(accountId, "_anon_x"), ProductKeys.GrainKey(accountId, "due")], await products.ListExpiredAsync(T0, 10));
-        Assert.Single(await products.ListExpiredAsync(T0, 1));
+        Assert.Equal([ProductKeys.GrainKey(accountId, "_anon_x"), ProductKeys.GrainKey(accountId, "due")], (await products.ListExpiredAsync(T0, new PageRequest(null, 10))).Items);
+        Assert.Single((await products.ListExpiredAsync(T0, new PageRequest(null, 1))).Items);
     }
 
     [Theory]
@@ -342,16 +342,16 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
         // An older version changes neither row.
         await generations.UpsertAsync(Generation(accountId, "gen_1", T0, GenerationStatus.Processing, version: 2, filesExpireAt: T0));
         Assert.Equal(GenerationStatus.Completed, Assert.Single((await generations.ListAsync(accountId, null, new PageRequest(null, 10))).Items).Status);
-        Assert.Empty(await generations.ListFilesExpiredAsync(T0.AddDays(1), 10));
+        Assert.Empty((await generations.ListFilesExpiredAsync(T0.AddDays(1), new PageRequest(null, 10))).Items);
 
         // The same version rewrites the files row (a grain correcting a back-filled row), not the generation.
         await generations.UpsertAsync(Generation(accountId, "gen_1", T0, GenerationStatus.Failed, version: 3, filesExpireAt: T0.AddHours(1)));
         Assert.Equal(GenerationStatus.Completed, Assert.Single((await generations.ListAsync(accountId, null, new PageRequest(null, 10))).Items).Status);
-        Assert.Equal(["gen_1"], await generations.ListFilesExpiredAsync(T0.AddDays(1), 10));
+        Assert.Equal(["gen_1"], (await generations.ListFilesExpiredAsync(T0.AddDays(1), new PageRequest(null, 10))).Items);
 
         // Files removed: no longer due.
         await generations.UpsertAsync(Generation(accountId, "gen_1", T0, GenerationStatus.Completed, version: 4));
-        Assert.Empty(await generations.ListFilesExpiredAsync(T0.AddDays(10), 10));
+        Assert.Empty((await generations.ListFilesExpiredAsync(T0.AddDays(10), new PageRequest(null, 10))).Items);
     }
 
     [Theory]
@@ -410,6 +410,60 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Expiry_indexes_page_on_expiry_then_key_so_a_cursor_reaches_every_due_entry_once(string kind)
+    {
+        var database = await StoreAsync(kind);
+        var images = new ImageReadModel(database);
+        var products = new ProductReadModel(database);
+        var generations = new GenerationReadModel(database);
+        var accountId = NewAccountId();
+        var otherAccountId = NewAccountId();
+        // Ties on expiry (the key orders them), one due earlier, one not due yet; ticks below a microsecond on some.
+        var tie = T0.AddTicks(7);
+        foreach (var (id, due) in new[] { ("img_b", tie), ("img_c", tie), ("img_a", tie), ("img_0", T0.AddHours(-1)), ("img_late", T0.AddHours(1)) })
+        {
+            await images.UpsertAsync(Image(accountId, id, due));
+            await generations.UpsertAsync(Generation(accountId, id.Replace("img_", "gen_", StringComparison.Ordinal), T0.AddDays(-7), filesExpireAt: due));
+        }
+
+        foreach (var (account, externalId, due) in new[] { (otherAccountId, "p", tie), (accountId, "p|2", tie), (accountId, "p|1", tie), (accountId, "q", T0.AddHours(-1)), (accountId, "later", T0.AddHours(1)) })
+        {
+            await products.UpsertAsync(Product(account, externalId, T0.AddDays(-7), expiresAt: due));
+        }
+
+        Assert.Equal(["img_0", "img_a", "img_b", "img_c"], await AllPagesAsync(page => images.ListExpiredAsync(tie, page)));
+        Assert.Equal(["gen_0", "gen_a", "gen_b", "gen_c"], await AllPagesAsync(page => generations.ListFilesExpiredAsync(tie, page)));
+        var first = string.CompareOrdinal(accountId, otherAccountId) < 0 ? accountId : otherAccountId;
+        Assert.Equal(
+            [
+                ProductKeys.GrainKey(accountId, "q"),
+                .. first == accountId
+                    ? new[] { ProductKeys.GrainKey(accountId, "p|1"), ProductKeys.GrainKey(accountId, "p|2"), ProductKeys.GrainKey(otherAccountId, "p") }
+                    : [ProductKeys.GrainKey(otherAccountId, "p"), ProductKeys.GrainKey(accountId, "p|1"), ProductKeys.GrainKey(accountId, "p|2")],
+            ],
+            await AllPagesAsync(page => products.ListExpiredAsync(tie, page)));
+        Assert.Empty((await images.ListExpiredAsync(tie, new PageRequest("not a cursor", 10))).Items);
+    }
+
+    /// <summary>Every key of an expiry index, read two at a time by following the cursors.</summary>
+    private static async Task<List<string>> AllPagesAsync(Func<PageRequest, Task<Page<string>>> list)
+    {
+        var keys = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await list(new PageRequest(after, 2));
+            Assert.InRange(page.Items.Count, 1, 2);
+            keys.AddRange(page.Items);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        return keys;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Generation_files_are_due_earliest_first_and_not_while_they_have_no_expiry(string kind)
     {
         var generations = new GenerationReadModel(await StoreAsync(kind));
@@ -419,8 +473,8 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
         await generations.UpsertAsync(Generation(accountId, "gen_due", T0, filesExpireAt: T0));
         await generations.UpsertAsync(Generation(accountId, "gen_early", T0, filesExpireAt: T0.AddDays(-2)));
 
-        Assert.Equal(["gen_early", "gen_due"], await generations.ListFilesExpiredAsync(T0, 10));
-        Assert.Equal(["gen_early"], await generations.ListFilesExpiredAsync(T0, 1));
-        Assert.Equal(["gen_early", "gen_due", "gen_late"], await generations.ListFilesExpiredAsync(T0.AddYears(1), 10));
+        Assert.Equal(["gen_early", "gen_due"], (await generations.ListFilesExpiredAsync(T0, new PageRequest(null, 10))).Items);
+        Assert.Equal(["gen_early"], (await generations.ListFilesExpiredAsync(T0, new PageRequest(null, 1))).Items);
+        Assert.Equal(["gen_early", "gen_due", "gen_late"], (await generations.ListFilesExpiredAsync(T0.AddYears(1), new PageRequest(null, 10))).Items);
     }
 }

@@ -214,6 +214,44 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_customer_id_in_the_path_is_decoded_once_so_an_escaped_percent_sign_stays_one()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var (_, slashedUrl) = await UploadAsync(merchant.Client, "shop/9");
+        var (_, literalUrl) = await UploadAsync(merchant.Client, "shop%2F9");
+
+        // %25 is '%': this names the id "shop%2F9", never "shop/9".
+        await EraseAsync(merchant.Client, "shop%252F9");
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(literalUrl));
+        Assert.Equal(HttpStatusCode.OK, await FetchAsync(slashedUrl));
+
+        await EraseAsync(merchant.Client, "shop%2F9");
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(slashedUrl));
+    }
+
+    [Fact]
+    public async Task Customer_ids_are_trimmed_alike_on_upload_try_on_and_erasure()
+    {
+        var merchant = await fixture.MerchantAsync();
+        await CreateProductAsync(merchant.Client, "mock-t");
+        var (_, uploadedUrl) = await UploadAsync(merchant.Client, " trim-a ");
+        var generationId = await TryOnWithPhotoAsync(merchant.Client, "mock-t", " trim-a ");
+        var resultUrl = (await PollAsync(merchant.Client, generationId, "COMPLETED")).GetProperty("resultImageUrl").GetString()!;
+        var (_, otherUrl) = await UploadAsync(merchant.Client, "trim-b");
+
+        await EraseAsync(merchant.Client, "trim-a");
+
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(uploadedUrl));
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(resultUrl));
+        Assert.Equal([FileOf(otherUrl, merchant.AccountId)], ShopperFilesOf(DataDirectory, merchant.AccountId));
+
+        // White space around the id in the path is not part of it either.
+        await EraseAsync(merchant.Client, "%20trim-b%20");
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(otherUrl));
+        Assert.Empty(ShopperFilesOf(DataDirectory, merchant.AccountId));
+    }
+
+    [Fact]
     public async Task Bad_customer_ids_are_VALIDATION_FAILED_and_the_key_is_required()
     {
         var merchant = await fixture.MerchantAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
+using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Privacy;
 using TryOn.Tests.Infrastructure;
@@ -132,6 +133,33 @@ public sealed class RetentionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_that_are_never_removed_do_not_hold_up_the_ones_due_after_them()
+    {
+        await CreateProductAsync(_merchant, "mock-r");
+        var (imageId, _) = await UploadAsync(_merchant, "r-4", keepForDays: 7);
+        var (_, resultUrl) = await CompletedTryOnAsync(imageId, keepForDays: 1);
+
+        // More than a batch (200) of index rows due earlier whose grains never remove anything: no such generation.
+        var generations = _app.Services.GetRequiredService<IGenerationReadModel>();
+        var now = _clock.GetUtcNow();
+        for (var i = 0; i < 250; i++)
+        {
+            var id = $"gen_stuck{i:D3}";
+            await generations.UpsertAsync(new GenerationRecord(
+                "acct_elsewhere",
+                new GenerationView(id, GenerationStatus.Completed, 1, null, "p", null, null, null, null, 10, now.AddDays(-2), now.AddDays(-2)),
+                null,
+                1,
+                now.AddDays(-1)));
+        }
+
+        _clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(new RetentionSweep(0, 0, 1), await Sweeper.SweepAsync());
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(resultUrl));
+        Assert.Equal(250, (await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 300))).Items.Count);
+    }
+
+    [Fact]
     public async Task A_database_from_before_the_generation_files_index_is_upgraded_and_old_results_still_expire()
     {
         await CreateProductAsync(_merchant, "mock-r");
@@ -152,13 +180,13 @@ public sealed class RetentionTests : IAsyncLifetime
         await database.ApplySchemaAsync();
 
         // Back-filled as due at once; the grain knows better, keeps its files and publishes its real expiry.
-        Assert.Equal([generationId], await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), 10));
+        Assert.Equal([generationId], (await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 10))).Items);
         Assert.Equal(new RetentionSweep(0, 0, 0), await Sweeper.SweepAsync());
-        Assert.Empty(await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), 10));
+        Assert.Empty((await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 10))).Items);
         Assert.Equal(HttpStatusCode.OK, await FetchAsync(resultUrl));
 
         _clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
-        Assert.Equal([generationId], await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), 10));
+        Assert.Equal([generationId], (await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 10))).Items);
         Assert.Equal(new RetentionSweep(0, 0, 1), await Sweeper.SweepAsync());
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(resultUrl));
         // The upload keeps its own 7 days: it is the one shopper file left.

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
+using TryOn.Grains.Paging;
 using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
 using TryOn.Tests.Infrastructure;
@@ -76,7 +77,7 @@ public sealed class ProductLifetimeTests : IAsyncLifetime
 
         Assert.Equal(1, (await sweeper.SweepAsync()).Products);
         Assert.Single(Directory.GetFiles(ProductFolder));
-        Assert.Empty(await _app.Services.GetRequiredService<IProductReadModel>().ListExpiredAsync(_clock.GetUtcNow(), 10));
+        Assert.Empty((await _app.Services.GetRequiredService<IProductReadModel>().ListExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 10))).Items);
         Assert.Equal(0, (await sweeper.SweepAsync()).Products);
 
         _clock.Advance(TimeSpan.FromDays(1000));

@@ -48,7 +48,11 @@ internal static class PostgresReadModelSql
                 ON CONFLICT (image_id) DO NOTHING;
                 """,
             Delete: "DELETE FROM images WHERE image_id = @id;",
-            ListExpired: "SELECT image_id FROM images WHERE expires_at <= @now ORDER BY expires_at LIMIT @limit;",
+            ListExpired: """
+                SELECT image_id, expires_at FROM images
+                WHERE expires_at <= @now AND (expires_at, image_id) > (@due, @id)
+                ORDER BY expires_at, image_id LIMIT @limit;
+                """,
             ListByExternalUser: """
                 SELECT image_id FROM images
                 WHERE account_id = @account AND external_user_id = @user AND image_id > @after
@@ -71,9 +75,10 @@ internal static class PostgresReadModelSql
                 ORDER BY created_at DESC, external_id DESC LIMIT @limit;
                 """,
             ListExpired: """
-                SELECT account_id, external_id FROM products
+                SELECT account_id, external_id, expires_at FROM products
                 WHERE expires_at IS NOT NULL AND expires_at <= @now
-                ORDER BY expires_at LIMIT @limit;
+                  AND (expires_at, account_id, external_id) > (@due, @account, @external)
+                ORDER BY expires_at, account_id, external_id LIMIT @limit;
                 """),
         new GenerationSql(
             Upsert: """
@@ -116,9 +121,9 @@ internal static class PostgresReadModelSql
                 ORDER BY generation_id LIMIT @limit;
                 """,
             ListFilesExpired: """
-                SELECT generation_id FROM generation_files
-                WHERE expires_at IS NOT NULL AND expires_at <= @now
-                ORDER BY expires_at LIMIT @limit;
+                SELECT generation_id, expires_at FROM generation_files
+                WHERE expires_at IS NOT NULL AND expires_at <= @now AND (expires_at, generation_id) > (@due, @id)
+                ORDER BY expires_at, generation_id LIMIT @limit;
                 """));
 
     /// <summary>The instant as PostgreSQL stores it: UTC, cut to whole microseconds.</summary>

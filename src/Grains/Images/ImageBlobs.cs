@@ -1,0 +1,19 @@
+using TryOn.Pipeline.Images;
+
+namespace TryOn.Grains.Images;
+
+/// <summary>
+/// Where a stored shopper image's bytes live: <c>acct_…/images/img_….jpg</c> or <c>.png</c>. One definition, so the
+/// image grain can find the bytes of an image whose record was never written.
+/// </summary>
+internal static class ImageBlobs
+{
+    private static readonly string[] Extensions = [".jpg", ".png"];
+
+    public static string Key(string accountId, string imageId, ImageFormat format) =>
+        $"{accountId}/images/{imageId}{(format == ImageFormat.Png ? ".png" : ".jpg")}";
+
+    /// <summary>Every key the bytes of <paramref name="imageId"/> can have under <paramref name="accountId"/>.</summary>
+    public static IEnumerable<string> PossibleKeys(string accountId, string imageId) =>
+        Extensions.Select(extension => $"{accountId}/images/{imageId}{extension}");
+}
