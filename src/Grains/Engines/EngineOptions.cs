@@ -24,6 +24,13 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How old a credit reservation must be before the recovery sweep reconciles it (settles it through its
+    /// generation, or releases it when no generation was stored): far longer than accepting a try-on takes, since a
+    /// reservation younger than this may belong to a request still being admitted.
+    /// </summary>
+    public TimeSpan ReservationGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     public IEnumerable<string> Validate()
     {
         if (MockDuration < TimeSpan.Zero || MockDuration > TimeSpan.FromMinutes(1))
@@ -49,6 +56,11 @@ public sealed class EngineOptions
         if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromMinutes(10))
         {
             yield return $"{SectionName}:{nameof(DrainTimeout)} must be between 0 and 10 minutes.";
+        }
+
+        if (ReservationGrace < TimeSpan.FromSeconds(1) || ReservationGrace > TimeSpan.FromDays(1))
+        {
+            yield return $"{SectionName}:{nameof(ReservationGrace)} must be between 1 second and 1 day.";
         }
     }
 }

@@ -11,7 +11,7 @@ namespace TryOn.Grains.Generations;
 /// At start-up and every minute, two passes driven by the read model (never by scanning grains). Generations left
 /// unfinished for longer than an attempt may take are asked to recover: one that no scheduler holds is queued
 /// again, one interrupted too often is failed with its credit released. And credits reserved for more than
-/// <see cref="ReservationGrace"/> are reconciled: a generation that exists recovers (and settles when finished);
+/// <see cref="EngineOptions.ReservationGrace"/> are reconciled: a generation that exists recovers (and settles when finished);
 /// an id under which no generation was ever stored is closed and its credit released. Running twice is harmless.
 /// </summary>
 internal sealed partial class GenerationRecoverySweeper(
@@ -25,8 +25,6 @@ internal sealed partial class GenerationRecoverySweeper(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    /// <summary>How old a reservation must be before the reconciliation looks at it: far longer than accepting takes.</summary>
-    public static readonly TimeSpan ReservationGrace = TimeSpan.FromMinutes(10);
     private const int BatchSize = 200;
 
     /// <summary>One pass; returns how many generations were asked to recover and how many reservations were released.</summary>
@@ -41,7 +39,7 @@ internal sealed partial class GenerationRecoverySweeper(
         foreach (var accountId in await accounts.ListAccountsWithReservationsAsync(BatchSize, cancellationToken))
         {
             var account = grains.GetGrain<Accounts.IAccountGrain>(accountId);
-            foreach (var generationId in await account.ListOpenReservationsAsync(now - ReservationGrace, cancellationToken))
+            foreach (var generationId in await account.ListOpenReservationsAsync(now - options.Value.ReservationGrace, cancellationToken))
             {
                 var generation = grains.GetGrain<IGenerationGrain>(generationId);
                 if (await generation.AbandonIfNotStartedAsync(cancellationToken))

@@ -308,7 +308,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         await sweeper.SweepAsync();
         Assert.Equal(new CreditBalance(2, 1), await CreditsAsync(accountId));
 
-        fixture.Clock.Advance(GenerationRecoverySweeper.ReservationGrace + TimeSpan.FromMinutes(1));
+        fixture.Clock.Advance(new EngineOptions().ReservationGrace + TimeSpan.FromMinutes(1));
         var (_, released) = await sweeper.SweepAsync();
 
         Assert.True(released >= 1);
