@@ -20,6 +20,8 @@ public sealed class LoopbackImageServer : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _served = new(StringComparer.Ordinal);
+
     public byte[] Image { get; } = TestImages.Read("person-astronaut.png");
 
     public static async Task<LoopbackImageServer> StartAsync()
@@ -35,6 +37,7 @@ public sealed class LoopbackImageServer : IAsyncDisposable
             return next(context);
         });
         app.MapGet("/image.png", () => Results.Bytes(server.Image, "image/png"));
+        app.MapGet("/served/{name}", (string name) => server._served.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "image/png") : Results.NotFound());
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/hops/{count:int}", (int count) => count == 0 ? Results.Bytes(server.Image, "image/png") : Results.Redirect($"/hops/{count - 1}"));
@@ -60,6 +63,13 @@ public sealed class LoopbackImageServer : IAsyncDisposable
         await app.StartAsync();
         server.BaseAddress = new Uri(app.Urls.First());
         return server;
+    }
+
+    /// <summary>Serves <paramref name="bytes"/> at <c>/served/<paramref name="name"/></c> and returns its URL.</summary>
+    public string Serve(string name, byte[] bytes)
+    {
+        _served[name] = bytes;
+        return Url("/served/" + name);
     }
 
     public string Url(string pathAndQuery) => new Uri(BaseAddress, pathAndQuery).ToString();

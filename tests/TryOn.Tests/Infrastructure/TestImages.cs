@@ -52,6 +52,18 @@ public static class TestImages
     /// </summary>
     public static byte[] PngHeaderClaiming(int width, int height)
     {
+        using var body = new MemoryStream();
+        using (var zlib = new ZLibStream(body, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            zlib.Write(new byte[Math.Max(0, width) + 1]);
+        }
+
+        return GreyPng(width, height, body.ToArray());
+    }
+
+    /// <summary>An 8-bit greyscale PNG with the given header dimensions and <paramref name="idat"/> as its image data, as is.</summary>
+    public static byte[] GreyPng(int width, int height, byte[] idat)
+    {
         using var output = new MemoryStream();
         output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
@@ -59,16 +71,7 @@ public static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8; // bit depth; colour type 0 (grey), deflate, no filter, no interlace
         WriteChunk(output, "IHDR", header);
-        using (var body = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(body, CompressionLevel.SmallestSize, leaveOpen: true))
-            {
-                zlib.Write(new byte[width + 1]);
-            }
-
-            WriteChunk(output, "IDAT", body.ToArray());
-        }
-
+        WriteChunk(output, "IDAT", idat);
         WriteChunk(output, "IEND", []);
         return output.ToArray();
     }
