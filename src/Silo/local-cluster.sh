@@ -78,7 +78,7 @@ fi
 stop_all
 rm -rf "$state" && mkdir -p "$state/azurite"
 # The database lives in /tmp: as root the server runs as postgres, which must be able to reach its folder.
-pg_dir=$(mktemp -d /tmp/tryon-local-pg.XXXXXX)
+pg_dir=$(mktemp -d -t tryon-local-pg.XXXXXX)
 echo "$pg_dir" >"$state/pg-dir.txt"
 trap 'stop_all; echo; echo "local cluster stopped"' EXIT
 
