@@ -22,7 +22,6 @@ The output depends only on the input file: names are derived from tensor indices
 order, and the encoder writes fields in a fixed order, so the same .tflite always gives the same bytes.
 """
 import os
-import struct
 import sys
 import time
 
@@ -105,7 +104,8 @@ def densify(model, tensor):
         size, weight = sizes[dim], weights[dim]
         if meta.format == tfl.DIM_DENSE:
             if meta.dense_size != size:
-                raise ConversionError("sparse tensor %r: dense size %d, expected %d" % (tensor.name, meta.dense_size, size))
+                raise ConversionError("sparse tensor %r: dense size %d, expected %d"
+                                      % (tensor.name, meta.dense_size, size))
             positions = [p * size + i for p in positions for i in range(size)]
             offsets = [o + i * weight for o in offsets for i in range(size)]
         elif meta.format == tfl.DIM_SPARSE_CSR:
@@ -125,7 +125,8 @@ def densify(model, tensor):
 
     stored = len(data) // elem
     if len(positions) != stored or (positions and max(positions) >= stored):
-        raise ConversionError("sparse tensor %r: %d positions for %d stored values" % (tensor.name, len(positions), stored))
+        raise ConversionError("sparse tensor %r: %d positions for %d stored values"
+                              % (tensor.name, len(positions), stored))
     count = strides[0] * shape[0] if rank else 1
     dense = bytearray(elem * count)
     for p, o in zip(positions, offsets):
@@ -274,6 +275,11 @@ class Converter:
             handler = getattr(self, "op_" + op.name, None)
             if handler is None:
                 raise ConversionError("operator %s is not supported (custom code %r)" % (op.name, op.custom_code))
+            # Only float models: a quantized (integer) activation would need scales this converter ignores.
+            for t in op.outputs:
+                if self.m.tensors[t].type != 0 and op.name != "DENSIFY":
+                    raise ConversionError("%s produces %r as %s; only FLOAT32 activations are supported"
+                                          % (op.name, self.m.tensors[t].name, self.m.tensors[t].type_name))
             handler(op)
         for t in self.m.outputs:
             self.get(t, None)          # back to NHWC, under the TFLite name

@@ -112,7 +112,9 @@ trap 'rm -rf -- "$work"' EXIT
 
 echo "Fetching $package@$version with npm (about 41 MB) ..."
 tarball="$(cd "$work" && npm pack "$package@$version" --ignore-scripts --silent | tail -n 1)"
-actual_integrity="sha512-$(python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$work/$tarball")"
+# npm's integrity format: "sha512-" and the base64 of the tarball's SHA-512 digest.
+actual_integrity="sha512-$(python3 -c 'import base64, hashlib, sys
+print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$work/$tarball")"
 if [ "$actual_integrity" != "$integrity" ]; then
   echo "install-pose.sh: $tarball has integrity $actual_integrity, expected $integrity; nothing installed." >&2
   exit 1
