@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds TryOn's baseline try-on graphs and models/manifest.json.
+"""Builds TryOn's baseline try-on graphs and their entries in models/manifest.json (other entries are kept).
 
 Run with Debian's interpreter and its python3-onnx package (the pyenv python on PATH cannot see it):
     apt-get install -y python3-onnx
@@ -169,8 +169,13 @@ def main():
             "licence": licence,
         })
         print(f"wrote {path} ({len(data)} bytes)")
-    with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump({"models": entries}, f, indent=2)
+    # The manifest also lists models this script does not build (the BlazePose pins of install-pose.sh): keep them.
+    manifest_path = os.path.join(HERE, "manifest.json")
+    ours = {entry["name"] for entry in entries}
+    with open(manifest_path) as f:
+        others = [entry for entry in json.load(f)["models"] if entry["name"] not in ours]
+    with open(manifest_path, "w") as f:
+        json.dump({"models": entries + others}, f, indent=2)
         f.write("\n")
     standin = os.path.join(HERE, "..", "tests", "TryOn.Tests", "TestData", "isnet-standin.onnx")
     with open(standin, "wb") as f:
