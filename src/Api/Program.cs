@@ -44,7 +44,7 @@ var merchant = app.MapGroup("/tryon/v1")
     .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 merchant.MapAccountEndpoints();
 merchant.MapCheckoutEndpoints();
-merchant.MapImageUploadEndpoints();
+merchant.MapImageEndpoints();
 merchant.MapProductEndpoints();
 merchant.MapTryOnEndpoints();
 merchant.MapCustomerEndpoints();

@@ -11,6 +11,7 @@ using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Images;
+using TryOn.Grains.People;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Fetching;
 
@@ -18,7 +19,7 @@ namespace TryOn.Api.TryOn;
 
 /// <summary>
 /// Admission of a try-on request, shared by <c>/try-on</c> and <c>/try-on/sync</c>: read and check it (everything free
-/// of side effects first), store the shopper photo, reserve the credit, take the generation's snapshot and start it;
+/// of side effects first), store the shopper photo and check the person in it, reserve the credit, take the generation's snapshot and start it;
 /// the credit is given back on every way out but an accepted generation.
 /// </summary>
 internal sealed class TryOnAdmission(
@@ -69,7 +70,7 @@ internal sealed class TryOnAdmission(
             StoredImageRecord? uploaded = null;
             if (tryOn.Person.ImageId is { } imageId)
             {
-                var lookup = imageId.StartsWith("img_", StringComparison.Ordinal) && imageId.Length <= 64
+                var lookup = ResourceIds.IsImageId(imageId)
                     ? await grains.GetGrain<IImageGrain>(imageId).FindAsync(accountId, cancellationToken)
                     : new ImageLookup(ImageLookupStatus.NotFound, null);
                 switch (lookup.Status)
@@ -99,6 +100,12 @@ internal sealed class TryOnAdmission(
                 }
 
                 uploaded = stored;
+            }
+
+            // A photo the engines cannot dress is refused while nothing is held: the shopper can be asked for another.
+            if (PersonRequirements.ProblemOf(uploaded!.Person, uploaded.Height) is { } problem)
+            {
+                return (null, ApiError.Of(problem.Code, problem.Message, problem.Details));
             }
 
             var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
@@ -254,7 +261,7 @@ internal sealed class TryOnAdmission(
             return (null, ApiError.Of(ErrorCodes.MultipartFileNotFound, $"person.image.source.fileKey names the part '{tryOn.Person.FileKey}', which is not in the request."));
         }
 
-        return await shopperImages.StoreAsync(accountId, bytes, cropToPortrait: true, tryOn.ExternalUserId, keepForDays);
+        return await shopperImages.StoreAsync(accountId, bytes, cropToPortrait: true, tryOn.ExternalUserId, keepForDays, cancellationToken);
     }
 
     private static ApiError ReservationError(CreditReservation reservation) => reservation.Status switch

@@ -55,6 +55,8 @@ public static class ErrorCatalog
         Ours(ErrorCodes.PaymentProviderError, 502, "The payment provider could not be reached or refused the request. Retry shortly."),
         Ours(ErrorCodes.PaymentNotRecorded, 409, "The event names a payment this server has not recorded yet; it is applied when delivered again."),
         Ours(ErrorCodes.WebhookSignatureInvalid, 400, "The webhook signature is missing, does not match, or is too old."),
+        Ours(ErrorCodes.PersonNotFound, 422, "No person facing the camera was found in the shopper photo. Ask the shopper for another photo."),
+        Ours(ErrorCodes.PersonTooSmall, 422, "The person is too small in the shopper photo. Ask the shopper for a closer photo."),
     ];
 
     private static readonly FrozenDictionary<string, ErrorDefinition> ByCode =

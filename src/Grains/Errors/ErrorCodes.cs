@@ -50,4 +50,6 @@ public static class ErrorCodes
     public const string PaymentProviderError = "PAYMENT_PROVIDER_ERROR";
     public const string WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID";
     public const string PaymentNotRecorded = "PAYMENT_NOT_RECORDED";
+    public const string PersonNotFound = "PERSON_NOT_FOUND";
+    public const string PersonTooSmall = "PERSON_TOO_SMALL";
 }

@@ -9,6 +9,7 @@ using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Images;
+using TryOn.Grains.People;
 using TryOn.Grains.Persistence;
 using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
@@ -57,6 +58,8 @@ internal static class TryOnSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddTryOnDomain();
         silo.Services.AddHostedService<ModelLoader>();
+        silo.Services.AddSingleton(services => PoseModels.CreateAnalyzer(services.GetRequiredService<OnnxModels>()));
+        silo.Services.AddSingleton<PersonReader>();
         silo.Services.AddSingleton<ProductImageLoader>();
         silo.Services.AddSingleton<GenerationExecutor>();
         silo.Services.AddSingleton<InferenceScheduler>();

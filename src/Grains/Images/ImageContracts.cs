@@ -1,6 +1,11 @@
+using TryOn.Grains.People;
+
 namespace TryOn.Grains.Images;
 
-/// <summary>A stored shopper image: its normalised copy lives in the blob store under <see cref="BlobKey"/>.</summary>
+/// <summary>
+/// A stored shopper image: its normalised copy lives in the blob store under <see cref="BlobKey"/>, and what the person
+/// analysis found in it in <see cref="Person"/> (null only for images stored before the analysis existed).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.images.StoredImageRecord")]
 public sealed record StoredImageRecord(
     [property: Id(0)] string ImageId,
@@ -11,7 +16,8 @@ public sealed record StoredImageRecord(
     [property: Id(5)] int Height,
     [property: Id(6)] string? ExternalUserId,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] DateTimeOffset ExpiresAt);
+    [property: Id(8)] DateTimeOffset ExpiresAt,
+    [property: Id(9)] PersonAnalysis? Person = null);
 
 [GenerateSerializer, Alias("tryon.images.ImageLookupStatus")]
 public enum ImageLookupStatus

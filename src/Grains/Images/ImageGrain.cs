@@ -11,7 +11,7 @@ internal sealed class ImageState
 {
     [Id(0)] public StoredImageRecord? Image { get; set; }
 
-    /// <summary>When the bytes were removed (retention or erasure); the record stays, without its end user.</summary>
+    /// <summary>When the bytes were removed (retention or erasure); the record stays, without its end user and person.</summary>
     [Id(1)] public DateTimeOffset? RemovedAt { get; set; }
 }
 
@@ -118,7 +118,8 @@ internal sealed partial class ImageGrain(
     private async Task RemoveAsync(StoredImageRecord image)
     {
         await blobs.DeleteAsync(image.BlobKey, CancellationToken.None);
-        state.State.Image = image with { ExternalUserId = null };
+        await blobs.DeleteAsync(ImageBlobs.MaskKey(image.AccountId, image.ImageId), CancellationToken.None);
+        state.State.Image = image with { ExternalUserId = null, Person = null };
         state.State.RemovedAt = timeProvider.GetUtcNow();
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await Outbox.PublishAsync();

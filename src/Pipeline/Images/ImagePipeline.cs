@@ -74,24 +74,45 @@ public sealed class ImagePipeline
 
     /// <summary>
     /// The copy to store: decoded strictly, turned upright, optionally cut to the 4:5 portrait box
-    /// (<paramref name="cropToPortrait"/>; around <paramref name="person"/> when known), fitted in the configured
-    /// square and re-encoded without metadata.
+    /// (<paramref name="cropToPortrait"/>, the person-free fallback of <see cref="CropGeometry.FourByFive"/>), fitted in
+    /// the configured square and re-encoded without metadata.
     /// </summary>
-    public ImageResult<StoredImage> Normalize(byte[] bytes, bool cropToPortrait = false, PixelBox? person = null) =>
+    public ImageResult<StoredImage> Normalize(byte[] bytes, bool cropToPortrait = false)
+    {
+        var decoded = DecodePhoto(bytes);
+        if (decoded.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+
+        using var photo = decoded.Value!;
+        return ImageResult<StoredImage>.Accept(photo.Encode(cropToPortrait ? CropGeometry.FourByFive(photo.Width, photo.Height) : null));
+    }
+
+    /// <summary>
+    /// The photo decoded once, strictly, turned upright and fitted in the configured square, held in memory as 8-bit
+    /// sRGB: what both the person analysis (<see cref="DecodedPhoto.Frame"/>) and the stored copy
+    /// (<see cref="DecodedPhoto.Encode"/>) are made from, so a shopper photo is decoded and encoded once each.
+    /// </summary>
+    public ImageResult<DecodedPhoto> DecodePhoto(byte[] bytes) =>
         Decode(bytes, format =>
         {
             var side = _options.StoredMaxSide;
             using var upright = format == ImageFormat.Heic
                 ? FitHeic(bytes, side)
                 : Image.ThumbnailBuffer(bytes, side, StrictLoad, height: side, size: Enums.Size.Down);
-            using var framed = cropToPortrait ? Crop(upright, CropGeometry.FourByFive(upright.Width, upright.Height, person)) : upright.Copy();
-            using var srgb = ToSrgb(framed);
-            var transparent = srgb.HasAlpha();
-            var encoded = transparent
-                ? srgb.PngsaveBuffer(keep: Enums.ForeignKeep.None)
-                : srgb.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
-            return new StoredImage(encoded, transparent ? ImageFormat.Png : ImageFormat.Jpeg, srgb.Width, srgb.Height);
+            using var srgb = ToSrgb(upright);
+            // Decoded here, under the decode cap and its error handling, rather than lazily by the first use.
+            return new DecodedPhoto(srgb.CopyMemory(), _options.JpegQuality);
         });
+
+    /// <summary>A grey mask (one byte a pixel, rows top to bottom) as an 8-bit greyscale PNG.</summary>
+    public static byte[] EncodeMask(byte[] mask, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        using var image = Image.NewFromMemory(mask, width, height, 1, Enums.BandFormat.Uchar);
+        return image.PngsaveBuffer(keep: Enums.ForeignKeep.None);
+    }
 
     /// <summary>
     /// Model input of exactly <paramref name="width"/> x <paramref name="height"/>: decoded with shrink-on-load,
@@ -217,8 +238,6 @@ public sealed class ImagePipeline
         using var decoded = HeicDecoder.Decode(bytes);
         return decoded.ThumbnailImage(width, height: height, crop: Enums.Interesting.Centre);
     }
-
-    private static Image Crop(Image image, PixelBox box) => image.Crop(box.Left, box.Top, box.Width, box.Height);
 
     /// <summary>8-bit sRGB, keeping alpha: grey, CMYK and 16-bit inputs all come out the same way.</summary>
     private static Image ToSrgb(Image image)

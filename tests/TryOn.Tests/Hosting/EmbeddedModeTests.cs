@@ -69,6 +69,14 @@ public sealed class EmbeddedModeTests
         Assert.True(paths.GetProperty("/tryon/v1/customers/{customerId}").TryGetProperty("delete", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
 
+        // The stored image with its person analysis, on the upload's answer and on GET (ext).
+        Assert.True(paths.GetProperty("/tryon/v1/images/{imageId}").TryGetProperty("get", out _));
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("ImageResponse").GetProperty("properties").TryGetProperty("person", out _));
+        Assert.Equal(
+            ["box", "facingCamera", "found", "framing", "problem"],
+            schemas.GetProperty("PersonSummary").GetProperty("properties").EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal));
+
         var page = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<script", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -13,23 +13,42 @@ public sealed class CropGeometryTests
         Assert.Equal(new PixelBox(left, top, cropWidth, cropHeight), CropGeometry.FourByFive(width, height));
 
     [Fact]
-    public void With_a_person_the_box_follows_them_and_keeps_headroom()
+    public void A_person_who_fits_is_kept_whole_and_centred_with_a_margin()
     {
-        var box = CropGeometry.FourByFive(2000, 5000, new PixelBox(1400, 1000, 300, 1000));
+        // A full-length person in a tall photo: 1000 px high with 50 px margins fits the 2500 px box; centred on them.
+        var box = CropGeometry.FourByFive(2000, 5000, new PersonPlacement(new PixelBox(1400, 1000, 300, 1000), 1550));
         Assert.Equal((2000, 2500), (box.Width, box.Height));
-        Assert.Equal(950, box.Top);
+        Assert.Equal(1500 - 1250, box.Top);
 
-        var wide = CropGeometry.FourByFive(3000, 1000, new PixelBox(2500, 100, 200, 800));
+        // In a landscape photo the box is centred across on the person.
+        var wide = CropGeometry.FourByFive(3000, 1000, new PersonPlacement(new PixelBox(2500, 100, 200, 800), 2600));
         Assert.Equal(800, wide.Width);
-        Assert.Equal(2200, wide.Left);
+        Assert.Equal(2600 - 400, wide.Left);
+    }
+
+    [Fact]
+    public void A_person_taller_than_the_box_keeps_the_head_and_what_fits_below_it()
+    {
+        // 3000 px of person in a 2500 px box: from 150 px (the margin) above the head.
+        var box = CropGeometry.FourByFive(2000, 5000, new PersonPlacement(new PixelBox(600, 1500, 800, 3000), 1000));
+        Assert.Equal(1500 - 150, box.Top);
+        Assert.True(box.Top + box.Height > 1500 + 1500, "The box reaches below the middle of the body (the hips).");
+    }
+
+    [Fact]
+    public void A_person_wider_than_the_box_is_centred_on_the_torso()
+    {
+        // Arms spread across 1200 px of a landscape photo whose 4:5 box is 800 px wide: the torso decides.
+        var box = CropGeometry.FourByFive(3000, 1000, new PersonPlacement(new PixelBox(1000, 50, 1200, 900), 1700));
+        Assert.Equal(1700 - 400, box.Left);
     }
 
     [Fact]
     public void A_person_at_the_edge_never_pushes_the_box_outside_the_image()
     {
-        var box = CropGeometry.FourByFive(3000, 1000, new PixelBox(2950, 0, 50, 1000));
+        var box = CropGeometry.FourByFive(3000, 1000, new PersonPlacement(new PixelBox(2950, 0, 50, 1000), 2975));
         Assert.Equal(3000 - box.Width, box.Left);
-        var early = CropGeometry.FourByFive(1000, 3000, new PixelBox(0, 2900, 100, 100));
+        var early = CropGeometry.FourByFive(1000, 3000, new PersonPlacement(new PixelBox(0, 2900, 100, 100), 50));
         Assert.Equal(3000 - early.Height, early.Top);
     }
 }

@@ -26,6 +26,38 @@ public static class TestImages
         return background.Insert(marker, 0, 0);
     }
 
+    /// <summary>
+    /// The test person (person-astronaut.png, head and shoulders) scaled to <paramref name="side"/> pixels square and
+    /// placed at (<paramref name="left"/>, <paramref name="top"/>) on a plain grey canvas: a shopper wherever a test
+    /// needs one, as JPEG.
+    /// </summary>
+    public static byte[] PersonOn(int width, int height, int side, int left, int top)
+    {
+        using var person = Image.NewFromBuffer(Read("person-astronaut.png"));
+        using var scaled = person.Resize((double)side / person.Width, kernel: Enums.Kernel.Lanczos3);
+        using var canvas = Solid(width, height, 138, 143, 150);
+        using var placed = canvas.Insert(scaled, left, top);
+        return Jpeg(placed);
+    }
+
+    /// <summary>
+    /// A T-shirt laid flat on a light floor, photographed: a woven, shaded navy tee with a neck opening, no person.
+    /// </summary>
+    public static byte[] GarmentFlatLay()
+    {
+        using var floor = Solid(900, 1100, 222, 214, 200);
+        using var body = Solid(420, 620, 34, 52, 110);
+        using var sleeves = Solid(760, 200, 34, 52, 110);
+        using var neck = Solid(150, 70, 222, 214, 200);
+        using var withBody = floor.Insert(body, 240, 300);
+        using var withSleeves = withBody.Insert(sleeves, 70, 300);
+        using var tee = withSleeves.Insert(neck, 375, 300);
+        using var weave = Image.Gaussnoise(900, 1100, sigma: 9);
+        using var shade = Image.Xyz(900, 1100)[1].Linear([-0.03], [15.0]);
+        using var textured = (tee + weave + shade).Cast(Enums.BandFormat.Uchar);
+        return Jpeg(textured);
+    }
+
     public static byte[] Jpeg(Image image, int? exifOrientation = null)
     {
         if (exifOrientation is null)

@@ -59,7 +59,10 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
         var before = ShopperFilesOf(DataDirectory, merchant.AccountId);
         Assert.Contains(FileOf(uploadedUrl, merchant.AccountId), before);
         Assert.Contains(FileOf(aliasUrl, merchant.AccountId), before);
-        Assert.Equal(4, before.Count(path => path.StartsWith("images/", StringComparison.Ordinal)));
+        Assert.Contains(MaskFileOf(uploadedUrl, merchant.AccountId), before);
+
+        // Four photos (three uploads, one sent with the try-on), each with the person's mask beside it.
+        Assert.Equal(8, before.Count(path => path.StartsWith("images/", StringComparison.Ordinal)));
         Assert.Equal(3, before.Count(path => path.StartsWith("results/", StringComparison.Ordinal)));
         Assert.Equal(3, before.Count(path => path.StartsWith("generations/", StringComparison.Ordinal)));
         foreach (var url in results.Append(uploadedUrl).Append(aliasUrl))
@@ -74,6 +77,7 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
             ShopperFilesOf(DataDirectory, merchant.AccountId),
             path => Assert.StartsWith($"generations/{othersGeneration}/product.", path, StringComparison.Ordinal),
             path => Assert.Equal(FileOf(otherUrl, merchant.AccountId), path),
+            path => Assert.Equal(MaskFileOf(otherUrl, merchant.AccountId), path),
             path => Assert.Equal(FileOf(othersResult, merchant.AccountId), path));
         Assert.Single(FilesOf(DataDirectory, merchant.AccountId), path => path.StartsWith("products/", StringComparison.Ordinal));
 
@@ -130,7 +134,7 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
         }
 
         var othersFiles = FilesOf(DataDirectory, other.AccountId);
-        Assert.Equal(3, ShopperFilesOf(DataDirectory, other.AccountId).Count);
+        Assert.Equal(4, ShopperFilesOf(DataDirectory, other.AccountId).Count);
 
         await EraseAsync(erasing.Client, "same-user");
 
@@ -243,7 +247,7 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(uploadedUrl));
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(resultUrl));
-        Assert.Equal([FileOf(otherUrl, merchant.AccountId)], ShopperFilesOf(DataDirectory, merchant.AccountId));
+        Assert.Equal(ImageFilesOf(otherUrl, merchant.AccountId), ShopperFilesOf(DataDirectory, merchant.AccountId));
 
         // White space around the id in the path is not part of it either.
         await EraseAsync(merchant.Client, "%20trim-b%20");

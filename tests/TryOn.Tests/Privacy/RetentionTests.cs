@@ -77,7 +77,7 @@ public sealed class RetentionTests : IAsyncLifetime
         var (shortGeneration, shortResultUrl) = await CompletedTryOnAsync(shortImage, keepForDays: 1);
         var (longGeneration, longResultUrl) = await CompletedTryOnAsync(longImage, keepForDays: 7);
         var files = ShopperFiles;
-        Assert.Equal(6, files.Count);
+        Assert.Equal(8, files.Count); // two photos and their person masks, two results, two product copies
         Assert.Equal(new RetentionSweep(0, 0, 0), await Sweeper.SweepAsync());
         Assert.Equal(files, ShopperFiles);
 
@@ -90,6 +90,7 @@ public sealed class RetentionTests : IAsyncLifetime
             ShopperFiles,
             path => Assert.StartsWith($"generations/{longGeneration}/product.", path, StringComparison.Ordinal),
             path => Assert.Equal(FileOf(longImageUrl, Account), path),
+            path => Assert.Equal(MaskFileOf(longImageUrl, Account), path),
             path => Assert.Equal(FileOf(longResultUrl, Account), path));
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(shortResultUrl));
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(shortImageUrl));
@@ -122,7 +123,7 @@ public sealed class RetentionTests : IAsyncLifetime
         await CreateProductAsync(_merchant, "mock-r");
         var generationId = await TryOnWithPhotoAsync(_merchant, "mock-r", "r-2");
         await PollAsync(_merchant, generationId, "COMPLETED");
-        Assert.Equal(3, ShopperFiles.Count);
+        Assert.Equal(4, ShopperFiles.Count); // the photo and its person mask, the result, the product copy
 
         // The account's retention, 7 days, applies to a call that does not say.
         _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
@@ -189,7 +190,7 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal([generationId], (await generations.ListFilesExpiredAsync(_clock.GetUtcNow(), new PageRequest(null, 10))).Items);
         Assert.Equal(new RetentionSweep(0, 0, 1), await Sweeper.SweepAsync());
         Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(resultUrl));
-        // The upload keeps its own 7 days: it is the one shopper file left.
-        Assert.Equal([FileOf(imageUrl, Account)], ShopperFiles);
+        // The upload keeps its own 7 days: its photo and person mask are the shopper files left.
+        Assert.Equal(ImageFilesOf(imageUrl, Account), ShopperFiles);
     }
 }

@@ -98,4 +98,12 @@ internal static class ShopperCalls
     /// <summary>The blob path of a signed link, relative to its account's folder.</summary>
     public static string FileOf(string signedUrl, string accountId) =>
         new Uri(signedUrl).AbsolutePath[("/files/" + accountId + "/").Length..];
+
+    /// <summary>The blob path of the person mask stored beside the image a signed link serves.</summary>
+    public static string MaskFileOf(string signedImageUrl, string accountId) =>
+        Path.ChangeExtension(FileOf(signedImageUrl, accountId), ".person.png");
+
+    /// <summary>A stored shopper image with a person in it, as its files: the photo and the person's mask beside it.</summary>
+    public static string[] ImageFilesOf(string signedImageUrl, string accountId) =>
+        [FileOf(signedImageUrl, accountId), MaskFileOf(signedImageUrl, accountId)];
 }

@@ -6,6 +6,7 @@ using System.Collections.Immutable;
 using TryOn.Grains.ApiKeys;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Images;
+using TryOn.Grains.People;
 using TryOn.Grains.Products;
 
 namespace TryOn.Tests.Serialization;
@@ -90,8 +91,10 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(Product().Images[0].Classifications, image.Classifications);
         Assert.Equal("acct_1/products/pimg_1.jpg", image.BlobKey);
 
-        var stored = new StoredImageRecord("img_1", "acct_1", "acct_1/images/img_1.jpg", "image/jpeg", 720, 900, "u-77", Now, Now.AddDays(7));
+        var stored = new StoredImageRecord("img_1", "acct_1", "acct_1/images/img_1.jpg", "image/jpeg", 720, 900, "u-77", Now, Now.AddDays(7), Person());
         Assert.Equal(stored, storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = stored }))!.Image);
+        var beforeAnalysis = stored with { Person = null };
+        Assert.Equal(beforeAnalysis, storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = beforeAnalysis }))!.Image);
         var removed = storage.Deserialize<ImageState>(storage.Serialize(new ImageState { Image = stored with { ExternalUserId = null }, RemovedAt = Now.AddDays(1) }))!;
         Assert.Equal((stored with { ExternalUserId = null }, Now.AddDays(1)), (removed.Image, removed.RemovedAt));
     }
@@ -129,8 +132,33 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(Now.AddDays(3), copy.FilesExpireAt);
     }
 
+    private static PersonAnalysis Person() => new(
+        true,
+        new PersonBox(12, 40, 600, 860),
+        PersonFraming.FullBody,
+        true,
+        0.93f,
+        [.. Enumerable.Range(0, 33).Select(index => new BodyLandmark(index / 33f, 1 - (index / 33f), -0.1f * index, 0.99f, 0.5f + (index / 100f)))]);
+
+    [Fact]
+    public void A_person_reading_keeps_its_crop_landmarks_and_mask_bytes()
+    {
+        var reading = new PersonReading(10, 0, 880, 1100, Person(), [137, 80, 78, 71, 1, 2, 3]);
+        var copy = Serializer.Deserialize<PersonReading>(Serializer.SerializeToArray(reading))!;
+        Assert.Equal(reading with { MaskPng = copy.MaskPng }, copy);
+        Assert.Equal(reading.MaskPng, copy.MaskPng);
+        Assert.NotEqual(Person() with { Landmarks = [.. Person().Landmarks.Skip(1)] }, copy.Person);
+
+        var photo = new PersonPhoto([1, 2, 3, 4, 5, 6], 2, 1, 4000, 2000);
+        var photoCopy = Serializer.Deserialize<PersonPhoto>(Serializer.SerializeToArray(photo))!;
+        Assert.Equal(photo.Rgb, photoCopy.Rgb);
+        Assert.Equal(photo with { Rgb = photoCopy.Rgb }, photoCopy);
+    }
+
     public static TheoryData<object> Messages() =>
     [
+        Person(),
+        PersonAnalysis.NotFound,
         new AccountLimits(1, 2, 3),
         new AccountLimitsPatch(1, null, 3),
         new NewAccount("Shop", 5, new AccountLimitsPatch(null, 2, null), 3),
