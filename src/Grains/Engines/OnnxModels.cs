@@ -19,6 +19,12 @@ public sealed class ModelOptions
     public string ExecutionProvider { get; set; } = "cpu";
 
     /// <summary>
+    /// Threads one model run may use on the CPU, for every model. 0 (the default): each model's own setting in the
+    /// manifest (<c>intraOpThreads</c>, where measured to be faster), else one per core, ONNX Runtime's default.
+    /// </summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>
     /// The folder of the optional ISNet cut-out model (<c>models/install-isnet.sh</c>, AGPL-3.0), relative to the working
     /// directory like <c>DataDirectory</c>. It is loaded only when a <c>manifest.json</c> is there; empty: never looked for.
     /// </summary>
@@ -29,7 +35,8 @@ internal sealed record ManifestEntry(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("sha256")] string Sha256,
-    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, int[]>? Outputs = null);
+    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, int[]>? Outputs = null,
+    [property: JsonPropertyName("intraOpThreads")] int? IntraOpThreads = null);
 
 internal sealed record Manifest([property: JsonPropertyName("models")] IReadOnlyList<ManifestEntry> Models);
 
@@ -45,6 +52,9 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
 
     private readonly Dictionary<string, InferenceSession> _sessions = new(StringComparer.Ordinal);
     private volatile bool _ready;
+
+    /// <summary>Set once CUDA failed to load: the other models go straight to the CPU, under the one warning.</summary>
+    private bool _cudaUnavailable;
 
     public bool IsReady => _ready;
 
@@ -113,14 +123,20 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
 
     private void LoadModel(string directory, ManifestEntry entry, bool memoryArena = true)
     {
-        var bytes = File.ReadAllBytes(Path.Combine(directory, entry.File));
+        var path = Path.Combine(directory, entry.File);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The model file {entry.File} named in {Path.Combine(directory, "manifest.json")} is missing; the build puts it there (see models/README.md).");
+        }
+
+        var bytes = File.ReadAllBytes(path);
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"The model file {entry.File} does not match its SHA-256 in {Path.Combine(directory, "manifest.json")}.");
         }
 
-        using var sessionOptions = CreateSessionOptions();
+        using var sessionOptions = CreateSessionOptions(options.Value.IntraOpThreads > 0 ? options.Value.IntraOpThreads : entry.IntraOpThreads ?? 0);
         sessionOptions.EnableCpuMemArena = memoryArena;
         var session = OpenSession(bytes, sessionOptions);
         try
@@ -137,10 +153,14 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
         _sessions[entry.Name] = session;
     }
 
-    private SessionOptions CreateSessionOptions()
+    private SessionOptions CreateSessionOptions(int intraOpThreads)
     {
-        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (string.Equals(options.Value.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = Math.Max(0, intraOpThreads),
+        };
+        if (!_cudaUnavailable && string.Equals(options.Value.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
         {
             try
             {
@@ -150,6 +170,7 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
             }
             catch (Exception exception) when (exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
+                _cudaUnavailable = true;
                 LogCudaUnavailable(logger, exception);
             }
         }

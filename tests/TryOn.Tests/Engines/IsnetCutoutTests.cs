@@ -270,15 +270,4 @@ public sealed class IsnetCutoutTests
             base.Dispose(disposing);
         }
     }
-
-    private sealed class ListLogger<T>(List<string> lines) : ILogger<T>
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Add(formatter(state, exception));
-    }
 }
