@@ -53,7 +53,6 @@ internal sealed class EmbeddedService : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("DataDirectory", DataDirectory);
         builder.UseSetting("Orleans:SiloPort", FreePort());
-        builder.UseSetting("Orleans:GatewayPort", FreePort());
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

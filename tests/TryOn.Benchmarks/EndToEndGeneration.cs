@@ -307,7 +307,6 @@ public static class EndToEndGeneration
             builder.UseContentRoot(AppContext.BaseDirectory);
             builder.UseSetting("DataDirectory", dataDirectory);
             builder.UseSetting("Orleans:SiloPort", FreePort());
-            builder.UseSetting("Orleans:GatewayPort", FreePort());
             // The garment is served from 127.0.0.1 on a random port: allowed for this benchmark only.
             builder.UseSetting("Fetch:AllowPrivateNetworks", "true");
             builder.UseSetting("Models:IsnetDirectory", isnetDirectory);

@@ -73,7 +73,6 @@ public static class SchedulerUtilization
             builder.UseContentRoot(AppContext.BaseDirectory);
             builder.UseSetting("DataDirectory", dataDirectory);
             builder.UseSetting("Orleans:SiloPort", FreePort());
-            builder.UseSetting("Orleans:GatewayPort", FreePort());
             builder.UseSetting("Engines:MockDuration", "00:00:00.250");
             builder.UseSetting("Engines:Slots", Slots.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Engines:QueueCapacity", "200");

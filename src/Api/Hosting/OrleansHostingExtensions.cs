@@ -13,7 +13,8 @@ internal static class OrleansHostingExtensions
 
     /// <summary>
     /// Embedded mode (the default): this process is also the silo, with localhost clustering and everything
-    /// stored under the data directory. Stopping and starting the process keeps all state.
+    /// stored under the data directory. Stopping and starting the process keeps all state. The silo listens on
+    /// loopback only and opens no client gateway (gateway port 0): the API is its only client, in the same process.
     /// </summary>
     public static WebApplicationBuilder AddTryOnOrleans(this WebApplicationBuilder builder)
     {
@@ -30,7 +31,7 @@ internal static class OrleansHostingExtensions
         }
 
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(hostOptions.SiloPort, hostOptions.GatewayPort, serviceId: ServiceId, clusterId: "tryon-embedded")
+            .UseLocalhostClustering(hostOptions.SiloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "tryon-embedded")
             .AddTryOnGrains()
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
         builder.Services.AddHostedService<EmbeddedBootstrap>();

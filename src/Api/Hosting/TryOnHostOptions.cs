@@ -16,11 +16,12 @@ internal sealed class TryOnHostOptions
     /// <summary>Embedded mode: where the SQLite database, the blobs and the bootstrap files live.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Embedded mode: the silo-to-silo port, bound on loopback only.</summary>
+    /// <summary>
+    /// Embedded mode: the silo's own port, bound on loopback only. It is the one Orleans port an embedded process
+    /// opens: the API calls grains in-process, so no client gateway is listening (any Orleans client could otherwise
+    /// call every grain, credits and keys included, without the admin token).
+    /// </summary>
     public int SiloPort { get; set; } = 11111;
-
-    /// <summary>Embedded mode: the Orleans client gateway port, bound on loopback only.</summary>
-    public int GatewayPort { get; set; } = 30000;
 
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 
@@ -46,11 +47,6 @@ internal sealed class TryOnHostOptionsValidator : IValidateOptions<TryOnHostOpti
         if (options.SiloPort is < 1 or > 65535)
         {
             failures.Add("Orleans:SiloPort must be a TCP port (1-65535).");
-        }
-
-        if (options.GatewayPort is < 1 or > 65535 || options.GatewayPort == options.SiloPort)
-        {
-            failures.Add("Orleans:GatewayPort must be a TCP port (1-65535) other than Orleans:SiloPort.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

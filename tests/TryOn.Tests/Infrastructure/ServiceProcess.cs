@@ -30,7 +30,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             ["DataDirectory"] = dataDirectory,
             ["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return StartHostAsync("TryOn.Api.dll", environment);
     }

@@ -26,7 +26,6 @@ public sealed class TryOnApp : WebApplicationFactory<Program>
         {
             ["DataDirectory"] = dataDirectory,
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
         // Tests run the service as shipped, whatever the checkout has installed, unless they ask for the ISNet model.
