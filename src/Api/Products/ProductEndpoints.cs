@@ -116,8 +116,8 @@ internal static class ProductEndpoints
         var end = ParseInstant(to, "to", issues);
         if (end is { } day && to is { Length: 10 })
         {
-            // A date alone in 'to' means the whole of that day: the window is inclusive.
-            end = day.AddDays(1).AddTicks(-1);
+            // A date alone in 'to' means the whole of that day: the window is inclusive (to the end of time for its last day).
+            end = day > DateTimeOffset.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : day.AddDays(1).AddTicks(-1);
         }
         if (start > end)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using TryOn.Api.Errors;
+using TryOn.Api.Json;
 using TryOn.Grains.Errors;
 using TryOn.Grains.Products;
 
@@ -142,13 +143,13 @@ internal sealed record ProductRequest(
             foreach (var url in urls.EnumerateArray())
             {
                 var itemPath = Join(path, $"imageUrls.{index++}");
-                if (url.ValueKind != JsonValueKind.String || !IsImageUrl(url.GetString()))
+                if (!url.TryGetText(out var text) || !IsImageUrl(text))
                 {
                     issues.Add(new ValidationIssue(itemPath, "Expected an absolute http or https URL without credentials."));
                     continue;
                 }
 
-                fromUrls.Add(new ProductImageRequest(url.GetString(), null, ImmutableDictionary<string, bool>.Empty));
+                fromUrls.Add(new ProductImageRequest(text, null, ImmutableDictionary<string, bool>.Empty));
             }
 
             return fromUrls.ToImmutable();
@@ -229,7 +230,11 @@ internal sealed record ProductRequest(
         var flags = ImmutableDictionary.CreateBuilder<string, bool>(StringComparer.Ordinal);
         foreach (var flag in classifications.EnumerateObject())
         {
-            if (!ProductCatalogue.ClassificationKeys.Contains(flag.Name))
+            if (!flag.TryGetName(out _))
+            {
+                issues.Add(new ValidationIssue(path, JsonStrings.InvalidUnicode));
+            }
+            else if (!ProductCatalogue.ClassificationKeys.Contains(flag.Name))
             {
                 issues.Add(new ValidationIssue(Join(path, flag.Name), $"Unknown classification; expected one of: {string.Join(", ", ProductCatalogue.ClassificationKeys.Order())}."));
             }
@@ -259,7 +264,12 @@ internal sealed record ProductRequest(
             return null;
         }
 
-        var text = value.GetString()!;
+        if (!value.TryGetText(out var text))
+        {
+            issues.Add(new ValidationIssue(Join(path, name), JsonStrings.InvalidUnicode));
+            return null;
+        }
+
         if (text.Length > maxLength)
         {
             issues.Add(new ValidationIssue(Join(path, name), $"At most {maxLength} characters."));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TryOn.Api.Customers;
 using TryOn.Api.Errors;
+using TryOn.Api.Json;
 using TryOn.Api.Products;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Errors;
@@ -236,12 +237,19 @@ internal sealed record TryOnRequest(ProductRequest Product, PersonSource Person,
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length > 2048)
+        var at = path.Length == 0 ? name : $"{path}.{name}";
+        if (value.ValueKind == JsonValueKind.String && !value.TryGetText(out _))
         {
-            issues.Add(new ValidationIssue(path.Length == 0 ? name : $"{path}.{name}", "Expected a string of at most 2048 characters."));
+            issues.Add(new ValidationIssue(at, JsonStrings.InvalidUnicode));
             return null;
         }
 
-        return value.GetString();
+        if (!value.TryGetText(out var text) || text.Length > 2048)
+        {
+            issues.Add(new ValidationIssue(at, "Expected a string of at most 2048 characters."));
+            return null;
+        }
+
+        return text;
     }
 }
