@@ -34,7 +34,7 @@ internal sealed class PersonReader(PersonAnalyzer analyzer)
             (float)crop.Width / photo.PhotoWidth, (float)crop.Height / photo.PhotoHeight);
         var (maskWidth, maskHeight) = Fit(crop.Width, crop.Height, PersonReading.MaskMaxSide);
         var mask = observation.RenderMask(maskWidth, maskHeight, window);
-        PersonMask.KeepPerson(mask, maskWidth, maskHeight, Relative(observation, window));
+        PersonMask.KeepPerson(mask, maskWidth, maskHeight, observation.LandmarksIn(window));
         var figure = PersonFigure.Describe(observation, window, mask, maskWidth, maskHeight);
         var person = new PersonAnalysis(
             Found: true,
@@ -63,9 +63,7 @@ internal sealed class PersonReader(PersonAnalyzer analyzer)
         PersonMask.KeepPerson(mask, width, height, observation.Landmarks);
         var figure = PersonFigure.Describe(observation, NormalizedWindow.Whole, mask, width, height);
         var box = figure.Box;
-        int[] torso = [BodyLandmarks.LeftShoulder, BodyLandmarks.RightShoulder, BodyLandmarks.LeftHip, BodyLandmarks.RightHip];
-        var present = torso.Select(index => figure.Landmarks[index]).Where(point => point.Presence >= PersonFigure.MinVisibility).ToList();
-        var torsoX = present.Count > 0 ? present.Average(point => point.X) : box.Left + (box.Width / 2);
+        var torsoX = BodyLandmarks.Torso(figure.Landmarks) is { } torso ? torso.Centre.X : box.Left + (box.Width / 2);
         return new PersonPlacement(
             new PixelBox(
                 (int)MathF.Round(box.Left * photo.PhotoWidth),
@@ -74,13 +72,6 @@ internal sealed class PersonReader(PersonAnalyzer analyzer)
                 (int)MathF.Round(box.Height * photo.PhotoHeight)),
             torsoX * photo.PhotoWidth);
     }
-
-    private static PoseLandmark[] Relative(PoseObservation observation, NormalizedWindow window) =>
-        [.. observation.Landmarks.Select(point =>
-        {
-            var (x, y) = window.Relative(point.X, point.Y);
-            return point with { X = x, Y = y };
-        })];
 
     private static PixelBox Whole(PersonPhoto photo) => new(0, 0, photo.PhotoWidth, photo.PhotoHeight);
 

@@ -43,13 +43,7 @@ public sealed record PersonFigure(NormalizedWindow Box, IReadOnlyList<PoseLandma
     public static PersonFigure Describe(PoseObservation observation, NormalizedWindow window, ReadOnlySpan<byte> mask, int maskWidth, int maskHeight)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        var landmarks = observation.Landmarks
-            .Select(point =>
-            {
-                var (x, y) = window.Relative(point.X, point.Y);
-                return point with { X = x, Y = y, Z = point.Z / window.Width };
-            })
-            .ToArray();
+        var landmarks = observation.LandmarksIn(window);
 
         float left = float.MaxValue, top = float.MaxValue, right = float.MinValue, bottom = float.MinValue;
         for (var y = 0; y < maskHeight; y++)

@@ -80,17 +80,13 @@ public static class PersonMask
     /// <summary>The part under the middle of the shoulders and hips the model places in the frame, or 0.</summary>
     private static int PartUnderTorso(int[] labels, int width, int height, IReadOnlyList<PoseLandmark> landmarks)
     {
-        int[] torso = [BodyLandmarks.LeftShoulder, BodyLandmarks.RightShoulder, BodyLandmarks.LeftHip, BodyLandmarks.RightHip];
-        var points = torso.Select(index => landmarks[index]).Where(point => point.Presence >= PersonFigure.MinVisibility).ToList();
-        if (points.Count == 0)
+        if (BodyLandmarks.Torso(landmarks) is not { } torso)
         {
             return 0;
         }
 
-        // The torso's middle, and each shoulder, in turn: the first that lies on a part decides.
-        var candidates = new List<(float X, float Y)> { (points.Average(point => point.X), points.Average(point => point.Y)) };
-        candidates.AddRange(points.Select(point => (point.X, point.Y)));
-        foreach (var (x, y) in candidates)
+        // The torso's middle, and each of its points, in turn: the first that lies on a part decides.
+        foreach (var (x, y) in torso.Points.Select(point => (point.X, point.Y)).Prepend(torso.Centre))
         {
             var column = (int)(x * width);
             var row = (int)(y * height);

@@ -12,6 +12,9 @@ public readonly record struct PoseLandmark(float X, float Y, float Z, float Visi
 public static class BodyLandmarks
 {
     public const int Count = 33;
+
+    /// <summary>Presence a torso point needs to count (shoulders and hips the model places in the frame).</summary>
+    private const float MinTorsoPresence = 0.5f;
     public const int Nose = 0;
     public const int LeftEye = 2;
     public const int RightEye = 5;
@@ -31,4 +34,18 @@ public static class BodyLandmarks
     public const int RightAnkle = 28;
     public const int LeftHeel = 29;
     public const int RightHeel = 30;
+
+    /// <summary>
+    /// The middle of the shoulders and hips that are present in <paramref name="landmarks"/>, in their coordinates,
+    /// and those points themselves; null when none is.
+    /// </summary>
+    public static ((float X, float Y) Centre, IReadOnlyList<PoseLandmark> Points)? Torso(IReadOnlyList<PoseLandmark> landmarks)
+    {
+        ArgumentNullException.ThrowIfNull(landmarks);
+        var points = new[] { LeftShoulder, RightShoulder, LeftHip, RightHip }
+            .Select(index => landmarks[index])
+            .Where(point => point.Presence >= MinTorsoPresence)
+            .ToList();
+        return points.Count == 0 ? null : ((points.Average(point => point.X), points.Average(point => point.Y)), points);
+    }
 }

@@ -37,6 +37,16 @@ public sealed class PoseObservation
     public int FrameHeight { get; }
 
     /// <summary>
+    /// The landmarks in fractions of <paramref name="window"/> of the frame (z on the scale of the window's width, as x).
+    /// </summary>
+    public PoseLandmark[] LandmarksIn(NormalizedWindow window) =>
+        [.. Landmarks.Select(point =>
+        {
+            var (x, y) = window.Relative(point.X, point.Y);
+            return point with { X = x, Y = y, Z = point.Z / window.Width };
+        })];
+
+    /// <summary>
     /// The person mask over <paramref name="window"/> of the frame (fractions; the whole frame by default) as a
     /// <paramref name="width"/> x <paramref name="height"/> grey image, 0 background to 255 person: the segmentation
     /// warped back with the region's inverse and bilinear sampling, nothing outside the region, as

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using TryOn.Grains.People;
 using TryOn.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace TryOn.Tests.People;
 
@@ -12,7 +13,7 @@ namespace TryOn.Tests.People;
 /// TestData/pose were made once by the TFLite runtime itself (tfjs-tflite's WASM build in Chromium,
 /// models/reference/make_pose_reference.mjs) on the committed input tensors, and ONNX Runtime must reproduce them.
 /// </summary>
-public sealed class PoseConversionFidelityTests(PoseModelsFixture fixture) : IClassFixture<PoseModelsFixture>
+public sealed class PoseConversionFidelityTests(PoseModelsFixture fixture, ITestOutputHelper output) : IClassFixture<PoseModelsFixture>
 {
     private static readonly JsonElement Index = JsonDocument.Parse(File.ReadAllText(TestImages.PathOf("pose/index.json"))).RootElement;
 
@@ -35,7 +36,8 @@ public sealed class PoseConversionFidelityTests(PoseModelsFixture fixture) : ICl
         var worst = Enumerable.Range(0, 33).Max(i => Math.Max(Math.Abs(landmarks[i * 5] - reference[i * 5]), Math.Abs(landmarks[(i * 5) + 1] - reference[(i * 5) + 1])));
         Assert.True(worst <= 0.5, $"{name}: a landmark is {worst} px from the reference (at most 0.5).");
 
-        Assert.InRange(Math.Abs(outputs["Identity_1"][0] - expected["Identity_1"][0]), 0, 1e-3);
+        var flag = Math.Abs(outputs["Identity_1"][0] - expected["Identity_1"][0]);
+        Assert.InRange(flag, 0, 1e-3);
 
         // The person mask (logit > 0) overlaps the reference's with IoU of at least 0.99, and is not empty.
         var mask = outputs["Identity_2"];
@@ -51,6 +53,7 @@ public sealed class PoseConversionFidelityTests(PoseModelsFixture fixture) : ICl
 
         Assert.True(either > mask.Length / 20, $"{name}: the reference mask covers {either} pixels; the test needs a person in it.");
         Assert.True((double)both / either >= 0.99, $"{name}: segmentation IoU {(double)both / either:0.0000} (at least 0.99).");
+        output.WriteLine($"{name}: worst landmark {worst:G3} px, pose flag {flag:G3}, segmentation IoU {(double)both / either:0.0000}");
     }
 
     [Theory]
@@ -65,6 +68,7 @@ public sealed class PoseConversionFidelityTests(PoseModelsFixture fixture) : ICl
         var referenceScores = expected["Identity_1"];
         var worst = Enumerable.Range(0, scores.Length).Max(i => Math.Abs(Score(scores[i]) - Score(referenceScores[i])));
         Assert.True(worst <= 1e-3, $"{name}: a score is {worst} from the reference (at most 1e-3).");
+        output.WriteLine($"{name}: worst score difference {worst:G3}");
         Assert.Contains(referenceScores, logit => Score(logit) >= 0.5);
 
         // Where the reference finds a person, the boxes and keypoints agree within a hundredth of a pixel.
