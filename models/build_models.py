@@ -114,6 +114,145 @@ def build(masked=False):
     return model
 
 
+def build_warp():
+    """The pose-guided engine's pixel work (src/Grains/Engines/PoseWarpEngine.cs); sizes are dynamic.
+
+    Inputs, over the region of the shopper image the garment falls in:
+      person  [1,3,H,W]   the photo's pixels there, RGB in [0, 1]
+      garment [3,4,G,G']  the garment image once per part (panel, image-left limb, image-right limb): RGB premultiplied
+                          by the part's alpha, and that alpha
+      grid    [3,h,w,2]   for each part, the garment pixel each node of a coarse grid shows (GridSample's [-1, 1])
+      masks   [1,2,h,w]   where the arms lie over the panel; where any garment may be drawn
+    Steps: the grids are interpolated to every pixel and the parts sampled (GridSample, bilinear); the panel goes under
+    the arms, the sleeves over them; the result is clipped to where garment may go and its edge feathered; it is shaded
+    by the detail of the photo's luminance (fine luminance over its local mean, so a white garment on a dark jacket
+    stays white while keeping the folds), and composited over the photo.
+    """
+    nodes = []
+    inits = [
+        const("one", np.array(1.0, np.float32)),
+        const("zero", np.array(0.0, np.float32)),
+        const("alpha_eps", np.array(1e-4, np.float32)),
+        const("luma_eps", np.array(0.06, np.float32)),
+        const("shade_strength", np.array(0.75, np.float32)),
+        const("shade_min", np.array(0.7, np.float32)),
+        const("shade_max", np.array(1.25, np.float32)),
+        const("shade_rows", np.array(256.0, np.float32)),
+        const("shade_min_side", np.array(8.0, np.float32)),
+        const("luma_weights", np.array([0.299, 0.587, 0.114], np.float32).reshape(1, 3, 1, 1)),
+        const("hw_start", np.array([2], np.int64)),
+        const("hw_end", np.array([4], np.int64)),
+        const("parts_channels", np.array([3, 2], np.int64)),
+        const("one_two", np.array([1, 2], np.int64)),
+        const("one_one", np.array([1, 1], np.int64)),
+        const("ch0", np.array([0], np.int64)),
+        const("ch1", np.array([1], np.int64)),
+        const("ch2", np.array([2], np.int64)),
+        const("ch3", np.array([3], np.int64)),
+        const("ch4", np.array([4], np.int64)),
+        const("axis1", np.array([1], np.int64)),
+        const("split3", np.array([1, 1, 1], np.int64)),
+    ]
+    nodes += [
+        helper.make_node("Shape", ["person"], ["person_shape"]),
+        helper.make_node("Slice", ["person_shape", "hw_start", "hw_end"], ["hw"]),
+        helper.make_node("Concat", ["parts_channels", "hw"], ["grid_sizes"], axis=0),
+        helper.make_node("Concat", ["one_two", "hw"], ["mask_sizes"], axis=0),
+        helper.make_node("Concat", ["one_one", "hw"], ["luma_sizes"], axis=0),
+        # 1. Every pixel's garment coordinate, and the parts sampled there.
+        helper.make_node("Transpose", ["grid"], ["grid_nchw"], perm=[0, 3, 1, 2]),
+        helper.make_node("Resize", ["grid_nchw", "", "", "grid_sizes"], ["grid_full_nchw"], mode="linear"),
+        helper.make_node("Transpose", ["grid_full_nchw"], ["grid_full"], perm=[0, 2, 3, 1]),
+        helper.make_node("GridSample", ["garment", "grid_full"], ["warped"], mode="bilinear", padding_mode="zeros", align_corners=0),
+        helper.make_node("Resize", ["masks", "", "", "mask_sizes"], ["masks_full"], mode="linear"),
+        helper.make_node("Slice", ["masks_full", "ch0", "ch1", "axis1"], ["arms"]),
+        helper.make_node("Slice", ["masks_full", "ch1", "ch2", "axis1"], ["allowed"]),
+        helper.make_node("Split", ["warped", "split3"], ["panel", "left", "right"], axis=0),
+    ]
+    for part in ("panel", "left", "right"):
+        nodes += [
+            helper.make_node("Slice", [part, "ch0", "ch3", "axis1"], [part + "_rgb"]),
+            helper.make_node("Slice", [part, "ch3", "ch4", "axis1"], [part + "_a"]),
+        ]
+    # 2. Layers: the panel under the arms, each sleeve over them (premultiplied "over").
+    nodes += [
+        helper.make_node("Sub", ["one", "arms"], ["not_arms"]),
+        helper.make_node("Mul", ["panel_rgb", "not_arms"], ["p0"]),
+        helper.make_node("Mul", ["panel_a", "not_arms"], ["a0"]),
+    ]
+    previous = ("p0", "a0")
+    for index, part in enumerate(("left", "right"), start=1):
+        p, a = previous
+        nodes += [
+            helper.make_node("Sub", ["one", part + "_a"], [part + "_under"]),
+            helper.make_node("Mul", [p, part + "_under"], [f"p{index}_under"]),
+            helper.make_node("Add", [part + "_rgb", f"p{index}_under"], [f"p{index}"]),
+            helper.make_node("Mul", [a, part + "_under"], [f"a{index}_under"]),
+            helper.make_node("Add", [part + "_a", f"a{index}_under"], [f"a{index}"]),
+        ]
+        previous = (f"p{index}", f"a{index}")
+    p, a = previous
+    # 3. Colour from premultiplied; alpha clipped to where garment may go, its edge feathered.
+    nodes += [
+        helper.make_node("Max", [a, "alpha_eps"], ["a_safe"]),
+        helper.make_node("Div", [p, "a_safe"], ["colour_raw"]),
+        helper.make_node("Clip", ["colour_raw", "zero", "one"], ["colour"]),
+        helper.make_node("Mul", [a, "allowed"], ["alpha_clipped"]),
+        helper.make_node("Clip", ["alpha_clipped", "zero", "one"], ["alpha_hard"]),
+        helper.make_node("AveragePool", ["alpha_hard"], ["alpha"], kernel_shape=[5, 5], auto_pad="SAME_UPPER"),
+    ]
+    # 4. Shading from the photo's luminance detail, measured on the region brought to 256 rows whatever the photo's
+    #    size (a 4x4 mean first, against aliasing) (so it sees folds and body shading, not print or noise): fine luminance over its local mean (a tenth of
+    #    the region), damped and bounded, then brought back to every pixel.
+    nodes += [
+        helper.make_node("Conv", ["person", "luma_weights"], ["luma"]),
+        helper.make_node("Cast", ["hw"], ["hw_float"], to=TensorProto.FLOAT),
+        helper.make_node("Slice", ["hw_float", "ch0", "ch1"], ["rows_float"]),
+        helper.make_node("Div", ["shade_rows", "rows_float"], ["shade_ratio"]),
+        helper.make_node("Mul", ["hw_float", "shade_ratio"], ["shade_hw_raw"]),
+        helper.make_node("Max", ["shade_hw_raw", "shade_min_side"], ["shade_hw_floor"]),
+        helper.make_node("Ceil", ["shade_hw_floor"], ["shade_hw_ceil"]),
+        helper.make_node("Cast", ["shade_hw_ceil"], ["shade_hw"], to=TensorProto.INT64),
+        helper.make_node("Concat", ["one_one", "shade_hw"], ["shade_sizes"], axis=0),
+        helper.make_node("AveragePool", ["luma"], ["luma_quarter"], kernel_shape=[4, 4], strides=[4, 4], auto_pad="SAME_UPPER"),
+        helper.make_node("Resize", ["luma_quarter", "", "", "shade_sizes"], ["luma_small"], mode="linear"),
+        helper.make_node("AveragePool", ["luma_small"], ["luma_fine"], kernel_shape=[3, 3], auto_pad="SAME_UPPER"),
+        helper.make_node("AveragePool", ["luma_small"], ["luma_local"], kernel_shape=[25, 25], auto_pad="SAME_UPPER"),
+        helper.make_node("Add", ["luma_fine", "luma_eps"], ["fine_safe"]),
+        helper.make_node("Add", ["luma_local", "luma_eps"], ["local_safe"]),
+        helper.make_node("Div", ["fine_safe", "local_safe"], ["detail"]),
+        helper.make_node("Sub", ["detail", "one"], ["detail_off"]),
+        helper.make_node("Mul", ["detail_off", "shade_strength"], ["shade_off"]),
+        helper.make_node("Add", ["shade_off", "one"], ["shade_raw"]),
+        helper.make_node("Clip", ["shade_raw", "shade_min", "shade_max"], ["shade_small"]),
+        helper.make_node("Resize", ["shade_small", "", "", "luma_sizes"], ["shade"], mode="linear"),
+        helper.make_node("Mul", ["colour", "shade"], ["lit_raw"]),
+        helper.make_node("Clip", ["lit_raw", "zero", "one"], ["lit"]),
+    ]
+    # 5. Composite.
+    nodes += [
+        helper.make_node("Sub", ["lit", "person"], ["towards"]),
+        helper.make_node("Mul", ["towards", "alpha"], ["change"]),
+        helper.make_node("Add", ["person", "change"], ["result"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tryon-garment-warp",
+        [
+            helper.make_tensor_value_info("person", TensorProto.FLOAT, [1, 3, "H", "W"]),
+            helper.make_tensor_value_info("garment", TensorProto.FLOAT, [3, 4, "G", "G2"]),
+            helper.make_tensor_value_info("grid", TensorProto.FLOAT, [3, "h", "w", 2]),
+            helper.make_tensor_value_info("masks", TensorProto.FLOAT, [1, 2, "h", "w"]),
+        ],
+        [helper.make_tensor_value_info("result", TensorProto.FLOAT, [1, 3, "H", "W"])],
+        inits,
+    )
+    model = helper.make_model(graph, producer_name="tryon-build-models", opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
 def build_isnet_standin():
     """ISNet's interface: input [1,3,1024,1024] as (v - 128) / 256, output [1,1,1024,1024] in [0, 1], a side output."""
     side = 1024
@@ -169,6 +308,20 @@ def main():
             "licence": licence,
         })
         print(f"wrote {path} ({len(data)} bytes)")
+    data = build_warp().SerializeToString()
+    path = os.path.join(HERE, "garment-warp.onnx")
+    with open(path, "wb") as f:
+        f.write(data)
+    entries.append({
+        "name": "garment-warp",
+        "file": "garment-warp.onnx",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "engine": "pose-warp",
+        "inputs": {"person": [1, 3, -1, -1], "garment": [3, 4, -1, -1], "grid": [3, -1, -1, 2], "masks": [1, 2, -1, -1]},
+        "outputs": {"result": [1, 3, -1, -1]},
+        "licence": licence,
+    })
+    print(f"wrote {path} ({len(data)} bytes)")
     # The manifest also lists models this script does not build (the BlazePose pins of install-pose.sh): keep them.
     manifest_path = os.path.join(HERE, "manifest.json")
     ours = {entry["name"] for entry in entries}

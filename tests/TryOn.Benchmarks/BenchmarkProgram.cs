@@ -9,7 +9,7 @@ namespace TryOn.Benchmarks;
 /// <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- --filter '*'</c>. Benchmarks run in-process
 /// (the generated-project toolchain would inherit the repository's strict build settings). With the single
 /// argument <c>scheduler</c> it measures slot use at saturation instead; with <c>e2e</c> (and its options) the
-/// time a generation spends outside the engine, by stage; with <c>isnet</c> the optional ISNet cut-out; <c>person-pictures</c> draws what the person analysis sees.
+/// time a generation spends outside the engine, by stage; with <c>isnet</c> the optional ISNet cut-out; <c>person-pictures</c> draws what the person analysis sees; <c>dress-pictures</c> the pose-warp engine's gallery.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -37,6 +37,12 @@ public static class BenchmarkProgram
         if (args is ["person-pictures", .. var pictureOptions])
         {
             PersonDebugPictures.Run(pictureOptions);
+            return;
+        }
+
+        if (args is ["dress-pictures", .. var dressOptions])
+        {
+            DressPictures.Run(dressOptions);
             return;
         }
 

@@ -120,7 +120,9 @@ internal sealed class TryOnAdmission(
                 return (null, ReservationError(reservation));
             }
 
-            var shopper = new ShopperImage(uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId);
+            var shopper = new ShopperImage(
+                uploaded!.BlobKey, uploaded.ImageId, tryOn.ExternalUserId ?? uploaded.ExternalUserId, uploaded.Person,
+                uploaded.Person is { Found: true } ? ImageBlobs.MaskKey(accountId, uploaded.ImageId) : null);
             var (snapshot, copies) = await snapshots.TakeAsync(generationId, product!, engines);
             try
             {

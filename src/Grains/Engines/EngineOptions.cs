@@ -31,6 +31,13 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan ReservationGrace { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The engine to use for a category, by name, instead of the default (the engine registered last for it): for
+    /// example <c>Engines:Categories:tops=composite</c> puts tops back on the composite engine. Checked at start: the
+    /// engine must be installed and dress that category.
+    /// </summary>
+    public Dictionary<string, string> Categories { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<string> Validate()
     {
         if (MockDuration < TimeSpan.Zero || MockDuration > TimeSpan.FromMinutes(1))

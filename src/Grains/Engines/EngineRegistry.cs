@@ -6,20 +6,48 @@ namespace TryOn.Grains.Engines;
 public sealed record EngineChoice(ITryOnEngine? Engine, ProductImage? Image, string? MissingClassification, string? Problem);
 
 /// <summary>
-/// Picks the engine for a product: the mock engine for products titled <c>mock</c>, otherwise the engine registered
-/// last for the product's category (a host's own registration overrides the defaults); then the first product
-/// image that has every classification the engine requires.
+/// Picks the engine for a product: the mock engine for products titled <c>mock</c>; otherwise the engine the operator
+/// named for the product's category (<c>Engines:Categories</c>, for example the <c>composite</c> fallback), else the
+/// engine registered last for it (a host's own registration overrides the defaults); then the first product image
+/// that has every classification the engine requires.
 /// </summary>
-public sealed class EngineRegistry(IEnumerable<ITryOnEngine> engines)
+public sealed class EngineRegistry
 {
-    private readonly IReadOnlyList<ITryOnEngine> _engines = [.. engines];
+    private readonly IReadOnlyList<ITryOnEngine> _engines;
+    private readonly Dictionary<string, ITryOnEngine> _named = new(StringComparer.Ordinal);
+
+    public EngineRegistry(IEnumerable<ITryOnEngine> engines, IReadOnlyDictionary<string, string>? categories = null)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        _engines = [.. engines];
+        foreach (var (category, name) in categories ?? new Dictionary<string, string>())
+        {
+            var engine = _engines.LastOrDefault(candidate => string.Equals(candidate.Name, name, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException(
+                    $"{EngineOptions.SectionName}:{nameof(EngineOptions.Categories)}:{category} names the engine '{name}', which is not installed (installed: {string.Join(", ", _engines.Select(candidate => candidate.Name))}).");
+            if (!engine.Categories.Contains(category))
+            {
+                throw new InvalidOperationException(
+                    $"{EngineOptions.SectionName}:{nameof(EngineOptions.Categories)}:{category} names the engine '{name}', which does not dress '{category}' (it dresses {string.Join(", ", engine.Categories)}).");
+            }
+
+            _named[category] = engine;
+        }
+    }
+
+    /// <summary>The registry of the service: its engines and the operator's choices of <see cref="EngineOptions.Categories"/>.</summary>
+    public static EngineRegistry Create(IEnumerable<ITryOnEngine> engines, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new EngineRegistry(engines, options.Categories);
+    }
 
     public EngineChoice Choose(ProductSnapshot product)
     {
         ArgumentNullException.ThrowIfNull(product);
         var engine = string.Equals(product.Title?.Trim(), MockEngine.ProductTitle, StringComparison.OrdinalIgnoreCase)
             ? _engines.FirstOrDefault(candidate => candidate.Name == MockEngine.ProductTitle)
-            : _engines.LastOrDefault(candidate => candidate.Categories.Contains(product.Category));
+            : _named.GetValueOrDefault(product.Category) ?? _engines.LastOrDefault(candidate => candidate.Categories.Contains(product.Category));
         if (engine is null)
         {
             return new EngineChoice(null, null, null, $"No engine is installed for the category '{product.Category}'.");

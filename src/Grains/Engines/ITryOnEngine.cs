@@ -1,9 +1,20 @@
+using TryOn.Grains.People;
 using TryOn.Grains.Products;
 
 namespace TryOn.Grains.Engines;
 
-/// <summary>What an engine works from: the shopper photo and the chosen product image, both normalised bytes.</summary>
-public sealed record EngineInput(byte[] ShopperImage, byte[] ProductImage, ProductSnapshot Product);
+/// <summary>
+/// What an engine works from: the shopper photo and the chosen product image, both normalised bytes, and what the
+/// person analysis found in the photo (its landmarks, and the mask PNG stored beside it), when it ran.
+/// </summary>
+public sealed record EngineInput(byte[] ShopperImage, byte[] ProductImage, ProductSnapshot Product, PersonAnalysis? Person = null, byte[]? PersonMask = null);
+
+/// <summary>
+/// An engine cannot dress this photo with this garment (a pose it cannot follow, a garment whose shape it cannot read):
+/// the generation fails with <c>GENERATION_FAILED</c> and <see cref="Exception.Message"/>, which names the reason and
+/// what to try, as its <c>errorMessage</c>.
+/// </summary>
+public sealed class EngineRefusalException(string message) : Exception(message);
 
 /// <summary>
 /// Turns a shopper photo and a product image into a try-on result. Engines are picked per product category and

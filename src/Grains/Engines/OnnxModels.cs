@@ -183,11 +183,18 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
     /// One run on zeros, so the first generation does not pay for the graph's set-up; only the outputs the engines
     /// read are fetched (ISNet also exports a dozen side outputs).
     /// </summary>
+    private const long WarmSide = 16;
+
     private static void Warm(InferenceSession session, IReadOnlyCollection<string> outputNames)
     {
         var inputs = session.InputMetadata.ToDictionary(
             input => input.Key,
-            input => OrtValue.CreateTensorValueFromMemory(new float[input.Value.Dimensions.Aggregate(1L, (a, b) => a * b)], input.Value.Dimensions.Select(d => (long)d).ToArray()));
+            input =>
+            {
+                // A dynamic size (the warp graph's, -1) is warmed at a small one.
+                var shape = input.Value.Dimensions.Select(d => d > 0 ? (long)d : WarmSide).ToArray();
+                return OrtValue.CreateTensorValueFromMemory(new float[shape.Aggregate(1L, (a, b) => a * b)], shape);
+            });
         try
         {
             using var runOptions = new RunOptions();

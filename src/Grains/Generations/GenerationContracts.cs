@@ -1,3 +1,4 @@
+using TryOn.Grains.People;
 using TryOn.Grains.Products;
 
 namespace TryOn.Grains.Generations;
@@ -11,12 +12,17 @@ public enum GenerationStatus
     Failed = 3,
 }
 
-/// <summary>The shopper photo a generation uses: a stored, normalised copy.</summary>
+/// <summary>
+/// The shopper photo a generation uses: a stored, normalised copy, what the person analysis found in it, and the key of
+/// the person's mask stored beside it (both null for a photo stored before the analysis existed).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.ShopperImage")]
 public sealed record ShopperImage(
     [property: Id(0)] string BlobKey,
     [property: Id(1)] string? ImageId,
-    [property: Id(2)] string? ExternalUserId);
+    [property: Id(2)] string? ExternalUserId,
+    [property: Id(3)] PersonAnalysis? Person = null,
+    [property: Id(4)] string? MaskBlobKey = null);
 
 /// <summary>Everything a generation needs, captured when it is accepted: later product changes do not affect it.</summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationRequest")]

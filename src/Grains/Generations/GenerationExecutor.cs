@@ -55,11 +55,21 @@ internal sealed class GenerationExecutor(
             return GenerationOutcome.Failed(garment.ErrorCode!, garment.ErrorMessage!);
         }
 
+        // The person's mask, stored beside the photo by the person analysis; gone with it on erasure or retention.
+        var personMask = request.Shopper.MaskBlobKey is { } maskKey ? (await loader.ReadStoredAsync(maskKey, cancellationToken)).Bytes : null;
         progress.Report(0.1);
         byte[] output;
         using (GenerationTracing.Stage(GenerationTracing.Engine))
         {
-            output = await engine.RunAsync(new EngineInput(shopper.Bytes, garment.Bytes, request.Product), progress, cancellationToken);
+            try
+            {
+                output = await engine.RunAsync(
+                    new EngineInput(shopper.Bytes, garment.Bytes, request.Product, request.Shopper.Person, personMask), progress, cancellationToken);
+            }
+            catch (EngineRefusalException refusal)
+            {
+                return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, refusal.Message);
+            }
         }
 
         ImageResult<StoredImage> encoded;

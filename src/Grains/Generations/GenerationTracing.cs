@@ -41,8 +41,11 @@ public static class GenerationTracing
     /// <summary>Inside the engine: the images decoded and normalised into model tensors.</summary>
     public const string EngineDecode = "engine.decode";
 
-    /// <summary>Inside the engine: the optional ISNet garment cut-out (absent without the model).</summary>
+    /// <summary>Inside the engine: the garment's cut-out (ISNet when installed; the pose-warp engine's own otherwise).</summary>
     public const string EngineCutout = "engine.cutout";
+
+    /// <summary>Inside the pose-warp engine: the garment's keypoints and the warp onto the body (the keypoint maths).</summary>
+    public const string EngineFit = "engine.fit";
 
     /// <summary>Inside the engine: the ONNX Runtime run of the try-on graph.</summary>
     public const string EngineOnnx = "engine.onnx";

@@ -46,8 +46,10 @@ internal static class TryOnSiloBuilderExtensions
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateOnStart();
         services.AddSingleton<OnnxModels>();
         services.AddSingleton<IsnetCutout>();
+        // The composite engine stays as a named fallback (Engines:Categories); the pose-warp engine, registered last, is the default.
         services.AddSingleton<ITryOnEngine, CompositeEngine>();
-        services.AddSingleton<EngineRegistry>();
+        services.AddSingleton<ITryOnEngine, PoseWarpEngine>();
+        services.AddSingleton(provider => EngineRegistry.Create(provider.GetServices<ITryOnEngine>(), provider.GetRequiredService<IOptions<EngineOptions>>().Value));
         services.AddSingleton<CustomerErasure>();
         return services;
     }

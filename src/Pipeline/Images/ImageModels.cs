@@ -30,3 +30,6 @@ public enum TensorFit
 
 /// <summary>A rectangle in pixels of the oriented image.</summary>
 public readonly record struct PixelBox(int Left, int Top, int Width, int Height);
+
+/// <summary>Opaque 8-bit RGB pixels, interleaved, rows top to bottom.</summary>
+public sealed record RgbImage(byte[] Pixels, int Width, int Height);

@@ -106,6 +106,29 @@ public sealed class ImagePipeline
             return new DecodedPhoto(srgb.CopyMemory(), _options.JpegQuality);
         });
 
+    /// <summary>
+    /// A stored image at its own size as opaque 8-bit RGB, interleaved (transparency flattened onto white): the pixels an
+    /// engine works on and returns.
+    /// </summary>
+    public ImageResult<RgbImage> DecodeRgb(byte[] bytes) =>
+        Decode(bytes, format =>
+        {
+            using var loaded = format == ImageFormat.Heic ? HeicDecoder.Decode(bytes) : Image.NewFromBuffer(bytes, StrictLoad);
+            using var upright = loaded.Autorot();
+            using var opaque = ToOpaqueRgb(upright);
+            return new RgbImage(opaque.WriteToMemory<byte>(), opaque.Width, opaque.Height);
+        });
+
+    /// <summary>A mask stored by <see cref="EncodeMask"/>: one byte a pixel, rows top to bottom.</summary>
+    public static (byte[] Mask, int Width, int Height) DecodeMask(byte[] png)
+    {
+        ArgumentNullException.ThrowIfNull(png);
+        using var image = Image.NewFromBuffer(png, StrictLoad);
+        using var grey = image.Bands > 1 ? image.ExtractBand(0) : image.Copy();
+        using var bytes = grey.Cast(Enums.BandFormat.Uchar);
+        return (bytes.WriteToMemory<byte>(), bytes.Width, bytes.Height);
+    }
+
     /// <summary>A grey mask (one byte a pixel, rows top to bottom) as an 8-bit greyscale PNG.</summary>
     public static byte[] EncodeMask(byte[] mask, int width, int height)
     {
@@ -168,6 +191,14 @@ public sealed class ImagePipeline
         {
             _decodes.Release();
         }
+    }
+
+    /// <summary>An engine's pixels encoded as a JPEG.</summary>
+    public byte[] EncodeRgb(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var vips = Image.NewFromMemory(image.Pixels, image.Width, image.Height, 3, Enums.BandFormat.Uchar);
+        return vips.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
     }
 
     /// <summary>A model's output (RGB float32 NCHW in [0, 1]) encoded as a JPEG.</summary>

@@ -33,6 +33,14 @@ public sealed class PoseModelsFixture : IDisposable
         return Reader.Read(PersonPhoto.Of(photo), cropToPortrait);
     }
 
+    /// <summary>A photo stored as an upload stores it: the person-aware crop's copy, and what was read in it.</summary>
+    internal (StoredImage Stored, PersonReading Reading) Store(byte[] photoBytes)
+    {
+        using var photo = Pipeline.DecodePhoto(photoBytes).Value!;
+        var reading = Reader.Read(PersonPhoto.Of(photo), cropToPortrait: true);
+        return (photo.Encode(reading.Crop), reading);
+    }
+
     public void Dispose()
     {
         Analyzer.Dispose();

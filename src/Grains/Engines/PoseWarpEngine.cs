@@ -1,0 +1,197 @@
+using Microsoft.ML.OnnxRuntime;
+using TryOn.Grains.Generations;
+using TryOn.Pipeline.Images;
+using TryOn.Vision.Dressing;
+using TryOn.Vision.Pose;
+
+namespace TryOn.Grains.Engines;
+
+/// <summary>
+/// The default engine for tops, outerwear, dresses and bottoms: it puts a flat-lay garment on the person the photo's
+/// person analysis found. The garment's keypoints are read off its cut-out (<see cref="GarmentShapes"/>); the keypoint
+/// maths (<see cref="DressingPlan"/>: a thin-plate spline for the panel, piecewise-affine sleeves and legs along the
+/// limbs) runs here in C#; the pixel work (sampling the warped garment, layering it under the arms and over them,
+/// clipping to the person, shading with the photo's light, compositing) is TryOn's own ONNX graph
+/// (<c>garment-warp</c>, models/build_models.py), so it runs on the GPU when there is one. The result keeps the stored
+/// photo's size; only the region the garment falls in goes through the graph.
+/// </summary>
+internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, IsnetCutout cutout) : ITryOnEngine
+{
+    public const string ModelName = "garment-warp";
+
+    /// <summary>The garment image's side: contained in a white square, as the cut-out model sees it.</summary>
+    internal const int GarmentSide = 1024;
+
+    public string Name => "pose-warp";
+
+    public IReadOnlySet<string> Categories { get; } = new HashSet<string>(StringComparer.Ordinal) { "tops", "outerwear", "dresses", "bottoms" };
+
+    /// <summary>The garment's keypoints are read off its outline: it must be photographed flat.</summary>
+    public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
+
+    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(progress);
+        var kind = GarmentKinds.Of(input.Product.Category)
+            ?? throw new EngineRefusalException($"The {Name} engine does not dress the category '{input.Product.Category}'.");
+        if (input.Person is not { Found: true } person || input.PersonMask is null)
+        {
+            throw new EngineRefusalException("The shopper photo has no person analysis (it was stored before the analysis existed, or its mask is gone). Upload the photo again.");
+        }
+
+        RgbImage photo;
+        ImageTensor garment;
+        using (GenerationTracing.Stage(GenerationTracing.EngineDecode))
+        {
+            photo = pipeline.DecodeRgb(input.ShopperImage).Value
+                ?? throw new InvalidOperationException("The stored shopper image could not be decoded.");
+            garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain).Value
+                ?? throw new InvalidOperationException("The product image could not be decoded.");
+        }
+
+        GarmentMask mask;
+        using (GenerationTracing.Stage(GenerationTracing.EngineCutout))
+        {
+            mask = cutout.IsAvailable
+                ? GarmentMask.From(await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken), GarmentSide, GarmentSide)
+                : GarmentMask.FromLightBackground(garment.Data, GarmentSide, GarmentSide);
+        }
+
+        DressingLayout layout;
+        GarmentShape shape;
+        using (GenerationTracing.Stage(GenerationTracing.EngineFit))
+        {
+            var reading = GarmentShapes.Read(mask, kind);
+            shape = reading.Shape ?? throw new EngineRefusalException(
+                $"The garment's shape could not be read: {reading.Problem}. Use a flat-lay photo of the garment alone, front up, on a plain light background.");
+            var (personMask, maskWidth, maskHeight) = ImagePipeline.DecodeMask(input.PersonMask);
+            var pose = new BodyPose([.. person.Landmarks.Select(point => new PoseLandmark(point.X, point.Y, point.Z, point.Visibility, point.Presence))], photo.Width, photo.Height);
+            var outcome = DressingPlan.Plan(shape, GarmentSide, GarmentSide, pose, personMask, maskWidth, maskHeight);
+            layout = outcome.Layout ?? throw new EngineRefusalException(outcome.Problem!);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Report(0.4);
+        var region = layout.Region;
+        using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
+        {
+            var parts = GarmentParts(garment.Data, mask, shape);
+            using var personValue = OrtValue.CreateTensorValueFromMemory(Planar(photo, region), [1, 3, region.Height, region.Width]);
+            using var garmentValue = OrtValue.CreateTensorValueFromMemory(parts, [DressingLayout.Parts, 4, GarmentSide, GarmentSide]);
+            using var gridValue = OrtValue.CreateTensorValueFromMemory(layout.Grids, [DressingLayout.Parts, layout.GridHeight, layout.GridWidth, 2]);
+            using var masksValue = OrtValue.CreateTensorValueFromMemory(layout.Masks, [1, 2, layout.GridHeight, layout.GridWidth]);
+            var inputs = new Dictionary<string, OrtValue>
+            {
+                ["person"] = personValue,
+                ["garment"] = garmentValue,
+                ["grid"] = gridValue,
+                ["masks"] = masksValue,
+            };
+            using var outputs = models.Session(ModelName).Run(inputs, ["result"], cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            Paste(outputs[0].GetTensorDataAsSpan<float>(), photo, region);
+        }
+
+        progress.Report(0.9);
+        using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
+        return pipeline.EncodeRgb(photo);
+    }
+
+    /// <summary>
+    /// The garment once per part (panel, image-left limb, image-right limb): RGB premultiplied by the part's alpha, and
+    /// the alpha. The panel reaches a few pixels under the limbs, which are drawn over it, so no seam opens between them.
+    /// </summary>
+    private static float[] GarmentParts(float[] rgb, GarmentMask mask, GarmentShape shape)
+    {
+        var plane = GarmentSide * GarmentSide;
+        var panel = PanelWithOverlap(shape.Parts, GarmentSide, GarmentSide, overlap: 4);
+        var parts = new float[DressingLayout.Parts * 4 * plane];
+        for (var part = 0; part < DressingLayout.Parts; part++)
+        {
+            var offset = part * 4 * plane;
+            var wanted = (GarmentPart)(part + 1);
+            for (var i = 0; i < plane; i++)
+            {
+                var alpha = (part == 0 ? panel[i] : shape.Parts[i] == wanted) ? mask.Values[i] : 0f;
+                if (alpha <= 0f)
+                {
+                    continue;
+                }
+
+                parts[offset + i] = rgb[i] * alpha;
+                parts[offset + plane + i] = rgb[plane + i] * alpha;
+                parts[offset + (2 * plane) + i] = rgb[(2 * plane) + i] * alpha;
+                parts[offset + (3 * plane) + i] = alpha;
+            }
+        }
+
+        return parts;
+    }
+
+    /// <summary>The panel's pixels and the garment's other pixels within <paramref name="overlap"/> of them.</summary>
+    private static bool[] PanelWithOverlap(GarmentPart[] labels, int width, int height, int overlap)
+    {
+        var panel = labels.Select(label => label == GarmentPart.Panel).ToArray();
+        for (var pass = 0; pass < overlap; pass++)
+        {
+            var grown = (bool[])panel.Clone();
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    var i = (y * width) + x;
+                    if (!panel[i] && labels[i] != GarmentPart.None
+                        && ((x > 0 && panel[i - 1]) || (x < width - 1 && panel[i + 1]) || (y > 0 && panel[i - width]) || (y < height - 1 && panel[i + width])))
+                    {
+                        grown[i] = true;
+                    }
+                }
+            }
+
+            panel = grown;
+        }
+
+        return panel;
+    }
+
+    /// <summary>The region's pixels as planar RGB floats in [0, 1].</summary>
+    private static float[] Planar(RgbImage photo, ImageRegion region)
+    {
+        var plane = region.Width * region.Height;
+        var data = new float[plane * 3];
+        const float Scale = 1f / 255f;
+        for (var y = 0; y < region.Height; y++)
+        {
+            var source = (((region.Top + y) * photo.Width) + region.Left) * 3;
+            var target = y * region.Width;
+            for (var x = 0; x < region.Width; x++, source += 3, target++)
+            {
+                data[target] = photo.Pixels[source] * Scale;
+                data[plane + target] = photo.Pixels[source + 1] * Scale;
+                data[(2 * plane) + target] = photo.Pixels[source + 2] * Scale;
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Writes the graph's planar result back over the region of the photo.</summary>
+    private static void Paste(ReadOnlySpan<float> result, RgbImage photo, ImageRegion region)
+    {
+        var plane = region.Width * region.Height;
+        for (var y = 0; y < region.Height; y++)
+        {
+            var target = (((region.Top + y) * photo.Width) + region.Left) * 3;
+            var source = y * region.Width;
+            for (var x = 0; x < region.Width; x++, target += 3, source++)
+            {
+                photo.Pixels[target] = ToByte(result[source]);
+                photo.Pixels[target + 1] = ToByte(result[plane + source]);
+                photo.Pixels[target + 2] = ToByte(result[(2 * plane) + source]);
+            }
+        }
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
+}

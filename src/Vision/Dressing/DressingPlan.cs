@@ -1,0 +1,466 @@
+using System.Numerics;
+using TryOn.Vision.Pose;
+
+namespace TryOn.Vision.Dressing;
+
+/// <summary>A rectangle of an image, in pixels.</summary>
+public readonly record struct ImageRegion(int Left, int Top, int Width, int Height);
+
+/// <summary>
+/// What the warp graph needs to dress one person with one garment, all over <see cref="Region"/> of the shopper image
+/// on a coarse grid of <see cref="GridWidth"/> x <see cref="GridHeight"/> nodes (the graph interpolates it to every
+/// pixel): for each garment part (panel, image-left limb, image-right limb) the garment pixel each node shows, as
+/// GridSample's coordinates in [-1, 1] (<see cref="Grids"/>, parts x rows x columns x (x, y)); and two masks
+/// (<see cref="Masks"/>, 2 x rows x columns): where the arms lie over the garment's panel, and where any garment may be
+/// drawn at all (the person, with an allowance, less the face, neck and hands).
+/// </summary>
+public sealed record DressingLayout(ImageRegion Region, int GridWidth, int GridHeight, float[] Grids, float[] Masks)
+{
+    public const int Parts = 3;
+}
+
+/// <summary>A layout, or why the garment cannot be put on this person.</summary>
+public sealed record DressingOutcome(DressingLayout? Layout, string? Reason, string? Problem);
+
+/// <summary>
+/// Puts a garment on a body: the keypoint maths of the pose-guided engine. The garment is scaled to the body by its
+/// span (seam to seam at the shoulders, or the waistband against the hips) and keeps its own proportions, so a cropped
+/// top stays cropped and a long dress reaches below the knee. Its panel follows the torso through a thin-plate spline
+/// from the body's keypoints to the garment's (shoulders exact, width let out where the body is wider); each sleeve or
+/// leg follows its limb, piecewise affine along shoulder, elbow and wrist, or hip, knee and ankle.
+/// </summary>
+public static class DressingPlan
+{
+    /// <summary>A garment's shoulder seams sit outside the shoulder joints BlazePose gives: seam span over joint span.</summary>
+    public const float ShoulderSeamSpread = 1.22f;
+
+    /// <summary>A sleeveless garment's width at the armpits, against the shoulder joints' span.</summary>
+    public const float ChestSpread = 1.1f;
+
+    /// <summary>A waistband worn, against the hip joints' span.</summary>
+    public const float WaistbandSpread = 1.75f;
+
+    /// <summary>Node spacing of the grid, in image pixels (the graph interpolates between nodes).</summary>
+    public const int GridStep = 4;
+
+    private const int Panel = 0;
+    private const int LeftLimb = 1;
+    private const int RightLimb = 2;
+
+    /// <summary>GridSample coordinate of a node that shows no garment (outside [-1, 1]: sampled as nothing).</summary>
+    private const float Nowhere = -4f;
+
+    /// <param name="shape">The garment's keypoints, in pixels of its image.</param>
+    /// <param name="garmentWidth">The garment image's width.</param>
+    /// <param name="garmentHeight">The garment image's height.</param>
+    /// <param name="pose">The shopper's landmarks, in pixels of their image.</param>
+    /// <param name="personMask">The person's mask over the whole shopper image (any resolution), 0-255.</param>
+    /// <param name="maskWidth">The mask's width.</param>
+    /// <param name="maskHeight">The mask's height.</param>
+    public static DressingOutcome Plan(GarmentShape shape, int garmentWidth, int garmentHeight, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(pose);
+        ArgumentNullException.ThrowIfNull(personMask);
+        if (pose.ProblemFor(shape.Kind) is { } problem)
+        {
+            return new DressingOutcome(null, problem.Reason, problem.Message);
+        }
+
+        var fit = shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose);
+        var region = RegionOf(fit, pose);
+        if (region.Width < 8 || region.Height < 8)
+        {
+            return new DressingOutcome(null, "garment_outside_photo", "The garment would fall outside the photo. Ask for a photo that shows the body the garment is worn on.");
+        }
+
+        var gridWidth = (region.Width + GridStep - 1) / GridStep;
+        var gridHeight = (region.Height + GridStep - 1) / GridStep;
+        var nodes = gridWidth * gridHeight;
+        var grids = new float[DressingLayout.Parts * nodes * 2];
+        var masks = new float[2 * nodes];
+        var person = new float[nodes];
+        var scale = pose.ShoulderWidth;
+        for (var row = 0; row < gridHeight; row++)
+        {
+            for (var column = 0; column < gridWidth; column++)
+            {
+                var node = (row * gridWidth) + column;
+                var point = new Vector2(
+                    region.Left + ((column + 0.5f) * region.Width / gridWidth) - 0.5f,
+                    region.Top + ((row + 0.5f) * region.Height / gridHeight) - 0.5f);
+                Write(grids, Panel, node, fit.Panel.Map(point));
+                Write(grids, LeftLimb, node, fit.Left?.Map(point));
+                Write(grids, RightLimb, node, fit.Right?.Map(point));
+                person[node] = Sample(personMask, maskWidth, maskHeight, point.X / pose.ImageWidth, point.Y / pose.ImageHeight);
+                var arms = ArmCover(pose, point, scale) * person[node];
+                masks[node] = shape.Kind == GarmentKind.Bottom ? 0f : arms;
+                masks[nodes + node] = (1f - Protected(pose, point, scale)) * (shape.Kind == GarmentKind.Bottom ? 1f - arms : 1f);
+            }
+        }
+
+        // Where garment may go: the person grown by the garment's allowance (a loose fit, a flared skirt) ...
+        var allowance = Dilate(person, gridWidth, gridHeight, (int)MathF.Ceiling(fit.Allowance * gridWidth / region.Width));
+        for (var node = 0; node < nodes; node++)
+        {
+            masks[nodes + node] *= allowance[node];
+        }
+
+        return new DressingOutcome(new DressingLayout(region, gridWidth, gridHeight, grids, masks), null, null);
+
+        void Write(float[] target, int part, int node, Vector2? garment)
+        {
+            var offset = ((part * nodes) + node) * 2;
+            if (garment is not { } g || float.IsNaN(g.X))
+            {
+                target[offset] = target[offset + 1] = Nowhere;
+                return;
+            }
+
+            // GridSample with align_corners=0: pixel centre u sits at (2u + 1) / size - 1.
+            target[offset] = (((2 * g.X) + 1) / garmentWidth) - 1;
+            target[offset + 1] = (((2 * g.Y) + 1) / garmentHeight) - 1;
+        }
+    }
+
+    /// <summary>The maps of one fit, the body points they pass through, and how far past the person the garment may go.</summary>
+    private sealed record Fit(ThinPlateSpline Panel, LimbMap? Left, LimbMap? Right, IReadOnlyList<Vector2> BodyPoints, float Allowance);
+
+    private static Fit FitTop(GarmentShape shape, BodyPose pose)
+    {
+        var s = pose.ShoulderWidth;
+
+        // Sleeves hang from seams at the shoulders: the seams' span sets the scale. A sleeveless garment's straps sit
+        // anywhere between neck and shoulder, so its width at the armpits is matched to the chest's instead.
+        var sleeved = shape.LeftLimb is not null || shape.RightLimb is not null;
+        var scale = sleeved
+            ? s * ShoulderSeamSpread / shape.Span
+            : s * ChestSpread / Vector2.Distance(shape.ArmpitLeft, shape.ArmpitRight);
+        var shoulderAcross = Vector2.Normalize(pose.ShoulderRight - pose.ShoulderLeft);
+        var shoulderDown = BodyPose.Down(shoulderAcross);
+        var down = pose.TorsoDown;
+        var across = BodyPose.Across(down);
+        var spread = (ShoulderSeamSpread - 1f) / 2f * s;
+
+        // The seams on top of the shoulders: outside the joints and a little above them.
+        var seamLeft = pose.ShoulderLeft - (shoulderAcross * spread) - (shoulderDown * (0.06f * s));
+        var seamRight = pose.ShoulderRight + (shoulderAcross * spread) - (shoulderDown * (0.06f * s));
+        var anchor = (seamLeft + seamRight) / 2;
+        var garmentAcross = Vector2.Normalize(shape.ShoulderRight - shape.ShoulderLeft);
+        var garmentDown = BodyPose.Down(garmentAcross);
+
+        // A garment point placed on the body by the similarity of the shoulders, hanging along the torso's axis.
+        Vector2 Hang(Vector2 garment, Vector2 alongAcross, Vector2 alongDown)
+        {
+            var offset = garment - shape.Anchor;
+            return anchor + (alongAcross * (Vector2.Dot(offset, garmentAcross) * scale)) + (alongDown * (Vector2.Dot(offset, garmentDown) * scale));
+        }
+
+        // Let out to the body: a point at a depth below the seams is at least as far from the axis as the body is there.
+        var torso = pose.TorsoLength;
+        var chestHalf = 0.52f * s;
+        var hipHalf = pose.HasHips ? Math.Max(0.45f * s, pose.HipWidth * 0.8f) : chestHalf;
+        Vector2 LetOut(Vector2 point)
+        {
+            var depth = Vector2.Dot(point - anchor, down);
+            var t = Math.Clamp((depth - (0.25f * torso)) / (0.75f * torso), 0f, 1f);
+            var bodyHalf = ((1 - t) * chestHalf) + (t * hipHalf);
+            var side = Vector2.Dot(point - anchor, across);
+            var wanted = MathF.Sign(side) * MathF.Max(MathF.Abs(side), bodyHalf * 1.04f);
+            return point + (across * (wanted - side));
+        }
+
+        var waistLeft = (shape.ArmpitLeft + shape.HemLeft) / 2;
+        var waistRight = (shape.ArmpitRight + shape.HemRight) / 2;
+        var hemCentre = new Vector2(shape.Neck.X, (shape.HemLeft.Y + shape.HemRight.Y) / 2);
+        var pairs = new List<(Vector2 Body, Vector2 Garment)>
+        {
+            (Hang(shape.Neck, shoulderAcross, shoulderDown), shape.Neck),
+            (sleeved ? seamLeft : Hang(shape.ShoulderLeft, shoulderAcross, shoulderDown), shape.ShoulderLeft),
+            (sleeved ? seamRight : Hang(shape.ShoulderRight, shoulderAcross, shoulderDown), shape.ShoulderRight),
+            (LetOut(Hang(shape.ArmpitLeft, across, down)), shape.ArmpitLeft),
+            (LetOut(Hang(shape.ArmpitRight, across, down)), shape.ArmpitRight),
+            (LetOut(Hang(waistLeft, across, down)), waistLeft),
+            (LetOut(Hang(waistRight, across, down)), waistRight),
+            (LetOut(Hang(shape.HemLeft, across, down)), shape.HemLeft),
+            (LetOut(Hang(shape.HemRight, across, down)), shape.HemRight),
+            (Hang(hemCentre, across, down), hemCentre),
+        };
+        var panel = new ThinPlateSpline([.. pairs.Select(pair => pair.Body)], [.. pairs.Select(pair => pair.Garment)]);
+        var left = Sleeve(shape.LeftLimb, seamLeft, pairs[3].Body, pose, BodyLandmarks.RightElbow, BodyLandmarks.RightWrist, scale);
+        var right = Sleeve(shape.RightLimb, seamRight, pairs[4].Body, pose, BodyLandmarks.LeftElbow, BodyLandmarks.LeftWrist, scale);
+
+        // A dress may flare past the legs below the hips; a top stays close to the body.
+        var allowance = (shape.Kind == GarmentKind.Dress ? 0.35f : 0.03f) * s;
+        return new Fit(panel, left, right, Points(pairs, left, right), allowance);
+    }
+
+    private static LimbMap? Sleeve(GarmentLimb? limb, Vector2 seam, Vector2 armpit, BodyPose pose, int elbow, int wrist, float scale)
+    {
+        if (limb is null)
+        {
+            return null;
+        }
+
+        // The sleeve's root on the body is the armhole, seam to armpit, where the panel's spline puts them; it hangs
+        // along the arm from there, at least as wide as an arm.
+        var forearm = pose[wrist] - pose[elbow];
+        return Strip(limb, new LimbSection(seam, armpit), [pose[elbow], pose[wrist], pose[wrist] + forearm], scale, 0.3f * pose.ShoulderWidth);
+    }
+
+    /// <summary>
+    /// The strip of sections a garment limb takes on the body: from <paramref name="root"/> along the joints, for the
+    /// limb's length times <paramref name="scale"/> (past the last joint in its direction when longer), a section at
+    /// each joint it passes, square to the bend, its width going from the root's to the opening's.
+    /// </summary>
+    private static LimbMap Strip(GarmentLimb limb, LimbSection root, IReadOnlyList<Vector2> joints, float scale, float minWidth)
+    {
+        var length = limb.Length * scale;
+        var path = new List<Vector2> { root.Centre };
+        path.AddRange(joints.Where(joint => Vector2.Distance(joint, root.Centre) > 1f));
+        if (path.Count < 2)
+        {
+            path.Add(root.Centre + (BodyPose.Down(root.Top - root.Bottom) * length));
+        }
+
+        // Which side of the path the root's top is on: every section keeps it there.
+        var first = Vector2.Normalize(path[1] - path[0]);
+        var side = Vector2.Dot(root.Top - root.Bottom, Perpendicular(first)) >= 0 ? 1f : -1f;
+        var endWidth = MathF.Max(limb.Opening.Width * scale, minWidth);
+        var body = new List<LimbSection> { root };
+        var garment = new List<LimbSection> { limb.Root };
+        var walked = 0f;
+        for (var i = 1; i < path.Count; i++)
+        {
+            var direction = Vector2.Normalize(path[i] - path[i - 1]);
+            var segment = Vector2.Distance(path[i - 1], path[i]);
+            if (walked + segment >= length || i == path.Count - 1)
+            {
+                var end = path[i - 1] + (direction * (length - walked));
+                var across = Perpendicular(direction) * (side * endWidth / 2);
+                body.Add(new LimbSection(end + across, end - across));
+                garment.Add(limb.Opening);
+                break;
+            }
+
+            walked += segment;
+            var fraction = walked / length;
+            var next = Vector2.Normalize(path[i + 1] - path[i]);
+            var normal = Vector2.Normalize(Perpendicular(direction) + Perpendicular(next)) * side;
+            var width = ((1 - fraction) * root.Width) + (fraction * endWidth);
+            body.Add(new LimbSection(path[i] + (normal * (width / 2)), path[i] - (normal * (width / 2))));
+            garment.Add(LimbSection.Lerp(limb.Root, limb.Opening, fraction));
+        }
+
+        return new LimbMap(body, garment);
+    }
+
+    private static Vector2 Perpendicular(Vector2 direction) => new(-direction.Y, direction.X);
+
+    private static Fit FitBottom(GarmentShape shape, BodyPose pose)
+    {
+        var hips = pose.HipWidth;
+        var scale = hips * WaistbandSpread / shape.Span;
+        var down = pose.TorsoDown;
+        var across = BodyPose.Across(down);
+
+        // The waistband sits above the hip joints, by a fifth of the torso.
+        var waist = pose.HipCentre - (down * (0.2f * pose.TorsoLength));
+        var garmentAcross = Vector2.Normalize(shape.ShoulderRight - shape.ShoulderLeft);
+        var garmentDown = BodyPose.Down(garmentAcross);
+        Vector2 Hang(Vector2 garment)
+        {
+            var offset = garment - shape.Anchor;
+            return waist + (across * (Vector2.Dot(offset, garmentAcross) * scale)) + (down * (Vector2.Dot(offset, garmentDown) * scale));
+        }
+
+        var hipHalf = hips * 0.85f;
+        Vector2 LetOut(Vector2 point)
+        {
+            var side = Vector2.Dot(point - waist, across);
+            var wanted = MathF.Sign(side) * MathF.Max(MathF.Abs(side), hipHalf * 1.04f);
+            return point + (across * (wanted - side));
+        }
+
+        var pairs = new List<(Vector2 Body, Vector2 Garment)>
+        {
+            (Hang(shape.ShoulderLeft), shape.ShoulderLeft),
+            (Hang(shape.ShoulderRight), shape.ShoulderRight),
+            (Hang(shape.Neck), shape.Neck),
+            (LetOut(Hang(shape.ArmpitLeft)), shape.ArmpitLeft),
+            (LetOut(Hang(shape.ArmpitRight)), shape.ArmpitRight),
+        };
+        LimbMap? left = null, right = null;
+        if (shape.Crotch is { } crotch && shape.LeftLimb is { } legLeft && shape.RightLimb is { } legRight)
+        {
+            pairs.Add((Hang(crotch), crotch));
+            left = Leg(legLeft, pose, BodyLandmarks.RightHip, BodyLandmarks.RightKnee, BodyLandmarks.RightAnkle, scale);
+            right = Leg(legRight, pose, BodyLandmarks.LeftHip, BodyLandmarks.LeftKnee, BodyLandmarks.LeftAnkle, scale);
+        }
+        else
+        {
+            pairs.Add((LetOut(Hang(shape.HemLeft)), shape.HemLeft));
+            pairs.Add((LetOut(Hang(shape.HemRight)), shape.HemRight));
+            var hemCentre = new Vector2(shape.Neck.X, (shape.HemLeft.Y + shape.HemRight.Y) / 2);
+            pairs.Add((Hang(hemCentre), hemCentre));
+        }
+
+        var panel = new ThinPlateSpline([.. pairs.Select(pair => pair.Body)], [.. pairs.Select(pair => pair.Garment)]);
+        var allowance = (shape.Crotch is null ? 0.3f : 0.08f) * pose.ShoulderWidth;
+        return new Fit(panel, left, right, Points(pairs, left, right), allowance);
+    }
+
+    /// <summary>A trouser leg from the hip joint down the thigh and shin, its top as wide as the garment's, outer side out.</summary>
+    private static LimbMap Leg(GarmentLimb limb, BodyPose pose, int hip, int knee, int ankle, float scale)
+    {
+        var thigh = Vector2.Normalize(pose[knee] - pose[hip]);
+        var outward = Perpendicular(thigh);
+        if (Vector2.Dot(outward, pose[hip] - pose.HipCentre) < 0)
+        {
+            outward = -outward;
+        }
+
+        var half = outward * (limb.Root.Width * scale / 2);
+        var shin = pose[ankle] - pose[knee];
+        return Strip(limb, new LimbSection(pose[hip] + half, pose[hip] - half), [pose[knee], pose[ankle], pose[ankle] + shin], scale, 0f);
+    }
+
+    private static List<Vector2> Points(List<(Vector2 Body, Vector2 Garment)> pairs, LimbMap? left, LimbMap? right)
+    {
+        var points = pairs.Select(pair => pair.Body).ToList();
+        foreach (var limb in new[] { left, right })
+        {
+            foreach (var section in limb?.Sections ?? [])
+            {
+                points.Add(section.Top);
+                points.Add(section.Bottom);
+            }
+        }
+
+        return points;
+    }
+
+    /// <summary>The box around every body point of the fit, grown by a third of the shoulders, inside the image.</summary>
+    private static ImageRegion RegionOf(Fit fit, BodyPose pose)
+    {
+        var margin = (0.35f * pose.ShoulderWidth) + fit.Allowance;
+        var left = Math.Max(0, (int)MathF.Floor(fit.BodyPoints.Min(point => point.X) - margin));
+        var top = Math.Max(0, (int)MathF.Floor(fit.BodyPoints.Min(point => point.Y) - margin));
+        var right = Math.Min(pose.ImageWidth, (int)MathF.Ceiling(fit.BodyPoints.Max(point => point.X) + margin));
+        var bottom = Math.Min(pose.ImageHeight, (int)MathF.Ceiling(fit.BodyPoints.Max(point => point.Y) + margin));
+        return new ImageRegion(left, top, Math.Max(0, right - left), Math.Max(0, bottom - top));
+    }
+
+    /// <summary>How much an arm (shoulder to wrist, and the hand) covers the point: 1 inside, falling to 0 over its soft edge.</summary>
+    private static float ArmCover(BodyPose pose, Vector2 point, float s)
+    {
+        var cover = 0f;
+        foreach (var (shoulder, elbow, wrist, index) in new[]
+        {
+            (BodyLandmarks.RightShoulder, BodyLandmarks.RightElbow, BodyLandmarks.RightWrist, 20),
+            (BodyLandmarks.LeftShoulder, BodyLandmarks.LeftElbow, BodyLandmarks.LeftWrist, 19),
+        })
+        {
+            // The upper arm starts a little out from the joint: the shoulder's own cap belongs to the garment's panel.
+            var start = pose[shoulder] + ((pose[elbow] - pose[shoulder]) * 0.25f);
+            cover = MathF.Max(cover, Capsule(point, start, pose[elbow], 0.15f * s, 0.03f * s));
+            cover = MathF.Max(cover, Capsule(point, pose[elbow], pose[wrist], 0.12f * s, 0.03f * s));
+            cover = MathF.Max(cover, Capsule(point, pose[wrist], pose[index], 0.12f * s, 0.03f * s));
+        }
+
+        return cover;
+    }
+
+    /// <summary>
+    /// How much the point belongs to what a garment must never cover: the head (from the face's landmarks), the neck
+    /// below it down to the collar, and the hands.
+    /// </summary>
+    private static float Protected(BodyPose pose, Vector2 point, float s)
+    {
+        var face = new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }.Select(index => pose[index]).ToArray();
+        var centre = face.Aggregate(Vector2.Zero, (sum, p) => sum + p) / face.Length;
+        var ears = Vector2.Distance(pose[BodyLandmarks.LeftEar], pose[BodyLandmarks.RightEar]);
+        var radius = MathF.Max(ears * 0.7f, 0.22f * s);
+        var mouth = (pose[9] + pose[10]) / 2;
+        var chin = mouth + ((mouth - centre) * 1.1f);
+        var head = MathF.Max(Ellipse(point, centre, radius, radius * 1.35f, 0.03f * s), Capsule(point, centre, chin, radius * 0.75f, 0.03f * s));
+
+        // The neck: from the chin down to just above the line of the shoulders, as wide as a neck.
+        var collar = pose.ShoulderCentre - (BodyPose.Down(pose.ShoulderRight - pose.ShoulderLeft) * (0.1f * s));
+        var neck = Capsule(point, chin, collar, 0.17f * s, 0.03f * s);
+        var hands = MathF.Max(
+            Capsule(point, pose[BodyLandmarks.RightWrist], (pose[18] + pose[20]) / 2, 0.1f * s, 0.02f * s),
+            Capsule(point, pose[BodyLandmarks.LeftWrist], (pose[17] + pose[19]) / 2, 0.1f * s, 0.02f * s));
+        return MathF.Max(MathF.Max(head, neck), hands);
+    }
+
+    private static float Capsule(Vector2 point, Vector2 a, Vector2 b, float radius, float feather)
+    {
+        var ab = b - a;
+        var t = ab.LengthSquared() < 1e-6f ? 0f : Math.Clamp(Vector2.Dot(point - a, ab) / ab.LengthSquared(), 0f, 1f);
+        var distance = Vector2.Distance(point, a + (ab * t));
+        return Math.Clamp((radius - distance) / feather + 0.5f, 0f, 1f);
+    }
+
+    private static float Ellipse(Vector2 point, Vector2 centre, float rx, float ry, float feather)
+    {
+        var d = point - centre;
+        var r = MathF.Sqrt((d.X * d.X / (rx * rx)) + (d.Y * d.Y / (ry * ry)));
+        return Math.Clamp(((1 - r) * MathF.Min(rx, ry) / feather) + 0.5f, 0f, 1f);
+    }
+
+    /// <summary>Bilinear sample of an 8-bit mask at fractions of its size, as [0, 1].</summary>
+    private static float Sample(byte[] mask, int width, int height, float fx, float fy)
+    {
+        var x = (fx * width) - 0.5f;
+        var y = (fy * height) - 0.5f;
+        var x0 = (int)MathF.Floor(x);
+        var y0 = (int)MathF.Floor(y);
+        var ax = x - x0;
+        var ay = y - y0;
+        float At(int column, int row) =>
+            column < 0 || row < 0 || column >= width || row >= height ? 0f : mask[(row * width) + column] / 255f;
+        return ((1 - ay) * (((1 - ax) * At(x0, y0)) + (ax * At(x0 + 1, y0)))) + (ay * (((1 - ax) * At(x0, y0 + 1)) + (ax * At(x0 + 1, y0 + 1))));
+    }
+
+    /// <summary>The largest value within <paramref name="radius"/> nodes (a square), rows then columns.</summary>
+    private static float[] Dilate(float[] values, int width, int height, int radius)
+    {
+        if (radius <= 0)
+        {
+            return values;
+        }
+
+        var rows = new float[values.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var best = 0f;
+                for (var k = Math.Max(0, x - radius); k <= Math.Min(width - 1, x + radius); k++)
+                {
+                    best = MathF.Max(best, values[(y * width) + k]);
+                }
+
+                rows[(y * width) + x] = best;
+            }
+        }
+
+        var result = new float[values.Length];
+        for (var x = 0; x < width; x++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                var best = 0f;
+                for (var k = Math.Max(0, y - radius); k <= Math.Min(height - 1, y + radius); k++)
+                {
+                    best = MathF.Max(best, rows[(k * width) + x]);
+                }
+
+                result[(y * width) + x] = best;
+            }
+        }
+
+        return result;
+    }
+}
