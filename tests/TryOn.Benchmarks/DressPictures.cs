@@ -75,8 +75,7 @@ public static class DressPictures
         var mask = TryOn.Vision.Dressing.GarmentMask.FromLightBackground(tensor.Data, Side, Side);
         var shape = TryOn.Vision.Dressing.GarmentShapes.Read(mask, TryOn.Vision.Dressing.GarmentKinds.Of(category)!.Value).Shape!;
         var (personMask, maskWidth, maskHeight) = ImagePipeline.DecodeMask(input.PersonMask!);
-        var pose = new TryOn.Vision.Dressing.BodyPose(
-            [.. input.Person!.Landmarks.Select(point => new TryOn.Vision.Pose.PoseLandmark(point.X, point.Y, point.Z, point.Visibility, point.Presence))], stored.Width, stored.Height);
+        var pose = PoseWarpEngine.PoseOf(input.Person!, stored.Width, stored.Height);
         var layout = TryOn.Vision.Dressing.DressingPlan.Plan(shape, Side, Side, pose, personMask, maskWidth, maskHeight).Layout!;
         var nodes = layout.GridWidth * layout.GridHeight;
         var rgb = new byte[nodes * 3];

@@ -108,6 +108,12 @@ internal sealed class TryOnAdmission(
                 return (null, ApiError.Of(problem.Code, problem.Message, problem.Details));
             }
 
+            // ... and so is a pose the product's engine cannot dress (turned to the side, arms crossed for a top).
+            if (uploaded.Person is { } person && engines.Choose(product!).Engine?.ProblemWith(person, uploaded.Width, uploaded.Height, product!) is { } poseProblem)
+            {
+                return (null, ApiError.Of(poseProblem.Code, poseProblem.Message, poseProblem.Details));
+            }
+
             var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
             CreditReservation reservation;
             using (GenerationTracing.Stage(GenerationTracing.ReserveCredit))

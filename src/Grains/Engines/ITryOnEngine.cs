@@ -31,6 +31,13 @@ public interface ITryOnEngine
     /// <summary>Classifications the product image must have; the first image with all of them is used.</summary>
     IReadOnlyList<string> RequiredClassifications { get; }
 
+    /// <summary>
+    /// Why this engine cannot dress the person in a stored photo (<paramref name="imageWidth"/> x
+    /// <paramref name="imageHeight"/>) with <paramref name="product"/>, when the person analysis already tells (a pose it
+    /// cannot follow): checked at admission, before any credit is reserved. Null when it can, or cannot know yet.
+    /// </summary>
+    PersonProblem? ProblemWith(PersonAnalysis person, int imageWidth, int imageHeight, ProductSnapshot product) => null;
+
     /// <summary>The result image, encoded (JPEG or PNG).</summary>
     Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken);
 }

@@ -1,5 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
+using TryOn.Grains.Errors;
 using TryOn.Grains.Generations;
+using TryOn.Grains.People;
+using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.Dressing;
 using TryOn.Vision.Pose;
@@ -28,6 +31,22 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
 
     /// <summary>The garment's keypoints are read off its outline: it must be photographed flat.</summary>
     public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
+
+    public PersonProblem? ProblemWith(PersonAnalysis person, int imageWidth, int imageHeight, ProductSnapshot product)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(product);
+        if (!person.Found || GarmentKinds.Of(product.Category) is not { } kind || PoseOf(person, imageWidth, imageHeight).ProblemFor(kind) is not { } problem)
+        {
+            return null;
+        }
+
+        return new PersonProblem(ErrorCodes.PoseNotSupported, problem.Message, new Dictionary<string, object> { ["reason"] = problem.Reason });
+    }
+
+    /// <summary>The person's landmarks in pixels of their stored image.</summary>
+    internal static BodyPose PoseOf(PersonAnalysis person, int imageWidth, int imageHeight) =>
+        new([.. person.Landmarks.Select(point => new PoseLandmark(point.X, point.Y, point.Z, point.Visibility, point.Presence))], imageWidth, imageHeight);
 
     public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
@@ -66,7 +85,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
             shape = reading.Shape ?? throw new EngineRefusalException(
                 $"The garment's shape could not be read: {reading.Problem}. Use a flat-lay photo of the garment alone, front up, on a plain light background.");
             var (personMask, maskWidth, maskHeight) = ImagePipeline.DecodeMask(input.PersonMask);
-            var pose = new BodyPose([.. person.Landmarks.Select(point => new PoseLandmark(point.X, point.Y, point.Z, point.Visibility, point.Presence))], photo.Width, photo.Height);
+            var pose = PoseOf(person, photo.Width, photo.Height);
             var outcome = DressingPlan.Plan(shape, GarmentSide, GarmentSide, pose, personMask, maskWidth, maskHeight);
             layout = outcome.Layout ?? throw new EngineRefusalException(outcome.Problem!);
         }

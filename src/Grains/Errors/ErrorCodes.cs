@@ -52,4 +52,5 @@ public static class ErrorCodes
     public const string PaymentNotRecorded = "PAYMENT_NOT_RECORDED";
     public const string PersonNotFound = "PERSON_NOT_FOUND";
     public const string PersonTooSmall = "PERSON_TOO_SMALL";
+    public const string PoseNotSupported = "POSE_NOT_SUPPORTED";
 }

@@ -140,4 +140,54 @@ public sealed class PersonAnalysisApiTests(EmbeddedAppFixture fixture) : IClassF
         await ShopperCalls.PollAsync(merchant.Client, generationId, "COMPLETED");
         Assert.Equal(2, await CreditsAsync(merchant.Client));
     }
+
+    [Fact]
+    public async Task A_pose_the_engine_cannot_dress_is_POSE_NOT_SUPPORTED_without_using_a_credit()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+        await ShopperCalls.CreateProductAsync(merchant.Client, "jeans-p", title: "Jeans", category: "bottoms");
+        var upperBody = await UploadAsync(merchant.Client, Astronaut);
+        var refused = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "jeans-p" } },
+            person = new { image = new { source = new { id = upperBody.GetProperty("imageId").GetString() } } },
+        });
+        var envelope = await refused.ShouldBeErrorAsync(HttpStatusCode.UnprocessableEntity, "POSE_NOT_SUPPORTED");
+        Assert.Equal("hips_not_visible", envelope.GetProperty("details").GetProperty("reason").GetString());
+        Assert.Contains("full-length photo", envelope.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, await CreditsAsync(merchant.Client));
+    }
+
+    [Fact]
+    public async Task A_garment_the_engine_cannot_read_fails_the_generation_with_the_reason_and_what_to_try()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+
+        // A photo that is all garment, edge to edge: no outline to find shoulders and armpits on.
+        await ShopperCalls.CreateProductAsync(merchant.Client, "swatch-p", title: "Swatch");
+        var usable = await UploadAsync(merchant.Client, Astronaut);
+        var generationId = await ShopperCalls.TryOnAsync(merchant.Client, "swatch-p", usable.GetProperty("imageId").GetString()!);
+        var failed = await ShopperCalls.PollAsync(merchant.Client, generationId, "FAILED");
+        Assert.Equal("GENERATION_FAILED", failed.GetProperty("errorCode").GetString());
+        Assert.Contains("flat-lay photo of the garment alone", failed.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flat_lay_tee_on_the_test_photo_completes_at_the_stored_photo_size()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("""{"externalId": "striped-tee", "title": "Striped tee", "category": "tops", "images": [{"source": {"fileKey": "g"}, "classifications": {"flat_lay": true}}]}"""), "data" },
+        };
+        form.Add(new ByteArrayContent(TestGarments.TShirt()), "g", "tee.jpg");
+        await (await merchant.Client.PostAsync("/tryon/v1/products", form)).ShouldBeOkAsync();
+        var usable = await UploadAsync(merchant.Client, TestImages.PersonOn(1600, 2000, 1400, 100, 400));
+        var generationId = await ShopperCalls.TryOnAsync(merchant.Client, "striped-tee", usable.GetProperty("imageId").GetString()!);
+        var completed = await ShopperCalls.PollAsync(merchant.Client, generationId, "COMPLETED");
+        var bytes = await (await merchant.Client.GetAsync(completed.GetProperty("resultImageUrl").GetString())).Content.ReadAsByteArrayAsync();
+        using var result = NetVips.Image.NewFromBuffer(bytes);
+        Assert.Equal((usable.GetProperty("width").GetInt32(), usable.GetProperty("height").GetInt32()), (result.Width, result.Height));
+        Assert.Equal(2, await CreditsAsync(merchant.Client));
+    }
 }
