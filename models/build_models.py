@@ -123,6 +123,8 @@ def build_warp():
                           by the part's alpha, and that alpha
       grid    [3,h,w,2]   for each part, the garment pixel each node of a coarse grid shows (GridSample's [-1, 1])
       masks   [1,2,h,w]   where the arms lie over the panel; where any garment may be drawn
+      work_size [2]       rows and columns the garment layer is worked at (about the garment image's resolution;
+                          the engine picks it), brought to the region's size for the composite
     Steps: the grids are interpolated to every pixel and the parts sampled (GridSample, bilinear); the panel goes under
     the arms, the sleeves over them; the result is clipped to where garment may go and its edge feathered; it is shaded
     by the detail of the photo's luminance (fine luminance over its local mean, so a white garment on a dark jacket
@@ -145,6 +147,7 @@ def build_warp():
         const("parts_channels", np.array([3, 2], np.int64)),
         const("one_two", np.array([1, 2], np.int64)),
         const("one_one", np.array([1, 1], np.int64)),
+        const("one_three", np.array([1, 3], np.int64)),
         const("ch0", np.array([0], np.int64)),
         const("ch1", np.array([1], np.int64)),
         const("ch2", np.array([2], np.int64)),
@@ -156,8 +159,9 @@ def build_warp():
     nodes += [
         helper.make_node("Shape", ["person"], ["person_shape"]),
         helper.make_node("Slice", ["person_shape", "hw_start", "hw_end"], ["hw"]),
-        helper.make_node("Concat", ["parts_channels", "hw"], ["grid_sizes"], axis=0),
-        helper.make_node("Concat", ["one_two", "hw"], ["mask_sizes"], axis=0),
+        helper.make_node("Concat", ["parts_channels", "work_size"], ["grid_sizes"], axis=0),
+        helper.make_node("Concat", ["one_two", "work_size"], ["mask_sizes"], axis=0),
+        helper.make_node("Concat", ["one_one", "work_size"], ["work_sizes"], axis=0),
         helper.make_node("Concat", ["one_one", "hw"], ["luma_sizes"], axis=0),
         # 1. Every pixel's garment coordinate, and the parts sampled there.
         helper.make_node("Transpose", ["grid"], ["grid_nchw"], perm=[0, 3, 1, 2]),
@@ -199,7 +203,7 @@ def build_warp():
         helper.make_node("Clip", ["colour_raw", "zero", "one"], ["colour"]),
         helper.make_node("Mul", [a, "allowed"], ["alpha_clipped"]),
         helper.make_node("Clip", ["alpha_clipped", "zero", "one"], ["alpha_hard"]),
-        helper.make_node("AveragePool", ["alpha_hard"], ["alpha"], kernel_shape=[5, 5], auto_pad="SAME_UPPER"),
+        helper.make_node("AveragePool", ["alpha_hard"], ["alpha_work"], kernel_shape=[3, 3], auto_pad="SAME_UPPER"),
     ]
     # 4. Shading from the photo's luminance detail, measured on the region brought to 256 rows whatever the photo's
     #    size (a 4x4 mean first, against aliasing) (so it sees folds and body shading, not print or noise): fine luminance over its local mean (a tenth of
@@ -225,9 +229,13 @@ def build_warp():
         helper.make_node("Mul", ["detail_off", "shade_strength"], ["shade_off"]),
         helper.make_node("Add", ["shade_off", "one"], ["shade_raw"]),
         helper.make_node("Clip", ["shade_raw", "shade_min", "shade_max"], ["shade_small"]),
-        helper.make_node("Resize", ["shade_small", "", "", "luma_sizes"], ["shade"], mode="linear"),
+        helper.make_node("Resize", ["shade_small", "", "", "work_sizes"], ["shade"], mode="linear"),
         helper.make_node("Mul", ["colour", "shade"], ["lit_raw"]),
-        helper.make_node("Clip", ["lit_raw", "zero", "one"], ["lit"]),
+        helper.make_node("Clip", ["lit_raw", "zero", "one"], ["lit_work"]),
+        # Back to every pixel of the region: the garment layer was worked at about the garment image's resolution.
+        helper.make_node("Concat", ["one_three", "hw"], ["colour_sizes"], axis=0),
+        helper.make_node("Resize", ["lit_work", "", "", "colour_sizes"], ["lit"], mode="linear"),
+        helper.make_node("Resize", ["alpha_work", "", "", "luma_sizes"], ["alpha"], mode="linear"),
     ]
     # 5. Composite.
     nodes += [
@@ -243,6 +251,7 @@ def build_warp():
             helper.make_tensor_value_info("garment", TensorProto.FLOAT, [3, 4, "G", "G2"]),
             helper.make_tensor_value_info("grid", TensorProto.FLOAT, [3, "h", "w", 2]),
             helper.make_tensor_value_info("masks", TensorProto.FLOAT, [1, 2, "h", "w"]),
+            helper.make_tensor_value_info("work_size", TensorProto.INT64, [2]),
         ],
         [helper.make_tensor_value_info("result", TensorProto.FLOAT, [1, 3, "H", "W"])],
         inits,
@@ -317,7 +326,7 @@ def main():
         "file": "garment-warp.onnx",
         "sha256": hashlib.sha256(data).hexdigest(),
         "engine": "pose-warp",
-        "inputs": {"person": [1, 3, -1, -1], "garment": [3, 4, -1, -1], "grid": [3, -1, -1, 2], "masks": [1, 2, -1, -1]},
+        "inputs": {"person": [1, 3, -1, -1], "garment": [3, 4, -1, -1], "grid": [3, -1, -1, 2], "masks": [1, 2, -1, -1], "work_size": [2]},
         "outputs": {"result": [1, 3, -1, -1]},
         "licence": licence,
     })

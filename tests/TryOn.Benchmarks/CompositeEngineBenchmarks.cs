@@ -65,8 +65,8 @@ public class CompositeEngineBenchmarks
     }
 
     [Benchmark(Description = "result tensor -> JPEG")]
-    public byte[] Encode() => _pipeline.EncodeTensor(_output, 768, 1024);
+    public byte[] Encode() => _pipeline.EncodeResult(ImagePipeline.FromTensor(_output, 768, 1024))!.Bytes;
 
     [Benchmark(Description = "whole engine run")]
-    public Task<byte[]> Engine() => _engine!.RunAsync(new EngineInput(_person, _garment, _product!), new Progress<double>(), CancellationToken.None);
+    public Task<RgbImage> Engine() => _engine!.RunAsync(new EngineInput(_person, _garment, _product!), new Progress<double>(), CancellationToken.None);
 }

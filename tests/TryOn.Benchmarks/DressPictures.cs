@@ -1,10 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
 using TryOn.Grains.Engines;
-using TryOn.Grains.Images;
+using TryOn.Grains.Generations;
 using TryOn.Grains.People;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
@@ -15,8 +16,9 @@ namespace TryOn.Benchmarks;
 /// The gallery of the pose-warp engine (docs/gallery.md): each photo goes through the service's own path (decoded and
 /// fitted as an upload is, the person analysis with the person-aware 4:5 crop, the stored copy), then each garment is
 /// put on it by the engine as a generation would. Writes the before and after side by side, and prints each run's
-/// engine time. Run: <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- dress-pictures OUT_DIR
-/// CATEGORY=GARMENT... PHOTO...</c>, garments given as <c>tops=tee.jpg</c>, <c>bottoms=jeans.jpg</c>.
+/// engine time, and with <c>--repeat N</c> the median of N runs by stage. Run: <c>dotnet run -c Release --project
+/// tests/TryOn.Benchmarks -- dress-pictures OUT_DIR [--repeat N] [--layout] CATEGORY=GARMENT... PHOTO...</c>, garments
+/// given as <c>tops=tee.jpg</c>, <c>bottoms=jeans.jpg</c>.
 /// </summary>
 public static class DressPictures
 {
@@ -32,6 +34,17 @@ public static class DressPictures
         using var analyzer = PoseModels.CreateAnalyzer(models);
         var reader = new PersonReader(analyzer);
         var engine = new PoseWarpEngine(models, pipeline, new IsnetCutout(models, pipeline));
+        var repeatAt = args.ToList().IndexOf("--repeat");
+        var repeat = repeatAt > 0 ? int.Parse(args[repeatAt + 1], CultureInfo.InvariantCulture) : 1;
+        photos.RemoveAll(arg => repeatAt > 0 && arg == args[repeatAt + 1]);
+        var stages = new ConcurrentDictionary<string, List<double>>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GenerationTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity => stages.GetOrAdd(activity.OperationName, _ => []).Add(activity.Duration.TotalMilliseconds),
+        };
+        ActivitySource.AddActivityListener(listener);
         foreach (var path in photos)
         {
             using var photo = pipeline.DecodePhoto(File.ReadAllBytes(path)).Value!;
@@ -43,17 +56,25 @@ public static class DressPictures
                 var product = new ProductSnapshot("acct_gallery", "garment", ProductKind.Catalog, "Garment", null, [], null, null, category, null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1, false);
                 var input = new EngineInput(stored.Bytes, File.ReadAllBytes(garment[1]), product, reading.Person, reading.MaskPng);
                 var name = $"{Path.GetFileNameWithoutExtension(path)}-{Path.GetFileNameWithoutExtension(garment[1])}";
-                var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var result = engine.RunAsync(input, new Progress<double>(), CancellationToken.None).GetAwaiter().GetResult();
-                    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    File.WriteAllBytes(Path.Combine(output, name + ".png"), SideBySide(stored.Bytes, result));
+                    stages.Clear();
+                    var times = new List<double>();
+                    RgbImage? result = null;
+                    for (var run = 0; run < repeat; run++)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        result = engine.RunAsync(input, new Progress<double>(), CancellationToken.None).GetAwaiter().GetResult();
+                        times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+
+                    File.WriteAllBytes(Path.Combine(output, name + ".png"), SideBySide(stored.Bytes, pipeline.EncodeResult(result!)!.Bytes));
                     if (args.Contains("--layout"))
                     {
                         File.WriteAllBytes(Path.Combine(output, name + "-layout.png"), Layout(pipeline, stored, input, category));
                     }
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {stored.Width}x{stored.Height}, engine {elapsed:0} ms"));
+                    var byStage = string.Join(", ", stages.OrderBy(stage => stage.Key, StringComparer.Ordinal).Select(stage => string.Create(CultureInfo.InvariantCulture, $"{stage.Key} {Median(stage.Value):0.0}")));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {stored.Width}x{stored.Height}, engine {Median(times):0} ms (median of {repeat}; first {times[0]:0} ms); {byStage}"));
                 }
                 catch (EngineRefusalException refusal)
                 {
@@ -106,6 +127,12 @@ public static class DressPictures
         using var image = Image.NewFromMemory(rgb, layout.GridWidth, layout.GridHeight, 3, Enums.BandFormat.Uchar);
         using var large = image.Resize(4, kernel: Enums.Kernel.Nearest);
         return large.PngsaveBuffer();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>Before and after, side by side, 640 pixels high.</summary>

@@ -168,19 +168,23 @@ public static class EndToEndGeneration
             ("begin attempt (grain persists PROCESSING)", run => run.Ms(GenerationTracing.BeginAttempt)),
             ("load the shopper photo (blob read)", run => run.Ms(GenerationTracing.LoadShopper)),
             ("load the product image (cached copy)", run => run.Ms(GenerationTracing.LoadProduct)),
-            ("engine: decode and normalise both images to tensors", run => run.Ms(GenerationTracing.EngineDecode)),
+            ("engine: decode both images", run => run.Ms(GenerationTracing.EngineDecode)),
         };
         if (results.Any(run => run.Spans.Any(span => span.Name == GenerationTracing.EngineCutout)))
         {
-            stages.Add(("engine: ISNet garment cut-out", run => run.Ms(GenerationTracing.EngineCutout)));
+            stages.Add(("engine: garment cut-out", run => run.Ms(GenerationTracing.EngineCutout)));
+        }
+
+        if (results.Any(run => run.Spans.Any(span => span.Name == GenerationTracing.EngineFit)))
+        {
+            stages.Add(("engine: garment keypoints and the warp onto the body (C#)", run => run.Ms(GenerationTracing.EngineFit)));
         }
 
         stages.AddRange(
         [
             ("engine: ONNX graph (CPU)", run => run.Ms(GenerationTracing.EngineOnnx)),
-            ("engine: encode the output tensor (JPEG)", run => run.Ms(GenerationTracing.EngineEncode)),
-            ("check the result (decode, strip, re-encode)", run => run.Ms(GenerationTracing.CheckResult)),
-            ("watermark (logo read and stamped)", run => run.Ms(GenerationTracing.Watermark)),
+            ("watermark (logo read)", run => run.Ms(GenerationTracing.Watermark)),
+            ("result checked, stamped and encoded once (JPEG)", run => run.Ms(GenerationTracing.Encode)),
             ("store the result (blob write)", run => run.Ms(GenerationTracing.Store)),
             ("finish (grain persists COMPLETED, charges the credit)", run => run.Ms(GenerationTracing.Finish)),
             ("poll: finish -> the GET that sees COMPLETED has answered", run => (run.SeenAt - run.End(GenerationTracing.Finish)).TotalMilliseconds),

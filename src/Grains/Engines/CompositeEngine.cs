@@ -27,7 +27,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
     /// <summary>The cut-out needs the garment on a plain background, photographed flat.</summary>
     public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
 
-    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    public async Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
@@ -71,8 +71,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress.Report(0.9);
-            using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
-            return pipeline.EncodeTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight);
+            return ImagePipeline.FromTensor(outputs[0].GetTensorDataAsSpan<float>(), PersonWidth, PersonHeight);
         }
     }
 }

@@ -1,5 +1,6 @@
 using TryOn.Grains.People;
 using TryOn.Grains.Products;
+using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;
 
@@ -38,6 +39,9 @@ public interface ITryOnEngine
     /// </summary>
     PersonProblem? ProblemWith(PersonAnalysis person, int imageWidth, int imageHeight, ProductSnapshot product) => null;
 
-    /// <summary>The result image, encoded (JPEG or PNG).</summary>
-    Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken);
+    /// <summary>
+    /// The result's pixels, at the size the engine makes it; the generation checks them, stamps the watermark on them
+    /// and encodes them once.
+    /// </summary>
+    Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;
 
@@ -6,7 +7,7 @@ namespace TryOn.Grains.Engines;
 /// The engine of products titled <c>mock</c> (API.md §3.2): the result is the shopper photo, after about a second.
 /// Lets integrations be built and tested without spending engine time.
 /// </summary>
-internal sealed class MockEngine(IOptions<EngineOptions> options) : ITryOnEngine
+internal sealed class MockEngine(IOptions<EngineOptions> options, ImagePipeline pipeline) : ITryOnEngine
 {
     public const string ProductTitle = "mock";
 
@@ -16,13 +17,13 @@ internal sealed class MockEngine(IOptions<EngineOptions> options) : ITryOnEngine
 
     public IReadOnlyList<string> RequiredClassifications { get; } = [];
 
-    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    public async Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
         progress.Report(0.5);
         await Task.Delay(options.Value.MockDuration, cancellationToken);
         progress.Report(1);
-        return input.ShopperImage;
+        return pipeline.DecodeRgb(input.ShopperImage).Value ?? throw new InvalidOperationException("The stored shopper image could not be decoded.");
     }
 }

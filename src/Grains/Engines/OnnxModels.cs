@@ -191,9 +191,12 @@ internal sealed partial class OnnxModels(IOptions<ModelOptions> options, ILogger
             input => input.Key,
             input =>
             {
-                // A dynamic size (the warp graph's, -1) is warmed at a small one.
+                // A dynamic size (the warp graph's, -1) is warmed at a small one; a size given as input (int64) is that.
                 var shape = input.Value.Dimensions.Select(d => d > 0 ? (long)d : WarmSide).ToArray();
-                return OrtValue.CreateTensorValueFromMemory(new float[shape.Aggregate(1L, (a, b) => a * b)], shape);
+                var count = shape.Aggregate(1L, (a, b) => a * b);
+                return input.Value.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64
+                    ? OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(WarmSide, (int)count).ToArray(), shape)
+                    : OrtValue.CreateTensorValueFromMemory(new float[count], shape);
             });
         try
         {

@@ -23,7 +23,10 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
     public const string ModelName = "garment-warp";
 
     /// <summary>The garment image's side: contained in a white square, as the cut-out model sees it.</summary>
-    internal const int GarmentSide = 1024;
+    internal const int GarmentSide = 512;
+
+    /// <summary>The longest side the garment layer is worked at, about one and a half garment pixels a pixel.</summary>
+    private const int WorkMaxSide = 800;
 
     public string Name => "pose-warp";
 
@@ -48,7 +51,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
     internal static BodyPose PoseOf(PersonAnalysis person, int imageWidth, int imageHeight) =>
         new([.. person.Landmarks.Select(point => new PoseLandmark(point.X, point.Y, point.Z, point.Visibility, point.Presence))], imageWidth, imageHeight);
 
-    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    public async Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
@@ -100,12 +103,14 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
             using var garmentValue = OrtValue.CreateTensorValueFromMemory(parts, [DressingLayout.Parts, 4, GarmentSide, GarmentSide]);
             using var gridValue = OrtValue.CreateTensorValueFromMemory(layout.Grids, [DressingLayout.Parts, layout.GridHeight, layout.GridWidth, 2]);
             using var masksValue = OrtValue.CreateTensorValueFromMemory(layout.Masks, [1, 2, layout.GridHeight, layout.GridWidth]);
+            using var workValue = OrtValue.CreateTensorValueFromMemory(WorkSize(region), [2]);
             var inputs = new Dictionary<string, OrtValue>
             {
                 ["person"] = personValue,
                 ["garment"] = garmentValue,
                 ["grid"] = gridValue,
                 ["masks"] = masksValue,
+                ["work_size"] = workValue,
             };
             using var outputs = models.Session(ModelName).Run(inputs, ["result"], cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
@@ -113,8 +118,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         }
 
         progress.Report(0.9);
-        using var encode = GenerationTracing.Stage(GenerationTracing.EngineEncode);
-        return pipeline.EncodeRgb(photo);
+        return photo;
     }
 
     /// <summary>
@@ -174,6 +178,16 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         return panel;
     }
 
+    /// <summary>
+    /// The size the graph works the garment layer at: the region fitted in <see cref="WorkMaxSide"/>, never enlarged.
+    /// The garment image has no more detail than that to give, and the composite is made at the region's own size.
+    /// </summary>
+    private static long[] WorkSize(ImageRegion region)
+    {
+        var scale = Math.Min(1.0, (double)WorkMaxSide / Math.Max(region.Width, region.Height));
+        return [Math.Max(8, (long)Math.Ceiling(region.Height * scale)), Math.Max(8, (long)Math.Ceiling(region.Width * scale))];
+    }
+
     /// <summary>The region's pixels as planar RGB floats in [0, 1].</summary>
     private static float[] Planar(RgbImage photo, ImageRegion region)
     {
@@ -205,12 +219,10 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
             var source = y * region.Width;
             for (var x = 0; x < region.Width; x++, target += 3, source++)
             {
-                photo.Pixels[target] = ToByte(result[source]);
-                photo.Pixels[target + 1] = ToByte(result[plane + source]);
-                photo.Pixels[target + 2] = ToByte(result[(2 * plane) + source]);
+                photo.Pixels[target] = ImagePipeline.ToByte(result[source]);
+                photo.Pixels[target + 1] = ImagePipeline.ToByte(result[plane + source]);
+                photo.Pixels[target + 2] = ImagePipeline.ToByte(result[(2 * plane) + source]);
             }
         }
     }
-
-    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
 }

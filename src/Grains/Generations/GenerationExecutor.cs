@@ -9,7 +9,8 @@ namespace TryOn.Grains.Generations;
 /// <summary>
 /// One attempt of a generation, run by the inference scheduler (never in a grain turn): choose the engine and the
 /// product image it needs, load the shopper photo and the product image (cached copy, or fetched through the
-/// safe fetcher and cached), run the engine, encode and store the result.
+/// safe fetcher and cached), run the engine, check its pixels, stamp the watermark on them and encode them once, store
+/// the result.
 /// </summary>
 internal sealed class GenerationExecutor(
     EngineRegistry engines,
@@ -58,7 +59,7 @@ internal sealed class GenerationExecutor(
         // The person's mask, stored beside the photo by the person analysis; gone with it on erasure or retention.
         var personMask = request.Shopper.MaskBlobKey is { } maskKey ? (await loader.ReadStoredAsync(maskKey, cancellationToken)).Bytes : null;
         progress.Report(0.1);
-        byte[] output;
+        RgbImage output;
         using (GenerationTracing.Stage(GenerationTracing.Engine))
         {
             try
@@ -72,25 +73,23 @@ internal sealed class GenerationExecutor(
             }
         }
 
-        ImageResult<StoredImage> encoded;
-        using (GenerationTracing.Stage(GenerationTracing.CheckResult))
-        {
-            encoded = pipeline.Normalize(output);
-        }
-
-        if (encoded.Rejection is not null)
-        {
-            return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The {engine.Name} engine produced an unusable image.");
-        }
-
-        var result = encoded.Value!;
+        byte[]? logo = null;
         if (request.WatermarkBlobKey is { } logoKey)
         {
             using var stage = GenerationTracing.Stage(GenerationTracing.Watermark);
-            if ((await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes is { } logo)
-            {
-                result = new StoredImage(pipeline.Watermark(result.Bytes, logo), ImageFormat.Jpeg, result.Width, result.Height);
-            }
+            logo = (await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes;
+        }
+
+        // The engine's pixels are checked, stamped and encoded once.
+        StoredImage? result;
+        using (GenerationTracing.Stage(GenerationTracing.Encode))
+        {
+            result = pipeline.EncodeResult(output, logo);
+        }
+
+        if (result is null)
+        {
+            return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The {engine.Name} engine produced an unusable image.");
         }
 
         var blobKey = GenerationBlobs.Result(request.AccountId, generationId, result.Format);

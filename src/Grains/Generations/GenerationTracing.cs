@@ -50,13 +50,10 @@ public static class GenerationTracing
     /// <summary>Inside the engine: the ONNX Runtime run of the try-on graph.</summary>
     public const string EngineOnnx = "engine.onnx";
 
-    /// <summary>Inside the engine: the output tensor encoded as an image.</summary>
-    public const string EngineEncode = "engine.encode";
+    /// <summary>The engine's pixels checked, the watermark stamped on them when asked, and encoded once (JPEG).</summary>
+    public const string Encode = "generation.encode";
 
-    /// <summary>The engine's image checked and re-encoded by the image pipeline (metadata stripped).</summary>
-    public const string CheckResult = "generation.check_result";
-
-    /// <summary>The account's logo read and stamped (only when the account has one and the call wants it).</summary>
+    /// <summary>The account's logo read (only when the account has one and the call wants it); it is stamped as the result is encoded.</summary>
     public const string Watermark = "generation.watermark";
 
     /// <summary>The result written to the blob store.</summary>

@@ -165,27 +165,26 @@ public sealed class ImagePipeline
     }
 
     /// <summary>
-    /// Stamps <paramref name="logo"/> (a stored PNG, its transparency kept) on the bottom-right corner of
-    /// <paramref name="image"/>, at a sixth of its width, and encodes the result as JPEG.
+    /// An engine's result as stored: checked (a whole RGB image, each side within the limits of an upload), with
+    /// <paramref name="logo"/> (a stored PNG, its transparency kept) stamped on its bottom-right corner at a sixth of
+    /// its width when given, and encoded once as JPEG without metadata. Null when the pixels are not a usable image.
     /// </summary>
-    public byte[] Watermark(byte[] image, byte[] logo)
+    public StoredImage? EncodeResult(RgbImage image, byte[]? logo = null)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Width < _options.MinSide || image.Height < _options.MinSide || image.Width > _options.MaxSide || image.Height > _options.MaxSide
+            || image.Pixels.LongLength != (long)image.Width * image.Height * 3)
+        {
+            return null;
+        }
+
         _decodes.Wait();
         try
         {
-            using var photo = Image.NewFromBuffer(image, StrictLoad);
-            using var srgb = ToSrgb(photo);
-            using var opaque = srgb.HasAlpha() ? srgb.Flatten(background: [255, 255, 255]) : srgb.Copy();
-            var width = Math.Max(16, opaque.Width / 6);
-            using var mark = Image.ThumbnailBuffer(logo, width, StrictLoad);
-            using var markSrgb = ToSrgb(mark);
-            using var markAlpha = markSrgb.HasAlpha() ? markSrgb.Copy() : markSrgb.Bandjoin(255);
-            var margin = Math.Max(4, opaque.Width / 50);
-            using var stamped = opaque.Composite2(markAlpha, Enums.BlendMode.Over,
-                x: opaque.Width - markAlpha.Width - margin, y: opaque.Height - markAlpha.Height - margin);
-            using var flat = stamped.HasAlpha() ? stamped.Flatten() : stamped.Copy();
-            using var result = flat.Cast(Enums.BandFormat.Uchar);
-            return result.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+            using var pixels = Image.NewFromMemory(image.Pixels, image.Width, image.Height, 3, Enums.BandFormat.Uchar);
+            using var stamped = logo is null ? pixels.Copy() : Stamp(pixels, logo);
+            var bytes = stamped.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+            return new StoredImage(bytes, ImageFormat.Jpeg, image.Width, image.Height);
         }
         finally
         {
@@ -193,16 +192,21 @@ public sealed class ImagePipeline
         }
     }
 
-    /// <summary>An engine's pixels encoded as a JPEG.</summary>
-    public byte[] EncodeRgb(RgbImage image)
+    private static Image Stamp(Image photo, byte[] logo)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        using var vips = Image.NewFromMemory(image.Pixels, image.Width, image.Height, 3, Enums.BandFormat.Uchar);
-        return vips.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+        var width = Math.Max(16, photo.Width / 6);
+        using var mark = Image.ThumbnailBuffer(logo, width, StrictLoad);
+        using var markSrgb = ToSrgb(mark);
+        using var markAlpha = markSrgb.HasAlpha() ? markSrgb.Copy() : markSrgb.Bandjoin(255);
+        var margin = Math.Max(4, photo.Width / 50);
+        using var composed = photo.Composite2(markAlpha, Enums.BlendMode.Over,
+            x: photo.Width - markAlpha.Width - margin, y: photo.Height - markAlpha.Height - margin);
+        using var flat = composed.HasAlpha() ? composed.Flatten() : composed.Copy();
+        return flat.Cast(Enums.BandFormat.Uchar);
     }
 
-    /// <summary>A model's output (RGB float32 NCHW in [0, 1]) encoded as a JPEG.</summary>
-    public byte[] EncodeTensor(ReadOnlySpan<float> planar, int width, int height)
+    /// <summary>A model's output (RGB float32 NCHW in [0, 1]) as pixels.</summary>
+    public static RgbImage FromTensor(ReadOnlySpan<float> planar, int width, int height)
     {
         var plane = width * height;
         if (planar.Length != plane * 3)
@@ -218,11 +222,11 @@ public sealed class ImagePipeline
             rgb[offset + 2] = ToByte(planar[(2 * plane) + pixel]);
         }
 
-        using var image = Image.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
-        return image.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None, subsampleMode: Enums.ForeignSubsample.On);
+        return new RgbImage(rgb, width, height);
     }
 
-    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
+    /// <summary>A channel value in [0, 1] as a byte, rounded and clamped.</summary>
+    public static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value * 255f), 0, 255);
 
     /// <summary>
     /// The shared frame of every decode: the checks of <see cref="Inspect"/> first, then <paramref name="decode"/>

@@ -51,6 +51,9 @@ public sealed class BodyPose
 
     public Vector2 HipRight => _points[BodyLandmarks.LeftHip];
 
+    /// <summary>Placed in the frame and not hidden: presence and visibility both at least <see cref="MinPresence"/>.</summary>
+    public bool Seen(int landmark) => Present(landmark) && _landmarks[landmark].Visibility >= MinPresence;
+
     public bool HasShoulders => Present(BodyLandmarks.LeftShoulder) && Present(BodyLandmarks.RightShoulder);
 
     public bool HasHips => Present(BodyLandmarks.LeftHip) && Present(BodyLandmarks.RightHip);
@@ -93,9 +96,17 @@ public sealed class BodyPose
             return ("shoulders_not_visible", "The shopper's shoulders are not in the photo. Ask for a photo from the head to at least the waist.");
         }
 
-        if (kind == GarmentKind.Bottom && !HasHips)
+        // Bottoms need the hips and the knees seen, not only placed (a bust's hips are placed below the frame's edge).
+        if (kind == GarmentKind.Bottom && !(HasHips && Seen(BodyLandmarks.LeftHip) && Seen(BodyLandmarks.RightHip) && Present(BodyLandmarks.LeftKnee) && Present(BodyLandmarks.RightKnee)))
         {
             return ("hips_not_visible", "The shopper's hips are not in the photo. Ask for a full-length photo for bottoms.");
+        }
+
+        // Standing legs: each knee well below its hip. A bust the model took for a small whole person (hips on the chest,
+        // knees beside them) has none.
+        if (kind == GarmentKind.Bottom && !(LegStands(BodyLandmarks.RightHip, BodyLandmarks.RightKnee) && LegStands(BodyLandmarks.LeftHip, BodyLandmarks.LeftKnee)))
+        {
+            return ("legs_not_visible", "The shopper's legs are not in the photo, standing. Ask for a full-length photo for bottoms.");
         }
 
         if (ShoulderWidth < MinShoulderToTorso * TorsoLength)
@@ -110,6 +121,8 @@ public sealed class BodyPose
 
         return null;
     }
+
+    private bool LegStands(int hip, int knee) => Vector2.Dot(_points[knee] - _points[hip], TorsoDown) >= 0.5f * TorsoLength;
 
     /// <summary>Both wrists over the chest, between the shoulders and above the hips, each on the other side of the torso's middle.</summary>
     private bool ArmsCrossed()

@@ -67,6 +67,12 @@ public static class DressingPlan
             return new DressingOutcome(null, problem.Reason, problem.Message);
         }
 
+        // The model places hips and knees even below a bust's edge: bottoms need the person's mask on the thighs.
+        if (shape.Kind == GarmentKind.Bottom && !ThighsOnPerson(pose, personMask, maskWidth, maskHeight))
+        {
+            return new DressingOutcome(null, "hips_not_visible", "The shopper's hips and legs are not in the photo. Ask for a full-length photo for bottoms.");
+        }
+
         var fit = shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose);
         var region = RegionOf(fit, pose);
         if (region.Width < 8 || region.Height < 8)
@@ -81,6 +87,7 @@ public static class DressingPlan
         var masks = new float[2 * nodes];
         var person = new float[nodes];
         var scale = pose.ShoulderWidth;
+        var keepOut = new KeepOut(pose);
         for (var row = 0; row < gridHeight; row++)
         {
             for (var column = 0; column < gridWidth; column++)
@@ -95,7 +102,7 @@ public static class DressingPlan
                 person[node] = Sample(personMask, maskWidth, maskHeight, point.X / pose.ImageWidth, point.Y / pose.ImageHeight);
                 var arms = ArmCover(pose, point, scale) * person[node];
                 masks[node] = shape.Kind == GarmentKind.Bottom ? 0f : arms;
-                masks[nodes + node] = (1f - Protected(pose, point, scale)) * (shape.Kind == GarmentKind.Bottom ? 1f - arms : 1f);
+                masks[nodes + node] = (1f - keepOut.At(point)) * (shape.Kind == GarmentKind.Bottom ? 1f - arms : 1f);
             }
         }
 
@@ -122,6 +129,13 @@ public static class DressingPlan
             target[offset + 1] = (((2 * g.Y) + 1) / garmentHeight) - 1;
         }
     }
+
+    private static bool ThighsOnPerson(BodyPose pose, byte[] mask, int width, int height) =>
+        new[] { (BodyLandmarks.RightHip, BodyLandmarks.RightKnee), (BodyLandmarks.LeftHip, BodyLandmarks.LeftKnee) }.All(leg =>
+        {
+            var thigh = Vector2.Lerp(pose[leg.Item1], pose[leg.Item2], 0.4f);
+            return Sample(mask, width, height, thigh.X / pose.ImageWidth, thigh.Y / pose.ImageHeight) >= 0.5f;
+        });
 
     /// <summary>The maps of one fit, the body points they pass through, and how far past the person the garment may go.</summary>
     private sealed record Fit(ThinPlateSpline Panel, LimbMap? Left, LimbMap? Right, IReadOnlyList<Vector2> BodyPoints, float Allowance);
@@ -372,26 +386,41 @@ public static class DressingPlan
     }
 
     /// <summary>
-    /// How much the point belongs to what a garment must never cover: the head (from the face's landmarks), the neck
-    /// below it down to the collar, and the hands.
+    /// What a garment must never cover, placed once per plan: the head (from the face's landmarks), the neck below it
+    /// down to the collar, and the hands.
     /// </summary>
-    private static float Protected(BodyPose pose, Vector2 point, float s)
+    private sealed class KeepOut
     {
-        var face = new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }.Select(index => pose[index]).ToArray();
-        var centre = face.Aggregate(Vector2.Zero, (sum, p) => sum + p) / face.Length;
-        var ears = Vector2.Distance(pose[BodyLandmarks.LeftEar], pose[BodyLandmarks.RightEar]);
-        var radius = MathF.Max(ears * 0.7f, 0.22f * s);
-        var mouth = (pose[9] + pose[10]) / 2;
-        var chin = mouth + ((mouth - centre) * 1.1f);
-        var head = MathF.Max(Ellipse(point, centre, radius, radius * 1.35f, 0.03f * s), Capsule(point, centre, chin, radius * 0.75f, 0.03f * s));
+        private readonly Vector2 _face;
+        private readonly float _radius;
+        private readonly Vector2 _chin;
+        private readonly Vector2 _collar;
+        private readonly (Vector2 Wrist, Vector2 Fingers)[] _hands;
+        private readonly float _scale;
 
-        // The neck: from the chin down to just above the line of the shoulders, as wide as a neck.
-        var collar = pose.ShoulderCentre - (BodyPose.Down(pose.ShoulderRight - pose.ShoulderLeft) * (0.1f * s));
-        var neck = Capsule(point, chin, collar, 0.17f * s, 0.03f * s);
-        var hands = MathF.Max(
-            Capsule(point, pose[BodyLandmarks.RightWrist], (pose[18] + pose[20]) / 2, 0.1f * s, 0.02f * s),
-            Capsule(point, pose[BodyLandmarks.LeftWrist], (pose[17] + pose[19]) / 2, 0.1f * s, 0.02f * s));
-        return MathF.Max(MathF.Max(head, neck), hands);
+        public KeepOut(BodyPose pose)
+        {
+            _scale = pose.ShoulderWidth;
+            _face = Enumerable.Range(0, 11).Aggregate(Vector2.Zero, (sum, index) => sum + pose[index]) / 11;
+            var ears = Vector2.Distance(pose[BodyLandmarks.LeftEar], pose[BodyLandmarks.RightEar]);
+            _radius = MathF.Max(ears * 0.7f, 0.22f * _scale);
+            var mouth = (pose[9] + pose[10]) / 2;
+            _chin = mouth + ((mouth - _face) * 1.1f);
+            _collar = pose.ShoulderCentre - (BodyPose.Down(pose.ShoulderRight - pose.ShoulderLeft) * (0.1f * _scale));
+            _hands = [(pose[BodyLandmarks.RightWrist], (pose[18] + pose[20]) / 2), (pose[BodyLandmarks.LeftWrist], (pose[17] + pose[19]) / 2)];
+        }
+
+        /// <summary>How much the point belongs to them: 1 inside, falling to 0 over a soft edge.</summary>
+        public float At(Vector2 point)
+        {
+            var feather = 0.03f * _scale;
+            var head = MathF.Max(Ellipse(point, _face, _radius, _radius * 1.35f, feather), Capsule(point, _face, _chin, _radius * 0.75f, feather));
+            var neck = Capsule(point, _chin, _collar, 0.17f * _scale, feather);
+            var hands = MathF.Max(
+                Capsule(point, _hands[0].Wrist, _hands[0].Fingers, 0.1f * _scale, 0.02f * _scale),
+                Capsule(point, _hands[1].Wrist, _hands[1].Fingers, 0.1f * _scale, 0.02f * _scale));
+            return MathF.Max(MathF.Max(head, neck), hands);
+        }
     }
 
     private static float Capsule(Vector2 point, Vector2 a, Vector2 b, float radius, float feather)

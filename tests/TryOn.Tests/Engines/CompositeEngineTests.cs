@@ -45,11 +45,11 @@ public sealed class CompositeEngineTests
 
         var result = await engine.RunAsync(new EngineInput(person, BlueTee(), product), new Progress<double>(), CancellationToken.None);
 
-        using var output = Image.NewFromBuffer(result);
+        using var output = TestImages.FromRgb(result);
         Assert.Equal((768, 1024), (output.Width, output.Height));
         var chest = output.Getpoint(384, 640);
         Assert.True(chest[2] > chest[0] + 60, $"The chest should be blue, it is {string.Join(",", chest)}.");
-        using var original = Image.NewFromBuffer(Pipeline.EncodeTensor(Pipeline.ToTensor(person, 768, 1024).Value!.Data, 768, 1024));
+        using var original = TestImages.FromRgb(ImagePipeline.FromTensor(Pipeline.ToTensor(person, 768, 1024).Value!.Data, 768, 1024));
         var corner = output.Getpoint(20, 20);
         var before = original.Getpoint(20, 20);
         Assert.All(corner.Zip(before), pair => Assert.InRange(pair.First - pair.Second, -12, 12));

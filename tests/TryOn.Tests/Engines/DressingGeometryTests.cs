@@ -137,6 +137,8 @@ public sealed class DressingGeometryTests
         Set(BodyLandmarks.LeftElbow, 620, 450);
         Set(BodyLandmarks.RightWrist, 370, 600);
         Set(BodyLandmarks.LeftWrist, 630, 600);
+        Set(BodyLandmarks.RightKnee, 445, 850);
+        Set(BodyLandmarks.LeftKnee, 555, 850);
         return points;
     }
 
@@ -157,6 +159,16 @@ public sealed class DressingGeometryTests
         var pose = new BodyPose(points, 1000, 1000);
         Assert.Equal("arms_crossed", pose.ProblemFor(GarmentKind.Top)?.Reason);
         Assert.Null(pose.ProblemFor(GarmentKind.Bottom));
+    }
+
+    [Fact]
+    public void A_bust_read_as_a_small_whole_person_has_no_legs_for_bottoms()
+    {
+        // The model's reading of a head-and-shoulders photo inside a larger frame: hips on the chest, knees beside them.
+        var points = Standing();
+        points[BodyLandmarks.RightKnee] = new PoseLandmark(0.45f, 0.62f, 0, 1, 1);
+        points[BodyLandmarks.LeftKnee] = new PoseLandmark(0.55f, 0.63f, 0, 1, 1);
+        Assert.Equal("legs_not_visible", new BodyPose(points, 1000, 1000).ProblemFor(GarmentKind.Bottom)?.Reason);
     }
 
     [Fact]
@@ -185,7 +197,7 @@ public sealed class DressingGeometryTests
 
         public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
 
-        public Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken) => Task.FromResult(input.ShopperImage);
+        public Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private static ProductSnapshot Product(string category) =>

@@ -70,7 +70,7 @@ public sealed class IsnetCutoutTests
         Assert.False(cutout.IsAvailable);
         Assert.Single(log, line => line.Contains("ISNet cut-out model not installed", StringComparison.Ordinal) && line.Contains("built-in heuristic", StringComparison.Ordinal));
         var result = await new CompositeEngine(models, Pipeline, cutout).RunAsync(new EngineInput(Person, CompositeEngineTests.BlueTee(), Tee), new Progress<double>(), CancellationToken.None);
-        using var output = Image.NewFromBuffer(result);
+        using var output = TestImages.FromRgb(result);
         var chest = output.Getpoint(384, 640);
         Assert.True(chest[2] > chest[0] + 60, $"The chest should be blue, it is {string.Join(",", chest)}.");
     }
@@ -141,7 +141,7 @@ public sealed class IsnetCutoutTests
         Assert.Same(mask, await cutout.GarmentMaskAsync(tee, 512, CancellationToken.None));
 
         var result = await new CompositeEngine(models, Pipeline, cutout).RunAsync(new EngineInput(Person, tee, Tee), new Progress<double>(), CancellationToken.None);
-        using var output = Image.NewFromBuffer(result);
+        using var output = TestImages.FromRgb(result);
         var chest = output.Getpoint(384, 640);
         Assert.True(chest[2] > chest[0] + 60, $"The chest should be blue, it is {string.Join(",", chest)}.");
     }
@@ -240,7 +240,7 @@ public sealed class IsnetCutoutTests
         Assert.InRange(Mean(mask, 0, 0, 40, 40), 0f, 0.1f);
         Assert.InRange(Mean(mask, 0, 470, 100, 512), 0f, 0.1f);
         var result = await new CompositeEngine(models, Pipeline, cutout).RunAsync(new EngineInput(Person, product, Tee), new Progress<double>(), CancellationToken.None);
-        using var output = Image.NewFromBuffer(result);
+        using var output = TestImages.FromRgb(result);
         var chest = output.Getpoint(384, 640);
         Assert.True(chest.Min() > 170, $"The chest should be the white tee, it is {string.Join(",", chest)}.");
     }

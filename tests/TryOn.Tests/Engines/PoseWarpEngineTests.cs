@@ -164,6 +164,8 @@ public sealed class PoseWarpEngineTests(PoseModelsFixture fixture) : IClassFixtu
             ? Distance(Middle(11, 12), Middle(23, 24))
             : 1.5f * ShoulderWidth;
 
+        public static Photo Of(RgbImage pixels, PersonReading reading) => new(pixels.Pixels, pixels.Width, pixels.Height, reading);
+
         public static Photo Of(byte[] encoded, PersonReading reading)
         {
             using var image = Image.NewFromBuffer(encoded);

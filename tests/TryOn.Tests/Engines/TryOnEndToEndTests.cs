@@ -112,8 +112,8 @@ public sealed class TryOnEndToEndTests
             new HashSet<string>
             {
                 GenerationTracing.QueueWait, GenerationTracing.BeginAttempt, GenerationTracing.LoadShopper, GenerationTracing.LoadProduct,
-                GenerationTracing.Engine, GenerationTracing.EngineDecode, GenerationTracing.EngineOnnx, GenerationTracing.EngineEncode,
-                GenerationTracing.CheckResult, GenerationTracing.Store, GenerationTracing.Finish,
+                GenerationTracing.Engine, GenerationTracing.EngineDecode, GenerationTracing.EngineCutout, GenerationTracing.EngineFit,
+                GenerationTracing.EngineOnnx, GenerationTracing.Encode, GenerationTracing.Store, GenerationTracing.Finish,
             },
             stages);
         Assert.DoesNotContain(GenerationTracing.Watermark, stages);

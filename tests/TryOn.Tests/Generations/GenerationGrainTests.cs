@@ -8,6 +8,7 @@ using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Paging;
 using TryOn.Grains.Products;
+using TryOn.Pipeline.Images;
 using TryOn.Grains.Storage;
 using TryOn.Tests.Infrastructure;
 
@@ -28,11 +29,11 @@ public sealed class GatedEngine : ITryOnEngine
 
     public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task<byte[]> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
+    public async Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
         progress.Report(0.4);
         await _gate.Task.WaitAsync(cancellationToken);
-        return input.ProductImage;
+        return new RgbImage(Enumerable.Repeat((byte)128, 3 * 64 * 64).ToArray(), 64, 64);
     }
 }
 

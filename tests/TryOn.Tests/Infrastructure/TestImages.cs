@@ -71,6 +71,10 @@ public static class TestImages
 
     public static byte[] Png(Image image) => image.PngsaveBuffer();
 
+    /// <summary>An engine's result pixels as an image to read.</summary>
+    public static Image FromRgb(TryOn.Pipeline.Images.RgbImage image) =>
+        Image.NewFromMemory(image.Pixels, image.Width, image.Height, 3, Enums.BandFormat.Uchar);
+
     public static byte[] WebP(Image image) => image.WebpsaveBuffer(q: 90);
 
     public static byte[] Truncated(byte[] bytes) => bytes[..(bytes.Length / 2)];
