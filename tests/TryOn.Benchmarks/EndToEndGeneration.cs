@@ -151,7 +151,7 @@ public static class EndToEndGeneration
 
     private static void Report(List<Run> results, int runs, int warmup, TimeSpan pollInterval, bool isnet)
     {
-        Console.WriteLine($"generations: {runs} measured after {warmup} warm-up, one at a time; engine: composite (CPU){(isnet ? " with the ISNet cut-out" : "")}; poll every {pollInterval.TotalMilliseconds:0} ms");
+        Console.WriteLine($"generations: {runs} measured after {warmup} warm-up, one at a time; engine: pose-warp (CPU){(isnet ? " with the ISNet cut-out" : "")}; poll every {pollInterval.TotalMilliseconds:0} ms");
         Console.WriteLine($"{"stage",-60} {"mean",8} {"p50",8} {"p95",8}  (ms)");
         void Row(string label, Func<Run, double> measure)
         {
@@ -203,7 +203,7 @@ public static class EndToEndGeneration
         Row("sum of the stages above", run => stages.Sum(stage => stage.Measure(run)));
         Row("end to end: POST sent -> COMPLETED seen (client)", run => run.Total.TotalMilliseconds);
         Row("  slot time of the attempt (begin attempt -> finish)", run => run.Ms(GenerationTracing.Attempt) - run.Ms(GenerationTracing.QueueWait));
-        Row("  engine run as a whole (decode + ONNX + encode)", run => run.Ms(GenerationTracing.Engine));
+        Row("  engine run as a whole (decode, cut-out, fit, ONNX)", run => run.Ms(GenerationTracing.Engine));
         Row("beyond engine compute: end to end - ONNX graph", run => run.Total.TotalMilliseconds - run.Ms(GenerationTracing.EngineOnnx));
         Row("beyond the engine run: end to end - whole engine run", run => run.Total.TotalMilliseconds - run.Ms(GenerationTracing.Engine));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"polls per generation: {results.Average(run => run.Polls):0.0}"));
