@@ -80,6 +80,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
                 : GarmentMask.FromLightBackground(garment.Data, GarmentSide, GarmentSide);
         }
 
+        progress.Report(0.2);
         DressingLayout layout;
         GarmentShape shape;
         using (GenerationTracing.Stage(GenerationTracing.EngineFit))

@@ -73,7 +73,17 @@ public static class DressingPlan
             return new DressingOutcome(null, "hips_not_visible", "The shopper's hips and legs are not in the photo. Ask for a full-length photo for bottoms.");
         }
 
-        var fit = shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose);
+        Fit fit;
+        try
+        {
+            fit = shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            // Keypoints that coincide or line up (a garment read as a sliver, a pose folded on itself): no warp exists.
+            return new DressingOutcome(null, "no_fit", "The garment's shape could not be fitted to the shopper's body. Use a flat-lay photo of the garment alone, front up, and a photo facing the camera.");
+        }
+
         var region = RegionOf(fit, pose);
         if (region.Width < 8 || region.Height < 8)
         {

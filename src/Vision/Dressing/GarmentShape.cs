@@ -114,8 +114,13 @@ public static class GarmentShapes
             return new GarmentReading(null, "the garment's armpits could not be found (is it laid flat, front up, sleeves apart from the body?)");
         }
 
-        var armpitLeft = new Vector2(outline.RunAt(armpitLeftRow.Value, centre)!.Value.Left, armpitLeftRow.Value);
-        var armpitRight = new Vector2(outline.RunAt(armpitRightRow.Value, centre)!.Value.Right, armpitRightRow.Value);
+        if (outline.RunAt(armpitLeftRow.Value, centre) is not { } leftRun || outline.RunAt(armpitRightRow.Value, centre) is not { } rightRun)
+        {
+            return new GarmentReading(null, "the garment's armpits could not be found (is it laid flat, front up, sleeves apart from the body?)");
+        }
+
+        var armpitLeft = new Vector2(leftRun.Left, armpitLeftRow.Value);
+        var armpitRight = new Vector2(rightRun.Right, armpitRightRow.Value);
         var bodyWidth = armpitRight.X - armpitLeft.X;
         if (bodyWidth < (startRun.Right - startRun.Left) * 0.6f)
         {
@@ -156,7 +161,12 @@ public static class GarmentShapes
     /// </summary>
     private static int? ArmpitRow(Outline outline, int start, int centre, int height, float tolerance, bool left)
     {
-        var origin = Edge(outline.RunAt(start, centre)!.Value);
+        if (outline.RunAt(start, centre) is not { } startRun)
+        {
+            return null;
+        }
+
+        var origin = Edge(startRun);
         var span = Math.Max(4, height / 20);
         if (outline.RunAt(start - span, centre) is not { } upper)
         {

@@ -113,6 +113,75 @@ public sealed class PoseWarpEngineTests(PoseModelsFixture fixture) : IClassFixtu
     }
 
     /// <summary>Nothing changes farther from the person than the garment's allowance (a top's is small; a dress may flare).</summary>
+    /// <summary>
+    /// Odd garments (random blobs, slivers, shapes with holes, garments touching the edge) and odd poses (joints moved at
+    /// random, out of the frame, folded onto each other): the engine dresses or refuses with its reason, never fails.
+    /// </summary>
+    [Fact]
+    public async Task Odd_garments_and_odd_poses_are_dressed_or_refused_never_an_engine_error()
+    {
+        var random = new Random(20261202);
+        var (stored, reading) = fixture.Store(Shopper("full-body"));
+        var engine = new PoseWarpEngine(fixture.Models, fixture.Pipeline, new IsnetCutout(fixture.Models, fixture.Pipeline));
+        string[] categories = ["tops", "outerwear", "dresses", "bottoms"];
+        var dressed = 0;
+        for (var run = 0; run < 40; run++)
+        {
+            var garment = run % 4 == 0 ? TestGarments.TShirt() : OddGarment(random);
+            var person = run % 3 == 0 ? reading.Person : reading.Person with
+            {
+                Landmarks = [.. reading.Person.Landmarks.Select(point => random.NextDouble() < 0.3
+                    ? point with { X = (float)(random.NextDouble() * 1.6) - 0.3f, Y = (float)(random.NextDouble() * 1.6) - 0.3f }
+                    : point)],
+            };
+            try
+            {
+                var result = await engine.RunAsync(
+                    new EngineInput(stored.Bytes, garment, Product(categories[run % categories.Length]), person, reading.MaskPng), new Progress<double>(), CancellationToken.None);
+                Assert.Equal((stored.Width, stored.Height), (result.Width, result.Height));
+                dressed++;
+            }
+            catch (EngineRefusalException refusal)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(refusal.Message));
+            }
+        }
+
+        Assert.True(dressed > 0, "nothing was dressed at all");
+    }
+
+    /// <summary>A random garment-like blob on a light floor: a polygon of 3 to 14 corners, sometimes touching the edge, sometimes with a hole.</summary>
+    private static byte[] OddGarment(Random random)
+    {
+        using var floor = TestImages.Solid(600, 700, 246, 245, 243);
+        var corners = random.Next(3, 15);
+        var centre = (X: random.Next(150, 450), Y: random.Next(150, 550));
+        var points = Enumerable.Range(0, corners).Select(index =>
+        {
+            var angle = (2 * Math.PI * index / corners) + (random.NextDouble() * 0.4);
+            var radius = random.Next(20, 380);
+            return (X: (int)(centre.X + (radius * Math.Cos(angle))), Y: (int)(centre.Y + (radius * Math.Sin(angle))));
+        }).ToList();
+        var drawn = floor.Mutate(canvas =>
+        {
+            for (var i = 0; i < points.Count; i++)
+            {
+                var (a, b) = (points[i], points[(i + 1) % points.Count]);
+                canvas.DrawLine([40, 60, 120], a.X, a.Y, b.X, b.Y);
+            }
+
+            canvas.DrawFlood([40, 60, 120], Math.Clamp(centre.X, 0, 599), Math.Clamp(centre.Y, 0, 699));
+            if (random.NextDouble() < 0.3)
+            {
+                canvas.DrawCircle([246, 245, 243], centre.X, centre.Y, random.Next(5, 60), fill: true);
+            }
+        });
+        using (drawn)
+        {
+            return TestImages.Jpeg(drawn);
+        }
+    }
+
     private static void AssertUnchangedAwayFromPerson(Photo photo, Photo result, string what, float allowance = 0.12f)
     {
         var away = photo.AwayFromPerson(allowance * photo.ShoulderWidth);
