@@ -18,7 +18,7 @@ namespace TryOn.Benchmarks;
 /// put on it by the engine as a generation would. Writes the before and after side by side, and prints each run's
 /// engine time, and with <c>--repeat N</c> the median of N runs by stage. Run: <c>dotnet run -c Release --project
 /// tests/TryOn.Benchmarks -- dress-pictures OUT_DIR [--repeat N] [--layout] CATEGORY=GARMENT... PHOTO...</c>, garments
-/// given as <c>tops=tee.jpg</c>, <c>bottoms=jeans.jpg</c>.
+/// given as <c>tops=tee.jpg</c>, <c>bottoms=jeans.jpg</c> (flat lays) or <c>tops:on_model=model.jpg</c> (worn by a model).
 /// </summary>
 public static class DressPictures
 {
@@ -52,9 +52,13 @@ public static class DressPictures
             var stored = photo.Encode(reading.Crop);
             foreach (var garment in garments)
             {
-                var category = garment[0];
+                // tops:on_model=photo.jpg: a product photo of the garment worn by a model.
+                var category = garment[0].Split(':')[0];
+                var classifications = garment[0].EndsWith(":on_model", StringComparison.Ordinal)
+                    ? new Dictionary<string, bool> { ["on_model"] = true }
+                    : new Dictionary<string, bool> { ["flat_lay"] = true };
                 var product = new ProductSnapshot("acct_gallery", "garment", ProductKind.Catalog, "Garment", null, [], null, null, category, null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1, false);
-                var input = new EngineInput(stored.Bytes, File.ReadAllBytes(garment[1]), product, reading.Person, reading.MaskPng);
+                var input = new EngineInput(stored.Bytes, File.ReadAllBytes(garment[1]), product, reading.Person, reading.MaskPng, classifications);
                 var name = $"{Path.GetFileNameWithoutExtension(path)}-{Path.GetFileNameWithoutExtension(garment[1])}";
                 try
                 {

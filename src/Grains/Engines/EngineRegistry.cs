@@ -54,7 +54,9 @@ public sealed class EngineRegistry
         }
 
         var image = product.Images.FirstOrDefault(candidate =>
-            engine.RequiredClassifications.All(key => candidate.Classifications.TryGetValue(key, out var value) && value));
+            engine.RequiredClassifications.All(key => candidate.Classifications.TryGetValue(key, out var value) && value))
+            ?? product.Images.FirstOrDefault(candidate =>
+                engine.AlternativeClassifications.Any(key => candidate.Classifications.TryGetValue(key, out var value) && value));
         if (image is null)
         {
             var missing = engine.RequiredClassifications.FirstOrDefault(key => !product.Images.Any(candidate => candidate.Classifications.GetValueOrDefault(key)))

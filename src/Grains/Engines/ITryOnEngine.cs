@@ -8,7 +8,13 @@ namespace TryOn.Grains.Engines;
 /// What an engine works from: the shopper photo and the chosen product image, both normalised bytes, and what the
 /// person analysis found in the photo (its landmarks, and the mask PNG stored beside it), when it ran.
 /// </summary>
-public sealed record EngineInput(byte[] ShopperImage, byte[] ProductImage, ProductSnapshot Product, PersonAnalysis? Person = null, byte[]? PersonMask = null);
+public sealed record EngineInput(
+    byte[] ShopperImage,
+    byte[] ProductImage,
+    ProductSnapshot Product,
+    PersonAnalysis? Person = null,
+    byte[]? PersonMask = null,
+    IReadOnlyDictionary<string, bool>? ProductClassifications = null);
 
 /// <summary>
 /// An engine cannot dress this photo with this garment (a pose it cannot follow, a garment whose shape it cannot read):
@@ -31,6 +37,12 @@ public interface ITryOnEngine
 
     /// <summary>Classifications the product image must have; the first image with all of them is used.</summary>
     IReadOnlyList<string> RequiredClassifications { get; }
+
+    /// <summary>
+    /// Classifications any one of which serves instead of <see cref="RequiredClassifications"/>, when no image has
+    /// those: the pose-warp engine takes a garment worn by a model (<c>on_model</c>) when there is no flat lay.
+    /// </summary>
+    IReadOnlyList<string> AlternativeClassifications => [];
 
     /// <summary>
     /// Why this engine cannot dress the person in a stored photo (<paramref name="imageWidth"/> x

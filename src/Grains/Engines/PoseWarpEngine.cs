@@ -5,6 +5,7 @@ using TryOn.Grains.People;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.Dressing;
+using TryOn.Vision.People;
 using TryOn.Vision.Pose;
 
 namespace TryOn.Grains.Engines;
@@ -18,7 +19,7 @@ namespace TryOn.Grains.Engines;
 /// (<c>garment-warp</c>, models/build_models.py), so it runs on the GPU when there is one. The result keeps the stored
 /// photo's size; only the region the garment falls in goes through the graph.
 /// </summary>
-internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, IsnetCutout cutout) : ITryOnEngine
+internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, IsnetCutout cutout) : ITryOnEngine, IDisposable
 {
     public const string ModelName = "garment-warp";
 
@@ -32,8 +33,22 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
 
     public IReadOnlySet<string> Categories { get; } = new HashSet<string>(StringComparer.Ordinal) { "tops", "outerwear", "dresses", "bottoms" };
 
-    /// <summary>The garment's keypoints are read off its outline: it must be photographed flat.</summary>
+    /// <summary>The garment's keypoints are read off its outline: it must be photographed flat ...</summary>
     public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
+
+    /// <summary>... or worn by a model, whose body the person analysis reads as it reads the shopper's.</summary>
+    public IReadOnlyList<string> AlternativeClassifications { get; } = ["on_model"];
+
+    /// <summary>The person analysis of on_model product photos, made on first use (the models are loaded by then).</summary>
+    private readonly Lazy<PersonAnalyzer> _modelAnalyzer = new(() => PoseModels.CreateAnalyzer(models));
+
+    public void Dispose()
+    {
+        if (_modelAnalyzer.IsValueCreated)
+        {
+            _modelAnalyzer.Value.Dispose();
+        }
+    }
 
     public PersonProblem? ProblemWith(PersonAnalysis person, int imageWidth, int imageHeight, ProductSnapshot product)
     {
@@ -72,34 +87,45 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
                 ?? throw new InvalidOperationException("The product image could not be decoded.");
         }
 
-        GarmentMask mask;
-        using (GenerationTracing.Stage(GenerationTracing.EngineCutout))
+        var worn = input.ProductClassifications is { } classifications
+            && classifications.GetValueOrDefault("on_model") && !classifications.GetValueOrDefault("flat_lay");
+        float[] alpha;
+        GarmentPart[] labels;
+        DressingOutcome outcome;
+        if (worn)
         {
-            mask = cutout.IsAvailable
-                ? GarmentMask.From(await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken), GarmentSide, GarmentSide)
-                : GarmentMask.FromLightBackground(garment.Data, GarmentSide, GarmentSide);
+            using var stage = GenerationTracing.Stage(GenerationTracing.EngineFit);
+            var garmentWorn = Worn(input.ProductImage, garment, kind, cancellationToken);
+            (alpha, labels) = (garmentWorn.Alpha, garmentWorn.Parts);
+            progress.Report(0.2);
+            outcome = PlanOn(person, photo, input.PersonMask, (pose, mask, width, height) => DressingPlan.PlanWorn(garmentWorn, pose, mask, width, height));
         }
-
-        progress.Report(0.2);
-        DressingLayout layout;
-        GarmentShape shape;
-        using (GenerationTracing.Stage(GenerationTracing.EngineFit))
+        else
         {
+            GarmentMask mask;
+            using (GenerationTracing.Stage(GenerationTracing.EngineCutout))
+            {
+                mask = cutout.IsAvailable
+                    ? GarmentMask.From(await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken), GarmentSide, GarmentSide)
+                    : GarmentMask.FromLightBackground(garment.Data, GarmentSide, GarmentSide);
+            }
+
+            progress.Report(0.2);
+            using var stage = GenerationTracing.Stage(GenerationTracing.EngineFit);
             var reading = GarmentShapes.Read(mask, kind);
-            shape = reading.Shape ?? throw new EngineRefusalException(
+            var shape = reading.Shape ?? throw new EngineRefusalException(
                 $"The garment's shape could not be read: {reading.Problem}. Use a flat-lay photo of the garment alone, front up, on a plain light background.");
-            var (personMask, maskWidth, maskHeight) = ImagePipeline.DecodeMask(input.PersonMask);
-            var pose = PoseOf(person, photo.Width, photo.Height);
-            var outcome = DressingPlan.Plan(shape, GarmentSide, GarmentSide, pose, personMask, maskWidth, maskHeight);
-            layout = outcome.Layout ?? throw new EngineRefusalException(outcome.Problem!);
+            (alpha, labels) = (mask.Values, shape.Parts);
+            outcome = PlanOn(person, photo, input.PersonMask, (pose, personMask, width, height) => DressingPlan.Plan(shape, GarmentSide, GarmentSide, pose, personMask, width, height));
         }
 
+        var layout = outcome.Layout ?? throw new EngineRefusalException(outcome.Problem!);
         cancellationToken.ThrowIfCancellationRequested();
         progress.Report(0.4);
         var region = layout.Region;
         using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
         {
-            var parts = GarmentParts(garment.Data, mask, shape);
+            var parts = GarmentParts(garment.Data, alpha, labels);
             using var personValue = OrtValue.CreateTensorValueFromMemory(Planar(photo, region), [1, 3, region.Height, region.Width]);
             using var garmentValue = OrtValue.CreateTensorValueFromMemory(parts, [DressingLayout.Parts, 4, GarmentSide, GarmentSide]);
             using var gridValue = OrtValue.CreateTensorValueFromMemory(layout.Grids, [DressingLayout.Parts, layout.GridHeight, layout.GridWidth, 2]);
@@ -122,14 +148,66 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         return photo;
     }
 
+    /// <summary><paramref name="plan"/> run on the shopper's pose and their decoded mask.</summary>
+    private static DressingOutcome PlanOn(PersonAnalysis person, RgbImage photo, byte[] maskPng, Func<BodyPose, byte[], int, int, DressingOutcome> plan)
+    {
+        var (pixels, width, height) = ImagePipeline.DecodeMask(maskPng);
+        return plan(PoseOf(person, photo.Width, photo.Height), pixels, width, height);
+    }
+
+    /// <summary>
+    /// The garment worn by the model of an on_model product photo: the model read by the person analysis on the whole
+    /// photo, their landmarks and mask brought into the garment image (the photo contained in the square), skin taken
+    /// out.
+    /// </summary>
+    private WornGarment Worn(byte[] productImage, ImageTensor garment, GarmentKind kind, CancellationToken cancellationToken)
+    {
+        using var decoded = pipeline.DecodePhoto(productImage).Value
+            ?? throw new InvalidOperationException("The product image could not be decoded.");
+        var photo = PersonPhoto.Of(decoded);
+        var reading = new PersonReader(_modelAnalyzer.Value).Read(photo, cropToPortrait: false, cancellationToken);
+        if (!reading.Person.Found || reading.MaskPng is null)
+        {
+            throw new EngineRefusalException("No model was found wearing the garment in the product photo classified 'on_model'. Use a photo of the garment worn by a model facing the camera, or a flat-lay photo.");
+        }
+
+        // The photo contained in the square: scaled by its longer side, centred.
+        var scale = (float)GarmentSide / Math.Max(photo.PhotoWidth, photo.PhotoHeight);
+        var (left, top) = ((GarmentSide - (photo.PhotoWidth * scale)) / 2, (GarmentSide - (photo.PhotoHeight * scale)) / 2);
+        var landmarks = reading.Person.Landmarks
+            .Select(point => new PoseLandmark(
+                (left + (point.X * photo.PhotoWidth * scale)) / GarmentSide, (top + (point.Y * photo.PhotoHeight * scale)) / GarmentSide,
+                point.Z, point.Visibility, point.Presence))
+            .ToList();
+        var (maskPixels, maskWidth, maskHeight) = ImagePipeline.DecodeMask(reading.MaskPng);
+        var plane = GarmentSide * GarmentSide;
+        var modelMask = new float[plane];
+        var skin = new bool[plane];
+        for (var y = 0; y < GarmentSide; y++)
+        {
+            for (var x = 0; x < GarmentSide; x++)
+            {
+                var i = (y * GarmentSide) + x;
+                var mx = (int)((x - left) / (photo.PhotoWidth * scale) * maskWidth);
+                var my = (int)((y - top) / (photo.PhotoHeight * scale) * maskHeight);
+                modelMask[i] = mx < 0 || my < 0 || mx >= maskWidth || my >= maskHeight ? 0f : maskPixels[(my * maskWidth) + mx] / 255f;
+                skin[i] = GarmentPhotoClassifier.IsSkin(
+                    ImagePipeline.ToByte(garment.Data[i]), ImagePipeline.ToByte(garment.Data[plane + i]), ImagePipeline.ToByte(garment.Data[(2 * plane) + i]));
+            }
+        }
+
+        var (worn, problem) = WornGarment.Read(kind, new BodyPose(landmarks, GarmentSide, GarmentSide), modelMask, skin, GarmentSide, GarmentSide);
+        return worn ?? throw new EngineRefusalException($"The garment could not be taken off the model: {problem}. Use a photo of the garment worn by a model facing the camera, or a flat-lay photo.");
+    }
+
     /// <summary>
     /// The garment once per part (panel, image-left limb, image-right limb): RGB premultiplied by the part's alpha, and
     /// the alpha. The panel reaches a few pixels under the limbs, which are drawn over it, so no seam opens between them.
     /// </summary>
-    private static float[] GarmentParts(float[] rgb, GarmentMask mask, GarmentShape shape)
+    private static float[] GarmentParts(float[] rgb, float[] alphas, GarmentPart[] labels)
     {
         var plane = GarmentSide * GarmentSide;
-        var panel = PanelWithOverlap(shape.Parts, GarmentSide, GarmentSide, overlap: 4);
+        var panel = PanelWithOverlap(labels, GarmentSide, GarmentSide, overlap: 4);
         var parts = new float[DressingLayout.Parts * 4 * plane];
         for (var part = 0; part < DressingLayout.Parts; part++)
         {
@@ -137,7 +215,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
             var wanted = (GarmentPart)(part + 1);
             for (var i = 0; i < plane; i++)
             {
-                var alpha = (part == 0 ? panel[i] : shape.Parts[i] == wanted) ? mask.Values[i] : 0f;
+                var alpha = (part == 0 ? panel[i] : labels[i] == wanted) ? alphas[i] : 0f;
                 if (alpha <= 0f)
                 {
                     continue;

@@ -65,7 +65,9 @@ internal sealed class GenerationExecutor(
             try
             {
                 output = await engine.RunAsync(
-                    new EngineInput(shopper.Bytes, garment.Bytes, request.Product, request.Shopper.Person, personMask), progress, cancellationToken);
+                    new EngineInput(shopper.Bytes, garment.Bytes, request.Product, request.Shopper.Person, personMask, productImage.Classifications),
+                    progress,
+                    cancellationToken);
             }
             catch (EngineRefusalException refusal)
             {

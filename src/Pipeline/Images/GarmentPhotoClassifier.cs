@@ -155,7 +155,8 @@ public static class GarmentPhotoClassifier
     private static int Luma(int r, int g, int b) => ((299 * r) + (587 * g) + (114 * b)) / 1000;
 
     /// <summary>A common YCbCr skin range; dark and very bright pixels are left out.</summary>
-    private static bool IsSkin(int r, int g, int b)
+    /// <summary>Whether an sRGB colour is in the skin range (YCbCr) the classifier counts.</summary>
+    public static bool IsSkin(int r, int g, int b)
     {
         var y = Luma(r, g, b);
         var cb = 128 + ((-168736 * r) - (331264 * g) + (500000 * b)) / 1000000;

@@ -84,6 +84,46 @@ public static class DressingPlan
             return new DressingOutcome(null, "no_fit", "The garment's shape could not be fitted to the shopper's body. Use a flat-lay photo of the garment alone, front up, and a photo facing the camera.");
         }
 
+        return Layout(fit, shape.Kind, garmentWidth, garmentHeight, pose, personMask, maskWidth, maskHeight);
+    }
+
+    /// <summary>
+    /// The layout of a garment worn by a model (an <c>on_model</c> product photo) put on the shopper body to body: the
+    /// torso's frame (shoulders, torso axis and length) of one mapped onto the other's by a thin-plate spline, each
+    /// sleeve or leg along its limb, the garment keeping its place on the body (a top ending at the hips ends at the
+    /// shopper's hips).
+    /// </summary>
+    public static DressingOutcome PlanWorn(WornGarment garment, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
+    {
+        ArgumentNullException.ThrowIfNull(garment);
+        ArgumentNullException.ThrowIfNull(pose);
+        ArgumentNullException.ThrowIfNull(personMask);
+        if (pose.ProblemFor(garment.Kind) is { } problem)
+        {
+            return new DressingOutcome(null, problem.Reason, problem.Message);
+        }
+
+        if (garment.Kind == GarmentKind.Bottom && !ThighsOnPerson(pose, personMask, maskWidth, maskHeight))
+        {
+            return new DressingOutcome(null, "hips_not_visible", "The shopper's hips and legs are not in the photo. Ask for a full-length photo for bottoms.");
+        }
+
+        Fit fit;
+        try
+        {
+            fit = FitWorn(garment, pose);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            return new DressingOutcome(null, "no_fit", "The model's pose in the product photo could not be fitted to the shopper's. Use a product photo with the model facing the camera.");
+        }
+
+        return Layout(fit, garment.Kind, garment.Width, garment.Height, pose, personMask, maskWidth, maskHeight);
+    }
+
+    /// <summary>The grids and masks of a fit over the region it covers (<see cref="DressingLayout"/>).</summary>
+    private static DressingOutcome Layout(Fit fit, GarmentKind kind, int garmentWidth, int garmentHeight, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
+    {
         var region = RegionOf(fit, pose);
         if (region.Width < 8 || region.Height < 8)
         {
@@ -111,8 +151,8 @@ public static class DressingPlan
                 Write(grids, RightLimb, node, fit.Right?.Map(point));
                 person[node] = Sample(personMask, maskWidth, maskHeight, point.X / pose.ImageWidth, point.Y / pose.ImageHeight);
                 var arms = ArmCover(pose, point, scale) * person[node];
-                masks[node] = shape.Kind == GarmentKind.Bottom ? 0f : arms;
-                masks[nodes + node] = (1f - keepOut.At(point)) * (shape.Kind == GarmentKind.Bottom ? 1f - arms : 1f);
+                masks[node] = kind == GarmentKind.Bottom ? 0f : arms;
+                masks[nodes + node] = (1f - keepOut.At(point)) * (kind == GarmentKind.Bottom ? 1f - arms : 1f);
             }
         }
 
@@ -217,6 +257,81 @@ public static class DressingPlan
         // A dress may flare past the legs below the hips; a top stays close to the body.
         var allowance = (shape.Kind == GarmentKind.Dress ? 0.35f : 0.03f) * s;
         return new Fit(panel, left, right, Points(pairs, left, right), allowance);
+    }
+
+    private static Fit FitWorn(WornGarment garment, BodyPose pose)
+    {
+        var model = garment.Model;
+
+        // The torso's frame in both: across the shoulders' middle in shoulder widths, down the torso in its lengths.
+        static Vector2 Frame(BodyPose body, float across, float down)
+        {
+            var axis = body.TorsoDown;
+            return body.ShoulderCentre + (BodyPose.Across(axis) * (across * body.ShoulderWidth / 2)) + (axis * (down * body.TorsoLength));
+        }
+
+        var pairs = new List<(Vector2 Body, Vector2 Garment)> { (pose.ShoulderLeft, model.ShoulderLeft), (pose.ShoulderRight, model.ShoulderRight) };
+        float[] depths = garment.Kind switch
+        {
+            GarmentKind.Top => [-0.15f, 0.4f, 0.8f, 1.15f],
+            GarmentKind.Dress => [-0.15f, 0.4f, 0.8f, 1.2f, 1.8f, 2.4f],
+            _ => [0.7f, 1.0f, 1.4f, 1.9f, 2.5f],
+        };
+        foreach (var depth in depths)
+        {
+            foreach (var across in new[] { -1.4f, 0f, 1.4f })
+            {
+                pairs.Add((Frame(pose, across, depth), Frame(model, across, depth)));
+            }
+        }
+
+        var panel = new ThinPlateSpline([.. pairs.Select(pair => pair.Body)], [.. pairs.Select(pair => pair.Garment)]);
+        LimbMap? left, right;
+        if (garment.Kind == GarmentKind.Bottom)
+        {
+            left = WornLimb(pose, model, BodyLandmarks.RightHip, BodyLandmarks.RightKnee, BodyLandmarks.RightAnkle, 0.9f, 0.55f, hips: true);
+            right = WornLimb(pose, model, BodyLandmarks.LeftHip, BodyLandmarks.LeftKnee, BodyLandmarks.LeftAnkle, 0.9f, 0.55f, hips: true);
+        }
+        else
+        {
+            left = WornLimb(pose, model, BodyLandmarks.RightShoulder, BodyLandmarks.RightElbow, BodyLandmarks.RightWrist, 0.36f, 0.26f, hips: false);
+            right = WornLimb(pose, model, BodyLandmarks.LeftShoulder, BodyLandmarks.LeftElbow, BodyLandmarks.LeftWrist, 0.36f, 0.26f, hips: false);
+        }
+
+        var allowance = garment.Kind switch
+        {
+            GarmentKind.Dress => 0.35f,
+            GarmentKind.Bottom => 0.08f,
+            _ => 0.03f,
+        } * pose.ShoulderWidth;
+        return new Fit(panel, left, right, Points(pairs, left, right), allowance);
+    }
+
+    /// <summary>
+    /// A limb of the shopper onto the same limb of the model: sections at its root, middle joint and end on both, as
+    /// wide as the given shares of each body's shoulders (arms) or hips (legs), the top side outward.
+    /// </summary>
+    private static LimbMap WornLimb(BodyPose pose, BodyPose model, int root, int middle, int end, float rootWidth, float endWidth, bool hips)
+    {
+        LimbSection[] Sections(BodyPose body)
+        {
+            var unit = hips ? body.HipWidth : body.ShoulderWidth;
+            var centre = hips ? body.HipCentre : body.ShoulderCentre;
+            var upper = Vector2.Normalize(body[middle] - body[root]);
+            var lower = Vector2.Normalize(body[end] - body[middle]);
+            var outward = Perpendicular(upper);
+            var side = Vector2.Dot(outward, body[root] - centre) >= 0 ? 1f : -1f;
+            var beyond = body[end] + ((body[end] - body[middle]) * 0.15f);
+            LimbSection At(Vector2 point, Vector2 normal, float width) => new(point + (normal * (side * width / 2)), point - (normal * (side * width / 2)));
+            return
+            [
+                At(body[root], Perpendicular(upper), rootWidth * unit),
+                At(body[middle], Vector2.Normalize(Perpendicular(upper) + Perpendicular(lower)), (rootWidth + endWidth) / 2 * unit),
+                At(beyond, Perpendicular(lower), endWidth * unit),
+            ];
+        }
+
+        return new LimbMap(Sections(pose), Sections(model));
     }
 
     private static LimbMap? Sleeve(GarmentLimb? limb, Vector2 seam, Vector2 armpit, BodyPose pose, int elbow, int wrist, float scale)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Numerics;
 using Microsoft.Extensions.Options;
 using TryOn.Grains.Engines;
@@ -211,6 +212,34 @@ public sealed class DressingGeometryTests
         var configured = new EngineRegistry(engines, new Dictionary<string, string> { ["tops"] = "composite" });
         Assert.Equal("composite", configured.Choose(Product("tops")).Engine?.Name);
         Assert.Equal("pose-warp", configured.Choose(Product("dresses")).Engine?.Name);
+    }
+
+    private sealed class TwoWayEngine : ITryOnEngine
+    {
+        public string Name => "two-way";
+
+        public IReadOnlySet<string> Categories { get; } = new HashSet<string> { "tops" };
+
+        public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
+
+        public IReadOnlyList<string> AlternativeClassifications { get; } = ["on_model"];
+
+        public Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private static ProductImage Image(string name, params (string Key, bool Value)[] classifications) =>
+        new(name, $"https://shop.example/{name}.jpg", 0, classifications.ToImmutableDictionary(pair => pair.Key, pair => pair.Value), null, ImmutableDictionary<string, bool>.Empty, null, null);
+
+    [Fact]
+    public void A_flat_lay_is_chosen_first_and_a_photo_on_a_model_when_there_is_none()
+    {
+        var registry = new EngineRegistry([new TwoWayEngine()]);
+        var both = Product("tops") with { Images = [Image("worn", ("on_model", true)), Image("flat", ("flat_lay", true))] };
+        Assert.Equal("flat", registry.Choose(both).Image?.ImageId);
+        var worn = Product("tops") with { Images = [Image("packshot", ("flat_lay", false)), Image("worn", ("on_model", true))] };
+        Assert.Equal("worn", registry.Choose(worn).Image?.ImageId);
+        var neither = Product("tops") with { Images = [Image("packshot", ("flat_lay", false), ("on_model", false))] };
+        Assert.Equal("flat_lay", registry.Choose(neither).MissingClassification);
     }
 
     [Fact]

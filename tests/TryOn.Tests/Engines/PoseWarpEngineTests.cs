@@ -68,6 +68,28 @@ public sealed class PoseWarpEngineTests(PoseModelsFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_jacket_worn_by_a_model_is_taken_off_the_model_and_put_on_the_shopper()
+    {
+        // The full-length drawing as an on_model product photo: its black tuxedo jacket onto the test photo, off-centre.
+        var (photo, result) = await DressAsync(
+            Shopper("off-centre"), TestImages.Read("person-groom-clipart.png"), "outerwear", new Dictionary<string, bool> { ["on_model"] = true });
+        var chest = photo.Quad(photo.Shoulders(0.5f, 0.3f * photo.ShoulderWidth), photo.Shoulders(0.5f, 0.8f * photo.ShoulderWidth));
+        static bool Dark((int R, int G, int B) pixel) => pixel.R < 90 && pixel.G < 90 && pixel.B < 90;
+        var (before, after) = (photo.Fraction(chest, Dark), result.Fraction(chest, Dark));
+        Assert.True(after - before >= 0.3, $"the jacket is not on the chest: {before:0.00} of it dark before, {after:0.00} after");
+        AssertUnchangedAwayFromPerson(photo, result, "worn jacket");
+        AssertFaceUnchanged(photo, result, "worn jacket");
+    }
+
+    [Fact]
+    public async Task An_on_model_photo_without_a_model_is_refused_with_what_to_use()
+    {
+        var refusal = await Assert.ThrowsAsync<EngineRefusalException>(() =>
+            DressAsync(Shopper("upper-body"), TestGarments.TShirt(), "tops", new Dictionary<string, bool> { ["on_model"] = true }));
+        Assert.Contains("flat-lay photo", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_product_photo_without_a_readable_garment_is_refused_with_the_reason()
     {
         using var blank = TestImages.Solid(600, 600, 250, 250, 250);
@@ -192,12 +214,13 @@ public sealed class PoseWarpEngineTests(PoseModelsFixture fixture) : IClassFixtu
     private static void AssertFaceUnchanged(Photo photo, Photo result, string what) =>
         Assert.True(photo.MeanDifference(result, photo.Face()) < 4, $"{what}: the face changed");
 
-    private async Task<(Photo Photo, Photo Result)> DressAsync(byte[] shopper, byte[] garment, string category)
+    private async Task<(Photo Photo, Photo Result)> DressAsync(byte[] shopper, byte[] garment, string category, IReadOnlyDictionary<string, bool>? classifications = null)
     {
         var (stored, reading) = fixture.Store(shopper);
         Assert.True(reading.Person.Found);
-        var engine = new PoseWarpEngine(fixture.Models, fixture.Pipeline, new IsnetCutout(fixture.Models, fixture.Pipeline));
-        var output = await engine.RunAsync(new EngineInput(stored.Bytes, garment, Product(category), reading.Person, reading.MaskPng), new Progress<double>(), CancellationToken.None);
+        using var engine = new PoseWarpEngine(fixture.Models, fixture.Pipeline, new IsnetCutout(fixture.Models, fixture.Pipeline));
+        var output = await engine.RunAsync(
+            new EngineInput(stored.Bytes, garment, Product(category), reading.Person, reading.MaskPng, classifications), new Progress<double>(), CancellationToken.None);
         return (Photo.Of(stored.Bytes, reading), Photo.Of(output, reading));
     }
 

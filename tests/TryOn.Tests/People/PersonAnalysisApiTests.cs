@@ -190,4 +190,20 @@ public sealed class PersonAnalysisApiTests(EmbeddedAppFixture fixture) : IClassF
         Assert.Equal((usable.GetProperty("width").GetInt32(), usable.GetProperty("height").GetInt32()), (result.Width, result.Height));
         Assert.Equal(2, await CreditsAsync(merchant.Client));
     }
+
+    [Fact]
+    public async Task A_product_photographed_on_a_model_is_tried_on()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("""{"externalId": "tux-p", "title": "Tuxedo jacket", "category": "outerwear", "images": [{"source": {"fileKey": "g"}, "classifications": {"on_model": true, "flat_lay": false}}]}"""), "data" },
+        };
+        form.Add(new ByteArrayContent(TestImages.Read("person-groom-clipart.png")), "g", "tux.png");
+        await (await merchant.Client.PostAsync("/tryon/v1/products", form)).ShouldBeOkAsync();
+        var usable = await UploadAsync(merchant.Client, Astronaut);
+        var generationId = await ShopperCalls.TryOnAsync(merchant.Client, "tux-p", usable.GetProperty("imageId").GetString()!);
+        await ShopperCalls.PollAsync(merchant.Client, generationId, "COMPLETED");
+        Assert.Equal(2, await CreditsAsync(merchant.Client));
+    }
 }
