@@ -59,11 +59,19 @@ internal sealed class TryOnAdmission(
                 return (null, productError);
             }
 
+            if (engines.Choose(product!).Engine is null)
+            {
+                return (null, ApiError.Of(
+                    ErrorCodes.CategoryNotSupported,
+                    $"No engine is installed for the category '{product!.Category}' of product '{product.ExternalId}'. Categories that can be tried on: {string.Join(", ", engines.Categories)}.",
+                    new Dictionary<string, object> { ["category"] = product.Category, ["supported"] = engines.Categories }));
+            }
+
             if (KnownMissingClassification(product!) is { } missing)
             {
                 return (null, ApiError.Of(
                     ErrorCodes.MissingRequiredClassification,
-                    $"No image of product '{product!.ExternalId}' is classified '{missing}', which its engine requires.",
+                    $"No image of product '{product!.ExternalId}' is classified '{missing}', which its engine requires{Instead(product!)}.",
                     new Dictionary<string, string> { ["key"] = missing }));
             }
 
@@ -238,6 +246,12 @@ internal sealed class TryOnAdmission(
 
         return (result.Product, null);
     }
+
+    /// <summary>The classifications the product's engine would take instead of the missing one, as words, or nothing.</summary>
+    private string Instead(ProductSnapshot product) =>
+        engines.Choose(product).Engine is { AlternativeClassifications: { Count: > 0 } alternatives }
+            ? $" (or {string.Join(" or ", alternatives.Select(key => $"'{key}'"))} instead)"
+            : "";
 
     /// <summary>The classification the product's engine needs, when every image's answer for it is already known and none has it.</summary>
     private string? KnownMissingClassification(ProductSnapshot product)

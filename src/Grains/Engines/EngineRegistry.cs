@@ -42,6 +42,9 @@ public sealed class EngineRegistry
         return new EngineRegistry(engines, options.Categories);
     }
 
+    /// <summary>Every category an installed engine dresses, sorted.</summary>
+    public IReadOnlyList<string> Categories => [.. _engines.SelectMany(engine => engine.Categories).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     public EngineChoice Choose(ProductSnapshot product)
     {
         ArgumentNullException.ThrowIfNull(product);
@@ -61,7 +64,8 @@ public sealed class EngineRegistry
         {
             var missing = engine.RequiredClassifications.FirstOrDefault(key => !product.Images.Any(candidate => candidate.Classifications.GetValueOrDefault(key)))
                 ?? engine.RequiredClassifications[0];
-            return new EngineChoice(engine, null, missing, $"The {engine.Name} engine needs a product image classified '{missing}'.");
+            var instead = engine.AlternativeClassifications.Count == 0 ? "" : $" (or {string.Join(" or ", engine.AlternativeClassifications.Select(key => $"'{key}'"))})";
+            return new EngineChoice(engine, null, missing, $"The {engine.Name} engine needs a product image classified '{missing}'{instead}.");
         }
 
         return new EngineChoice(engine, image, null, null);

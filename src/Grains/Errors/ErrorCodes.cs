@@ -53,4 +53,5 @@ public static class ErrorCodes
     public const string PersonNotFound = "PERSON_NOT_FOUND";
     public const string PersonTooSmall = "PERSON_TOO_SMALL";
     public const string PoseNotSupported = "POSE_NOT_SUPPORTED";
+    public const string CategoryNotSupported = "CATEGORY_NOT_SUPPORTED";
 }

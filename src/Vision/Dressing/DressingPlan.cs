@@ -60,31 +60,11 @@ public static class DressingPlan
     public static DressingOutcome Plan(GarmentShape shape, int garmentWidth, int garmentHeight, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        ArgumentNullException.ThrowIfNull(pose);
-        ArgumentNullException.ThrowIfNull(personMask);
-        if (pose.ProblemFor(shape.Kind) is { } problem)
-        {
-            return new DressingOutcome(null, problem.Reason, problem.Message);
-        }
-
-        // The model places hips and knees even below a bust's edge: bottoms need the person's mask on the thighs.
-        if (shape.Kind == GarmentKind.Bottom && !ThighsOnPerson(pose, personMask, maskWidth, maskHeight))
-        {
-            return new DressingOutcome(null, "hips_not_visible", "The shopper's hips and legs are not in the photo. Ask for a full-length photo for bottoms.");
-        }
-
-        Fit fit;
-        try
-        {
-            fit = shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
-        {
-            // Keypoints that coincide or line up (a garment read as a sliver, a pose folded on itself): no warp exists.
-            return new DressingOutcome(null, "no_fit", "The garment's shape could not be fitted to the shopper's body. Use a flat-lay photo of the garment alone, front up, and a photo facing the camera.");
-        }
-
-        return Layout(fit, shape.Kind, garmentWidth, garmentHeight, pose, personMask, maskWidth, maskHeight);
+        return Planned(
+            shape.Kind,
+            () => shape.Kind == GarmentKind.Bottom ? FitBottom(shape, pose) : FitTop(shape, pose),
+            "The garment's shape could not be fitted to the shopper's body. Use a flat-lay photo of the garment alone, front up, and a photo facing the camera.",
+            garmentWidth, garmentHeight, pose, personMask, maskWidth, maskHeight);
     }
 
     /// <summary>
@@ -96,14 +76,26 @@ public static class DressingPlan
     public static DressingOutcome PlanWorn(WornGarment garment, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
     {
         ArgumentNullException.ThrowIfNull(garment);
+        return Planned(
+            garment.Kind,
+            () => FitWorn(garment, pose),
+            "The model's pose in the product photo could not be fitted to the shopper's. Use a product photo with the model facing the camera.",
+            garment.Width, garment.Height, pose, personMask, maskWidth, maskHeight);
+    }
+
+    /// <summary>The checks every plan makes of the shopper's pose, then the fit, then its layout.</summary>
+    private static DressingOutcome Planned(
+        GarmentKind kind, Func<Fit> fitting, string noFit, int garmentWidth, int garmentHeight, BodyPose pose, byte[] personMask, int maskWidth, int maskHeight)
+    {
         ArgumentNullException.ThrowIfNull(pose);
         ArgumentNullException.ThrowIfNull(personMask);
-        if (pose.ProblemFor(garment.Kind) is { } problem)
+        if (pose.ProblemFor(kind) is { } problem)
         {
             return new DressingOutcome(null, problem.Reason, problem.Message);
         }
 
-        if (garment.Kind == GarmentKind.Bottom && !ThighsOnPerson(pose, personMask, maskWidth, maskHeight))
+        // The model places hips and knees even below a bust's edge: bottoms need the person's mask on the thighs.
+        if (kind == GarmentKind.Bottom && !ThighsOnPerson(pose, personMask, maskWidth, maskHeight))
         {
             return new DressingOutcome(null, "hips_not_visible", "The shopper's hips and legs are not in the photo. Ask for a full-length photo for bottoms.");
         }
@@ -111,14 +103,15 @@ public static class DressingPlan
         Fit fit;
         try
         {
-            fit = FitWorn(garment, pose);
+            fit = fitting();
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
         {
-            return new DressingOutcome(null, "no_fit", "The model's pose in the product photo could not be fitted to the shopper's. Use a product photo with the model facing the camera.");
+            // Keypoints that coincide or line up (a garment read as a sliver, a pose folded on itself): no warp exists.
+            return new DressingOutcome(null, "no_fit", noFit);
         }
 
-        return Layout(fit, garment.Kind, garment.Width, garment.Height, pose, personMask, maskWidth, maskHeight);
+        return Layout(fit, kind, garmentWidth, garmentHeight, pose, personMask, maskWidth, maskHeight);
     }
 
     /// <summary>The grids and masks of a fit over the region it covers (<see cref="DressingLayout"/>).</summary>
@@ -501,10 +494,18 @@ public static class DressingPlan
         })
         {
             // The upper arm starts a little out from the joint: the shoulder's own cap belongs to the garment's panel.
+            // An arm the model sees as hidden (behind the back) is not laid over the garment.
             var start = pose[shoulder] + ((pose[elbow] - pose[shoulder]) * 0.25f);
-            cover = MathF.Max(cover, Capsule(point, start, pose[elbow], 0.15f * s, 0.03f * s));
-            cover = MathF.Max(cover, Capsule(point, pose[elbow], pose[wrist], 0.12f * s, 0.03f * s));
-            cover = MathF.Max(cover, Capsule(point, pose[wrist], pose[index], 0.12f * s, 0.03f * s));
+            if (pose.Landmark(elbow).Visibility >= BodyPose.MinPresence)
+            {
+                cover = MathF.Max(cover, Capsule(point, start, pose[elbow], 0.15f * s, 0.03f * s));
+            }
+
+            if (pose.Landmark(wrist).Visibility >= BodyPose.MinPresence)
+            {
+                cover = MathF.Max(cover, Capsule(point, pose[elbow], pose[wrist], 0.12f * s, 0.03f * s));
+                cover = MathF.Max(cover, Capsule(point, pose[wrist], pose[index], 0.12f * s, 0.03f * s));
+            }
         }
 
         return cover;

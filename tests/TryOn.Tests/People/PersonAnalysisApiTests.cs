@@ -206,4 +206,21 @@ public sealed class PersonAnalysisApiTests(EmbeddedAppFixture fixture) : IClassF
         await ShopperCalls.PollAsync(merchant.Client, generationId, "COMPLETED");
         Assert.Equal(2, await CreditsAsync(merchant.Client));
     }
+
+    [Fact]
+    public async Task A_category_no_engine_dresses_is_CATEGORY_NOT_SUPPORTED_without_using_a_credit()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+        await ShopperCalls.CreateProductAsync(merchant.Client, "glasses-p", title: "Glasses", category: "eyewear");
+        var usable = await UploadAsync(merchant.Client, Astronaut);
+        var refused = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "glasses-p" } },
+            person = new { image = new { source = new { id = usable.GetProperty("imageId").GetString() } } },
+        });
+        var details = (await refused.ShouldBeErrorAsync(HttpStatusCode.UnprocessableEntity, "CATEGORY_NOT_SUPPORTED")).GetProperty("details");
+        Assert.Equal("eyewear", details.GetProperty("category").GetString());
+        Assert.Contains("tops", details.GetProperty("supported").EnumerateArray().Select(item => item.GetString()));
+        Assert.Equal(3, await CreditsAsync(merchant.Client));
+    }
 }
