@@ -90,6 +90,15 @@ internal sealed class TryOnAdmission(
                 }
 
                 uploaded = lookup.Image;
+
+                // A stored photo belongs to the end user it was uploaded for: a try-on cannot make it another's, or
+                // erasing its owner would leave a result made from their photo under someone else's id.
+                if (uploaded!.ExternalUserId is { } owner && tryOn.ExternalUserId is { } named && !string.Equals(owner, named, StringComparison.Ordinal))
+                {
+                    return (null, ApiError.Validation(
+                        "externalUserId",
+                        "The image was uploaded for another end user; send the same externalUserId (or none) with a try-on of it."));
+                }
             }
 
             var account = grains.GetGrain<IAccountGrain>(accountId);

@@ -37,6 +37,29 @@ public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_try_on_cannot_make_a_photo_another_end_users_so_erasing_its_owner_leaves_no_result_of_it()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 10);
+        await CreateProductAsync(merchant.Client, "mock-o");
+        var (imageId, _) = await UploadAsync(merchant.Client, "owner-1");
+        var refused = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "mock-o" } },
+            person = new { image = new { source = new { id = imageId } } },
+            externalUserId = "someone-else",
+        });
+        var envelope = await refused.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.Equal("externalUserId", envelope.GetProperty("details")[0].GetProperty("path").GetString());
+
+        // Without an id, or with the owner's, the try-on is the owner's; erasing the owner takes its result.
+        var generationId = await TryOnAsync(merchant.Client, "mock-o", imageId);
+        var result = (await PollAsync(merchant.Client, generationId, "COMPLETED")).GetProperty("resultImageUrl").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, await FetchAsync(result));
+        await EraseAsync(merchant.Client, "owner-1");
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(result));
+    }
+
+    [Fact]
     public async Task Erasure_leaves_no_file_of_the_customer_on_disk_and_keeps_their_generations_anonymised()
     {
         var merchant = await fixture.MerchantAsync(credits: 10);

@@ -63,7 +63,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
     private async Task<(string GenerationId, string ResultUrl)> CompletedTryOnAsync(string imageId, int keepForDays)
     {
-        var generationId = await TryOnAsync(_merchant, "mock-r", imageId, "r-1", keepForDays);
+        var generationId = await TryOnAsync(_merchant, "mock-r", imageId, keepForDays: keepForDays);
         var done = await PollAsync(_merchant, generationId, "COMPLETED");
         return (generationId, done.GetProperty("resultImageUrl").GetString()!);
     }
