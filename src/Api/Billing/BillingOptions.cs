@@ -43,6 +43,9 @@ internal sealed class StripeSettings
 /// <summary>A pack of credits sold for <see cref="Amount"/> in the <see cref="Currency"/>'s minor unit (cents).</summary>
 internal sealed class CreditPack
 {
+    /// <summary>The most credits a pack may hold (checked at start, and on every paid checkout's metadata).</summary>
+    public const long MaxCredits = 1_000_000;
+
     public long Credits { get; set; }
 
     public long Amount { get; set; }
@@ -101,7 +104,7 @@ internal sealed partial class BillingOptionsValidator : IValidateOptions<Billing
                 failures.Add($"Billing:Packs:{pack}: pack names are 1-40 lower case letters, digits, '-' or '_'.");
             }
 
-            if (settings.Credits is < 1 or > 1_000_000)
+            if (settings.Credits is < 1 or > CreditPack.MaxCredits)
             {
                 failures.Add($"Billing:Packs:{pack}:Credits must be from 1 to 1000000.");
             }

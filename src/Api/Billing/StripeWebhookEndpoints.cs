@@ -63,13 +63,23 @@ internal static partial class StripeWebhookEndpoints
                 billing.Stripe.WebhookSecret,
                 (long)billing.WebhookTolerance.TotalSeconds,
                 clock.GetUtcNow().ToUnixTimeSeconds());
-            // Only the fields read below matter, so an event of another API version is read rather than refused.
-            stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
         }
         catch (StripeException)
         {
             LogSignatureRefused(logger);
             return new ApiErrorResult(ApiError.Of(ErrorCodes.WebhookSignatureInvalid));
+        }
+
+        try
+        {
+            // Only the fields read below matter, so an event of another API version is read rather than refused.
+            stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Correctly signed, yet not an event (not JSON, or not Stripe's shape): nothing to apply, and a 400, not a 500.
+            LogUnreadableEvent(logger, exception.GetType().Name);
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.BadRequest, "The signed body is not a Stripe event this server can read."));
         }
 
         var outcome = stripeEvent.Data.Object switch
@@ -104,7 +114,7 @@ internal static partial class StripeWebhookEndpoints
             || !metadata.TryGetValue(CreditCheckout.PackKey, out var pack)
             || !metadata.TryGetValue(CreditCheckout.CreditsKey, out var creditsText)
             || !long.TryParse(creditsText, NumberStyles.None, CultureInfo.InvariantCulture, out var credits)
-            || credits < 1)
+            || credits is < 1 or > CreditPack.MaxCredits)
         {
             // Not a checkout this server started (another integration on the same Stripe account).
             LogForeignCheckout(logger, session.Id);
@@ -149,8 +159,12 @@ internal static partial class StripeWebhookEndpoints
         BillingEventOutcome.Applied => "applied",
         BillingEventOutcome.AlreadyApplied => "already_applied",
         BillingEventOutcome.AccountNotFound => "account_not_found",
+        BillingEventOutcome.BalanceOverflow => "balance_overflow",
         _ => "unknown_payment",
     };
+
+    [LoggerMessage(7, LogLevel.Warning, "A correctly signed Stripe webhook could not be read as an event ({Error}); answered 400")]
+    private static partial void LogUnreadableEvent(ILogger logger, string error);
 
     [LoggerMessage(1, LogLevel.Warning, "A Stripe webhook with a missing, wrong or expired signature was refused")]
     private static partial void LogSignatureRefused(ILogger logger);

@@ -168,6 +168,13 @@ internal sealed partial class AccountGrain(
             return new(BillingEventOutcome.AlreadyApplied);
         }
 
+        // The new balance first, before any state changes: a purchase it cannot hold changes nothing, so a retry of
+        // the event is refused the same way rather than answered "already applied".
+        if (purchase.Credits > long.MaxValue - Account.CreditBalance)
+        {
+            return new(BillingEventOutcome.BalanceOverflow);
+        }
+
         if (purchase.PaymentId is { } paymentId)
         {
             // The owner is recorded first: a crash in between leaves an owner without a purchase, which a refund

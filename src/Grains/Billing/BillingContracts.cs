@@ -35,6 +35,9 @@ public enum BillingEventOutcome
 
     /// <summary>A refund of a payment this account never made through us: nothing changed.</summary>
     UnknownPayment = 3,
+
+    /// <summary>The purchase would put the balance past what an account can hold: refused before anything changed.</summary>
+    BalanceOverflow = 4,
 }
 
 /// <summary>How an event changed the account: the credits added (negative for a refund) and those not recoverable.</summary>

@@ -202,6 +202,28 @@ public sealed class BillingTests(BillingAppFixture fixture) : IClassFixture<Bill
     }
 
     [Fact]
+    public async Task A_signed_body_that_is_not_an_event_is_BAD_REQUEST_and_changes_nothing()
+    {
+        var merchant = await fixture.MerchantAsync();
+        foreach (var payload in new[] { "not json at all", "[1, 2, 3]", "{\"id\": 5, \"data\": \"x\"}" })
+        {
+            await (await DeliverAsync(payload, StripeStub.Sign(payload, DateTimeOffset.UtcNow))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "BAD_REQUEST");
+        }
+
+        Assert.Equal(0, await BalanceAsync(merchant));
+    }
+
+    [Fact]
+    public async Task A_checkout_whose_credits_no_pack_could_hold_is_ignored_every_time_it_is_delivered()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var payload = StripeStub.Event(NewEventId(), "checkout.session.completed", PaidSession("cs_huge", merchant.AccountId, "pi_huge", credits: long.MaxValue));
+        Assert.Equal("ignored", await DeliverSignedAsync(payload));
+        Assert.Equal("ignored", await DeliverSignedAsync(payload));
+        Assert.Equal(5, await BalanceAsync(merchant));
+    }
+
+    [Fact]
     public async Task An_unpaid_completion_waits_for_the_async_payment()
     {
         var merchant = await fixture.MerchantAsync();
