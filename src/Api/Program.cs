@@ -28,6 +28,7 @@ builder.Services.AddTryOnOpenApi();
 
 var app = builder.Build();
 
+app.UseTryOnSecurityHeaders();
 app.UseTryOnErrors();
 app.UseAuthentication();
 app.UseAuthorization();
