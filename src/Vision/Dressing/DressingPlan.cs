@@ -549,12 +549,15 @@ public static class DressingPlan
         }
     }
 
-    private static float Capsule(Vector2 point, Vector2 a, Vector2 b, float radius, float feather)
+    private static float Capsule(Vector2 point, Vector2 a, Vector2 b, float radius, float feather) =>
+        Math.Clamp(((radius - SegmentDistance(point, a, b)) / feather) + 0.5f, 0f, 1f);
+
+    /// <summary>How far <paramref name="point"/> is from the segment from <paramref name="a"/> to <paramref name="b"/>.</summary>
+    internal static float SegmentDistance(Vector2 point, Vector2 a, Vector2 b)
     {
         var ab = b - a;
         var t = ab.LengthSquared() < 1e-6f ? 0f : Math.Clamp(Vector2.Dot(point - a, ab) / ab.LengthSquared(), 0f, 1f);
-        var distance = Vector2.Distance(point, a + (ab * t));
-        return Math.Clamp((radius - distance) / feather + 0.5f, 0f, 1f);
+        return Vector2.Distance(point, a + (ab * t));
     }
 
     private static float Ellipse(Vector2 point, Vector2 centre, float rx, float ry, float feather)
@@ -578,41 +581,29 @@ public static class DressingPlan
         return ((1 - ay) * (((1 - ax) * At(x0, y0)) + (ax * At(x0 + 1, y0)))) + (ay * (((1 - ax) * At(x0, y0 + 1)) + (ax * At(x0 + 1, y0 + 1))));
     }
 
-    /// <summary>The largest value within <paramref name="radius"/> nodes (a square), rows then columns.</summary>
-    private static float[] Dilate(float[] values, int width, int height, int radius)
+    /// <summary>The largest value within <paramref name="radius"/> nodes (a square): along the rows, then the columns.</summary>
+    private static float[] Dilate(float[] values, int width, int height, int radius) =>
+        radius <= 0 ? values : MaxAlong(MaxAlong(values, width, height, radius, 1, width), width, height, radius, width, 1);
+
+    /// <summary>
+    /// Each node's largest value within <paramref name="radius"/> steps of <paramref name="step"/> along its line
+    /// (lines <paramref name="lineStride"/> apart): rows with step 1, columns with step width.
+    /// </summary>
+    private static float[] MaxAlong(float[] values, int width, int height, int radius, int step, int lineStride)
     {
-        if (radius <= 0)
-        {
-            return values;
-        }
-
-        var rows = new float[values.Length];
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var best = 0f;
-                for (var k = Math.Max(0, x - radius); k <= Math.Min(width - 1, x + radius); k++)
-                {
-                    best = MathF.Max(best, values[(y * width) + k]);
-                }
-
-                rows[(y * width) + x] = best;
-            }
-        }
-
+        var (lines, length) = step == 1 ? (height, width) : (width, height);
         var result = new float[values.Length];
-        for (var x = 0; x < width; x++)
+        for (var line = 0; line < lines; line++)
         {
-            for (var y = 0; y < height; y++)
+            for (var position = 0; position < length; position++)
             {
                 var best = 0f;
-                for (var k = Math.Max(0, y - radius); k <= Math.Min(height - 1, y + radius); k++)
+                for (var k = Math.Max(0, position - radius); k <= Math.Min(length - 1, position + radius); k++)
                 {
-                    best = MathF.Max(best, rows[(k * width) + x]);
+                    best = MathF.Max(best, values[(line * lineStride) + (k * step)]);
                 }
 
-                result[(y * width) + x] = best;
+                result[(line * lineStride) + (position * step)] = best;
             }
         }
 

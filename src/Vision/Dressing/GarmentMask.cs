@@ -1,3 +1,5 @@
+using TryOn.Vision.People;
+
 namespace TryOn.Vision.Dressing;
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed class GarmentMask
 
     private static GarmentMask Cleaned(float[] values, int width, int height)
     {
-        var labels = Label(values, width, height, on: true, out var sizes);
+        var labels = ConnectedParts.Label(width, height, pixel => values[pixel] >= 0.5f, out var sizes);
         var keep = sizes.Count > 1 ? sizes.IndexOf(sizes.Skip(1).Max()) : -1;
 
         // The kept part, and its soft edge: the fainter pixels within a couple of pixels of it (not the floor's faint
@@ -100,7 +102,7 @@ public sealed class GarmentMask
         }
 
         // Holes: parts of the background that do not reach the image's border.
-        var background = Label(values, width, height, on: false, out var backgroundSizes);
+        var background = ConnectedParts.Label(width, height, pixel => values[pixel] < 0.5f, out var backgroundSizes);
         var open = new bool[backgroundSizes.Count];
         for (var x = 0; x < width; x++)
         {
@@ -123,47 +125,5 @@ public sealed class GarmentMask
         }
 
         return new GarmentMask(values, width, height);
-    }
-
-    /// <summary>4-connected parts of the pixels that are (or, with <paramref name="on"/> false, are not) covered; label 0 is the rest.</summary>
-    private static int[] Label(float[] values, int width, int height, bool on, out List<int> sizes)
-    {
-        var labels = new int[values.Length];
-        sizes = [0];
-        var stack = new Stack<int>();
-        for (var start = 0; start < values.Length; start++)
-        {
-            if (labels[start] != 0 || (values[start] >= 0.5f) != on)
-            {
-                continue;
-            }
-
-            var label = sizes.Count;
-            var size = 0;
-            labels[start] = label;
-            stack.Push(start);
-            while (stack.TryPop(out var pixel))
-            {
-                size++;
-                var x = pixel % width;
-                Visit(pixel - width, pixel >= width);
-                Visit(pixel + width, pixel + width < values.Length);
-                Visit(pixel - 1, x > 0);
-                Visit(pixel + 1, x < width - 1);
-            }
-
-            sizes.Add(size);
-
-            void Visit(int neighbour, bool inside)
-            {
-                if (inside && labels[neighbour] == 0 && (values[neighbour] >= 0.5f) == on)
-                {
-                    labels[neighbour] = label;
-                    stack.Push(neighbour);
-                }
-            }
-        }
-
-        return labels;
     }
 }

@@ -112,19 +112,12 @@ public sealed record WornGarment(GarmentKind Kind, BodyPose Model, GarmentPart[]
         {
             var (root, middle, end) = limbs[side];
             var tip = model[middle] + ((model[end] - model[middle]) * reach);
-            if (Distance(point, model[root], model[middle]) < radius || Distance(point, model[middle], tip) < radius * 0.85f)
+            if (DressingPlan.SegmentDistance(point, model[root], model[middle]) < radius || DressingPlan.SegmentDistance(point, model[middle], tip) < radius * 0.85f)
             {
                 return side == 0 ? GarmentPart.LeftLimb : GarmentPart.RightLimb;
             }
         }
 
         return GarmentPart.None;
-    }
-
-    private static float Distance(Vector2 point, Vector2 a, Vector2 b)
-    {
-        var ab = b - a;
-        var t = ab.LengthSquared() < 1e-6f ? 0f : Math.Clamp(Vector2.Dot(point - a, ab) / ab.LengthSquared(), 0f, 1f);
-        return Vector2.Distance(point, a + (ab * t));
     }
 }

@@ -20,42 +20,7 @@ public static class PersonMask
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(landmarks);
-        var labels = new int[mask.Length];
-        var sizes = new List<int> { 0 };
-        var stack = new Stack<int>();
-        for (var start = 0; start < mask.Length; start++)
-        {
-            if (mask[start] < PartThreshold || labels[start] != 0)
-            {
-                continue;
-            }
-
-            var label = sizes.Count;
-            var size = 0;
-            labels[start] = label;
-            stack.Push(start);
-            while (stack.TryPop(out var pixel))
-            {
-                size++;
-                var x = pixel % width;
-                Visit(pixel - width, pixel >= width);
-                Visit(pixel + width, pixel + width < mask.Length);
-                Visit(pixel - 1, x > 0);
-                Visit(pixel + 1, x < width - 1);
-            }
-
-            sizes.Add(size);
-
-            void Visit(int neighbour, bool inside)
-            {
-                if (inside && labels[neighbour] == 0 && mask[neighbour] >= PartThreshold)
-                {
-                    labels[neighbour] = label;
-                    stack.Push(neighbour);
-                }
-            }
-        }
-
+        var labels = ConnectedParts.Label(width, height, pixel => mask[pixel] >= PartThreshold, out var sizes);
         if (sizes.Count <= 2)
         {
             // One part or none: nothing to take away.
