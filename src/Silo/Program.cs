@@ -8,7 +8,8 @@ namespace TryOn.Silo;
 /// <summary>
 /// The standalone silo of a cluster deployment (the GPU workers): grains, the inference scheduler and the engines,
 /// with PostgreSQL for membership, state, reminders and the read model, and Azure Blob Storage for images. Its only
-/// HTTP endpoints are health and metrics. <c>TryOn.Silo migrate</c> applies the database schema and exits.
+/// HTTP endpoints are health and metrics. <c>TryOn.Silo migrate</c> applies the database schema and exits;
+/// <c>TryOn.Silo cluster-certificate &lt;file&gt;</c> writes a new self-signed certificate for the cluster's TLS.
 /// </summary>
 internal static class SiloProgram
 {
@@ -28,12 +29,35 @@ internal static class SiloProgram
             return 0;
         }
 
+        if (args is ["cluster-certificate", var path, ..])
+        {
+            return WriteClusterCertificate(path);
+        }
+
         builder.Logging.AddTryOnLogDefaults();
         builder.AddTryOnSilo(settings.Validated(isSilo: true));
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapInferenceMetrics();
         await app.RunAsync();
+        return 0;
+    }
+
+    private static int WriteClusterCertificate(string path)
+    {
+        using var certificate = ClusterCertificates.CreateSelfSigned(TimeSpan.FromDays(730));
+        try
+        {
+            ClusterCertificates.WritePkcs12(certificate, path);
+        }
+        catch (IOException exception)
+        {
+            Console.Error.WriteLine($"TryOn.Silo: {exception.Message}");
+            return 1;
+        }
+
+        Console.WriteLine($"TryOn.Silo: wrote {path} ({certificate.Subject}, valid until {certificate.NotAfter:yyyy-MM-dd}). "
+            + "Give every silo and API process of the cluster this file as Orleans:Tls:Certificate, and keep it secret.");
         return 0;
     }
 }

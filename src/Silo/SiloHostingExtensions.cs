@@ -16,6 +16,7 @@ internal static class SiloHostingExtensions
         builder.UseOrleans(silo => silo
             .Configure<ClusterOptions>(cluster.Identify)
             .ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
+            .UseClusterTransport(cluster.Certificates)
             // Failure detection settings (ProbeTimeout, NumMissedProbesLimit, …) can be tuned under Orleans:Membership.
             .Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"))
             .AddTryOnGrains()

@@ -61,6 +61,7 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 
 echo "building…"
+mkdir -p artifacts
 for project in src/Api src/Silo; do
   if ! dotnet build -c Release "$project" -v quiet -nologo >"$PWD/artifacts/local-cluster-build.log" 2>&1; then
     cat "$PWD/artifacts/local-cluster-build.log" >&2
@@ -101,6 +102,9 @@ export ConnectionStrings__TryOn="Host=127.0.0.1;Port=$pg_port;Username=postgres;
 # Azurite's documented development account (public, accepted by Azurite only).
 export ConnectionStrings__Blobs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"
 export Orleans__AdvertisedAddress=127.0.0.1 Logging__LogLevel__Default=Warning
+# One certificate for the whole cluster: silos and the API authenticate each other with it (mutual TLS).
+dotnet "$silo_dll" cluster-certificate "$state/cluster.pfx" >/dev/null
+export Orleans__Tls__Certificate="$state/cluster.pfx"
 
 echo "applying the database schema…"
 dotnet "$silo_dll" migrate

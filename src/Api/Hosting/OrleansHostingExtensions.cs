@@ -27,7 +27,10 @@ internal static class OrleansHostingExtensions
 
         if (hostOptions.Mode == HostingMode.Cluster)
         {
-            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false));
+            var missingSecrets = new[] { "Admin:Token", "Files:SigningKey" }
+                .Where(key => string.IsNullOrEmpty(configuration[key]))
+                .Select(key => $"{key} is required in cluster mode (the same value on every API process).");
+            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false, missingSecrets));
         }
 
         builder.UseOrleans(silo => silo
@@ -45,18 +48,13 @@ internal static class OrleansHostingExtensions
     /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
     /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
     /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
-    /// signing key must be configured (the same on every API process).
+    /// signing key must be configured (the same on every API process); <paramref name="cluster"/> is validated.
     /// </summary>
     private static WebApplicationBuilder AddClusterGateway(this WebApplicationBuilder builder, ClusterSettings cluster)
     {
-        var missing = new[] { "Admin:Token", "Files:SigningKey" }.Where(key => string.IsNullOrEmpty(builder.Configuration[key])).ToList();
-        if (missing.Count > 0)
-        {
-            throw new OptionsValidationException("Cluster", typeof(ClusterSettings), [.. missing.Select(key => $"{key} is required in cluster mode (the same value on every API process).")]);
-        }
-
         builder.UseOrleansClient(client => client
             .Configure<ClusterOptions>(cluster.Identify)
+            .UseClusterTransport(cluster.Certificates)
             .UsePostgresClustering(cluster.DatabaseConnectionString!));
         builder.Services.AddTryOnDomain();
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);

@@ -7,7 +7,8 @@ namespace TryOn.Hosting.Cluster;
 /// <summary>
 /// Settings every process of a cluster deployment shares: the PostgreSQL database (membership, grain state,
 /// reminders, read model), the blob storage, and the cluster's identity. Bound from <c>ConnectionStrings:TryOn</c>,
-/// <c>ConnectionStrings:Blobs</c>, <c>Storage:BlobContainer</c> and <c>Orleans:*</c>.
+/// <c>ConnectionStrings:Blobs</c>, <c>Storage:BlobContainer</c> and <c>Orleans:*</c> (<c>Orleans:Tls:*</c> for the
+/// certificates of <see cref="ClusterTransport"/>).
 /// </summary>
 internal sealed class ClusterSettings
 {
@@ -34,6 +35,12 @@ internal sealed class ClusterSettings
     /// <summary>Silo: apply the database schema at start-up (otherwise run <c>TryOn.Silo migrate</c> first).</summary>
     public bool MigrateAtStartup { get; set; }
 
+    /// <summary>The certificates of Orleans' connections (mutual TLS).</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
+
+    /// <summary>What <see cref="Tls"/> names, loaded by <see cref="Validated"/>; <c>null</c> when TLS is off.</summary>
+    public ClusterCertificates? Certificates { get; private set; }
+
     /// <summary>Names the cluster the same way on silos and API clients.</summary>
     public void Identify(Orleans.Configuration.ClusterOptions options)
     {
@@ -53,10 +60,10 @@ internal sealed class ClusterSettings
         return settings;
     }
 
-    /// <summary>Stops the start with messages naming every wrong setting.</summary>
-    public ClusterSettings Validated(bool isSilo)
+    /// <summary>Stops the start with messages naming every wrong setting, the host's own <paramref name="hostFailures"/> too.</summary>
+    public ClusterSettings Validated(bool isSilo, IEnumerable<string>? hostFailures = null)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(hostFailures ?? []);
         if (string.IsNullOrWhiteSpace(DatabaseConnectionString))
         {
             failures.Add("ConnectionStrings:TryOn (the PostgreSQL connection string) is required in cluster mode.");
@@ -77,6 +84,7 @@ internal sealed class ClusterSettings
             failures.Add("Orleans:ClusterId must not be empty.");
         }
 
+        Certificates = Tls.Load(failures);
         if (isSilo)
         {
             if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)

@@ -4,111 +4,18 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TryOn.Grains.Persistence.Postgres;
+using TryOn.Hosting.Cluster;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Cluster;
-
-/// <summary>
-/// A whole cluster deployment as real child processes: PostgreSQL and Azurite, two silos and two API gateways,
-/// all on 127.0.0.1. Each test class instance gets its own database and cluster id.
-/// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
-{
-    public const string AdminToken = "cluster-test-admin-token-0123456789";
-
-    private readonly List<ServiceProcess> _processes = [];
-    private PostgresServer _postgres = null!;
-    private AzuriteServer _azurite = null!;
-    private Dictionary<string, string> _shared = null!;
-
-    public List<ServiceProcess> Silos { get; } = [];
-
-    public List<ServiceProcess> Apis { get; } = [];
-
-    public async Task InitializeAsync()
-    {
-        _postgres = await PostgresServer.StartAsync();
-        _azurite = await AzuriteServer.StartAsync();
-        var database = await _postgres.CreateDatabaseAsync();
-        await PostgresDatabase.MigrateAsync(database, CancellationToken.None);
-        _shared = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__TryOn"] = database,
-            ["ConnectionStrings__Blobs"] = _azurite.ConnectionString,
-            ["Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-
-        // Silos notice a dead peer within seconds rather than the production default.
-        var silo = new Dictionary<string, string>(_shared)
-        {
-            ["Orleans__AdvertisedAddress"] = "127.0.0.1",
-            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
-            ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
-            ["Engines__MockDuration"] = "00:00:00.400",
-            ["Engines__Slots"] = "2",
-            ["Engines__AttemptDeadline"] = "00:00:15",
-        };
-        foreach (var _ in Enumerable.Range(0, 2))
-        {
-            silo["Orleans__SiloPort"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
-            silo["Orleans__GatewayPort"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
-            Silos.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Silo.dll", silo)));
-        }
-
-        var api = new Dictionary<string, string>(_shared)
-        {
-            ["Orleans__Mode"] = "Cluster",
-            ["Admin__Token"] = AdminToken,
-            ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
-        };
-        foreach (var _ in Enumerable.Range(0, 2))
-        {
-            Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Api.dll", api)));
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        await _azurite.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
-
-    public HttpClient Client(ServiceProcess api, string? apiKey = null, bool admin = false)
-    {
-        var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("x-api-key", apiKey);
-        }
-
-        if (admin)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        }
-
-        return client;
-    }
-
-    private ServiceProcess Track(ServiceProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
-}
 
 /// <summary>
 /// The cluster's promise: losing a silo loses no generation and no credit. A stream of generations goes through
 /// both API processes; one silo is killed with SIGKILL while they run; every generation still ends COMPLETED or
 /// FAILED, each credit is settled exactly once, and the API keeps answering.
 /// </summary>
-public sealed class ClusterKillTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterKillTests(ClusterFixture cluster)
 {
     private const int Credits = 50;
     private const int Generations = 30;

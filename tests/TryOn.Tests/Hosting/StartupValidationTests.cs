@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TryOn.Hosting.Cluster;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Hosting;
@@ -42,5 +43,59 @@ public sealed class StartupValidationTests
         Assert.Contains("Admin:Token", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Files:SigningKey", failure.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(directory.Path));
+    }
+
+    [Theory]
+    [InlineData(null, "Orleans:Tls:Certificate (this process's certificate")]
+    [InlineData("missing.pfx", "Orleans:Tls:Certificate: the file")]
+    [InlineData("not-a-certificate.pem", "could not be read as a certificate")]
+    public void Cluster_mode_needs_a_certificate_for_its_Orleans_connections(string? certificate, string message)
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "not-a-certificate.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        using var app = new TryOnApp(directory.Path, new Dictionary<string, string?>
+        {
+            ["Orleans:Mode"] = "Cluster",
+            ["ConnectionStrings:TryOn"] = "Host=127.0.0.1;Port=1;Database=tryon;Username=tryon",
+            ["ConnectionStrings:Blobs"] = "UseDevelopmentStorage=true",
+            ["Orleans:Tls:Certificate"] = certificate is null ? null : Path.Combine(directory.Path, certificate),
+        });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Start());
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_silo_writes_a_cluster_certificate_its_owner_alone_can_read()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "cluster.pfx");
+
+        Assert.Equal(0, await RunSiloAsync("cluster-certificate", path));
+        Assert.Equal(1, await RunSiloAsync("cluster-certificate", path)); // never overwrites a certificate
+
+        var settings = new ClusterTlsSettings { Certificate = path };
+        List<string> failures = [];
+        var certificates = settings.Load(failures);
+        Assert.Empty(failures);
+        Assert.NotNull(certificates);
+        Assert.True(certificates.Local.HasPrivateKey);
+        Assert.True(certificates.Trusts(certificates.Local));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    private static async Task<int> RunSiloAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TryOn.Silo.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(process.StandardOutput.ReadToEndAsync(deadline.Token), process.StandardError.ReadToEndAsync(deadline.Token));
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
     }
 }
