@@ -32,6 +32,15 @@ internal static class ImagesServiceExtensions
         services.AddOptions<Multipart.FormIntakeOptions>()
             .Bind(configuration.GetSection(Multipart.FormIntakeOptions.SectionName))
             .Validate(options => options.MaxConcurrent is >= 1 and <= 1024, "Uploads:MaxConcurrent must be from 1 to 1024.")
+            .Validate(
+                options => options.PlacesPerAccount >= 1 && options.PlacesPerAccount <= options.MaxConcurrent,
+                "Uploads:MaxConcurrentPerAccount must be from 1 to Uploads:MaxConcurrent.")
+            .Validate(
+                options => options.PlaceWait > TimeSpan.Zero && options.PlaceWait <= TimeSpan.FromMinutes(5),
+                "Uploads:PlaceWait must be positive and at most 5 minutes.")
+            .Validate(
+                options => options.BodyTimeout >= TimeSpan.FromSeconds(1) && options.BodyTimeout <= TimeSpan.FromMinutes(30),
+                "Uploads:BodyTimeout must be from 1 second to 30 minutes.")
             .ValidateOnStart();
         services.AddSingleton<Multipart.FormIntake>();
         return services;

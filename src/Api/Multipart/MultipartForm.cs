@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using TryOn.Api.Authentication;
 using TryOn.Api.Errors;
 using TryOn.Grains.Errors;
 using TryOn.Pipeline.IO;
@@ -45,7 +47,8 @@ internal sealed class MultipartForm : IDisposable
 
     /// <summary>
     /// Reads the form; at most <paramref name="maxFiles"/> file parts, which also bounds the memory one request holds,
-    /// and at most <see cref="FormIntakeOptions.MaxConcurrent"/> forms at once in the process.
+    /// at most <see cref="FormIntakeOptions.MaxConcurrent"/> forms at once in the process (and half of them for one
+    /// account), and within <see cref="FormIntakeOptions.BodyTimeout"/>.
     /// </summary>
     public static async Task<(MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, int maxFiles, CancellationToken cancellationToken)
     {
@@ -63,13 +66,43 @@ internal sealed class MultipartForm : IDisposable
         }
 
         // Waits its turn before a byte is read (see FormIntake): the memory of concurrent uploads stays bounded.
-        var place = await request.HttpContext.RequestServices.GetRequiredService<FormIntake>().EnterAsync(request.HttpContext, cancellationToken);
+        var intake = request.HttpContext.RequestServices.GetRequiredService<FormIntake>();
+        // Merchant forms count against their account; the operator's (the admin API's logo upload) count as one more.
+        var holder = request.HttpContext.User.FindFirstValue(TryOnClaims.AccountId) ?? "operator";
+        var place = await intake.EnterAsync(request.HttpContext, holder, cancellationToken);
+        if (place is null)
+        {
+            return (null, RequestBody.Busy(request.HttpContext.Response, intake.RetryAfter));
+        }
+
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
             // JSON endpoints keep the small default; a form may carry several images.
             sizeLimit.MaxRequestBodySize = (maxFiles * (MaxFileBytes + (64 * 1024))) + MaxFieldsBytes;
         }
 
+        using var deadline = RequestBody.Deadline(request, cancellationToken);
+        try
+        {
+            var form = await ReadSectionsAsync(request, boundary, maxFiles, deadline.Token);
+            if (form.Error is not null)
+            {
+                place.Dispose();
+                return (null, form.Error);
+            }
+
+            return (new MultipartForm(form.Fields!, form.Files!, place), null);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            place.Dispose();
+            return (null, RequestBody.TooSlow(request.HttpContext.Response));
+        }
+    }
+
+    private static async Task<(Dictionary<string, string>? Fields, Dictionary<string, FormFile>? Files, ApiError? Error)> ReadSectionsAsync(
+        HttpRequest request, string boundary, int maxFiles, CancellationToken cancellationToken)
+    {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new Dictionary<string, FormFile>(StringComparer.Ordinal);
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
@@ -79,33 +112,33 @@ internal sealed class MultipartForm : IDisposable
             {
                 if (parts == MaxParts)
                 {
-                    return (null, ApiError.Of(ErrorCodes.MalformedMultipart, $"A form may have at most {MaxParts} parts."));
+                    return (null, null, ApiError.Of(ErrorCodes.MalformedMultipart, $"A form may have at most {MaxParts} parts."));
                 }
 
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                     || string.IsNullOrEmpty(disposition.Name.Value))
                 {
-                    return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "Every part needs 'Content-Disposition: form-data; name=\"…\"'."));
+                    return (null, null, ApiError.Of(ErrorCodes.MalformedMultipart, "Every part needs 'Content-Disposition: form-data; name=\"…\"'."));
                 }
 
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value!;
                 if (fields.ContainsKey(name) || files.ContainsKey(name))
                 {
-                    return (null, ApiError.Validation(name, "The part is sent more than once."));
+                    return (null, null, ApiError.Validation(name, "The part is sent more than once."));
                 }
 
                 if (disposition.IsFileDisposition())
                 {
                     if (files.Count == maxFiles)
                     {
-                        return (null, ApiError.Of(ErrorCodes.MalformedMultipart, $"This endpoint takes at most {maxFiles} file part(s)."));
+                        return (null, null, ApiError.Of(ErrorCodes.MalformedMultipart, $"This endpoint takes at most {maxFiles} file part(s)."));
                     }
 
                     var content = await BoundedRead.ReadToEndAsync(section.Body, MaxFileBytes, cancellationToken);
                     if (content is null)
                     {
-                        return (null, ApiError.Of(ErrorCodes.FileTooLarge, $"The file '{name}' exceeds {MaxFileBytes / (1024 * 1024)} MB."));
+                        return (null, null, ApiError.Of(ErrorCodes.FileTooLarge, $"The file '{name}' exceeds {MaxFileBytes / (1024 * 1024)} MB."));
                     }
 
                     files[name] = new FormFile(name, HeaderUtilities.RemoveQuotes(disposition.FileName).Value, content);
@@ -115,7 +148,7 @@ internal sealed class MultipartForm : IDisposable
                     var value = await BoundedRead.ReadToEndAsync(section.Body, MaxFieldBytes, cancellationToken);
                     if (value is null)
                     {
-                        return (null, ApiError.Of(ErrorCodes.PayloadTooLarge, $"The field '{name}' exceeds {MaxFieldBytes / 1024} KB."));
+                        return (null, null, ApiError.Of(ErrorCodes.PayloadTooLarge, $"The field '{name}' exceeds {MaxFieldBytes / 1024} KB."));
                     }
 
                     fields[name] = Encoding.UTF8.GetString(value);
@@ -124,13 +157,13 @@ internal sealed class MultipartForm : IDisposable
         }
         catch (IOException exception) when (exception is not BadHttpRequestException)
         {
-            return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed or ends early."));
+            return (null, null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed or ends early."));
         }
         catch (InvalidDataException)
         {
-            return (null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed."));
+            return (null, null, ApiError.Of(ErrorCodes.MalformedMultipart, "The multipart body is malformed."));
         }
 
-        return (new MultipartForm(fields, files, place), null);
+        return (fields, files, null);
     }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using TryOn.Api.Errors;
 using TryOn.Grains.Errors;
 
 namespace TryOn.Api.Multipart;
 
+/// <summary>The one way merchant request bodies are read: JSON, or a multipart form around it, within a deadline.</summary>
 internal static class RequestBody
 {
     /// <summary>
@@ -34,8 +36,53 @@ internal static class RequestBody
         }
 
         using var reader = new StreamReader(request.Body);
-        return ParseJson(await reader.ReadToEndAsync(cancellationToken), null);
+        using var deadline = Deadline(request, cancellationToken);
+        try
+        {
+            return ParseJson(await reader.ReadToEndAsync(deadline.Token), null);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, null, TooSlow(request.HttpContext.Response));
+        }
     }
+
+    /// <summary>Cancels reading the body once <see cref="FormIntakeOptions.BodyTimeout"/> has passed, whatever the byte rate.</summary>
+    public static CancellationTokenSource Deadline(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options(request).BodyTimeout);
+        return deadline;
+    }
+
+    /// <summary>408 <c>REQUEST_TIMEOUT</c> for a body that missed its deadline; the connection closes after the answer.</summary>
+    public static ApiError TooSlow(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.Connection = "close";
+        return ApiError.Of(
+            ErrorCodes.RequestTimeout,
+            $"The request body did not arrive within {Options(response.HttpContext.Request).BodyTimeout.TotalSeconds:0} s.");
+    }
+
+    /// <summary>
+    /// 503 <c>SERVICE_UNAVAILABLE</c> with <c>Retry-After</c>, for a form that found no place in time; its body is
+    /// not read, so the connection closes after the answer.
+    /// </summary>
+    public static ApiError Busy(HttpResponse response, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.Connection = "close";
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiError.Of(
+            ErrorCodes.ServiceUnavailable,
+            $"Every place for reading uploads stayed taken (your account may hold at most {Options(response.HttpContext.Request).PlacesPerAccount} at once). Retry after {seconds} s.",
+            new Dictionary<string, object> { ["retryAfterSeconds"] = seconds });
+    }
+
+    private static FormIntakeOptions Options(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<IOptions<FormIntakeOptions>>().Value;
 
     private static (JsonDocument?, MultipartForm?, ApiError?) ParseJson(string json, MultipartForm? form)
     {

@@ -58,6 +58,8 @@ public static class ErrorCatalog
         Ours(ErrorCodes.PersonNotFound, 422, "No person facing the camera was found in the shopper photo. Ask the shopper for another photo."),
         Ours(ErrorCodes.PersonTooSmall, 422, "The person is too small in the shopper photo. Ask the shopper for a closer photo."),
         Ours(ErrorCodes.CategoryNotSupported, 422, "No engine is installed for the product's category."),
+        Ours(ErrorCodes.RequestTimeout, 408, "The request body did not arrive in time. Send it again, faster or smaller."),
+        Ours(ErrorCodes.ServiceUnavailable, 503, "The server is busy. Retry after the time in Retry-After."),
         Ours(ErrorCodes.PoseNotSupported, 422, "The shopper's pose cannot be dressed with this garment. Ask the shopper for a photo facing the camera, arms at the sides."),
     ];
 

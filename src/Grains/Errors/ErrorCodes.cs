@@ -54,4 +54,6 @@ public static class ErrorCodes
     public const string PersonTooSmall = "PERSON_TOO_SMALL";
     public const string PoseNotSupported = "POSE_NOT_SUPPORTED";
     public const string CategoryNotSupported = "CATEGORY_NOT_SUPPORTED";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 }

@@ -91,7 +91,7 @@ internal sealed partial class GenerationGrain(
         if (!Generation.IsTerminal && !scheduler.IsQueuedOrRunning(Id))
         {
             // Unfinished and not in this silo's hands (a restart, or a silo that is gone): drive it again.
-            if (scheduler.TryEnqueue(Id))
+            if (scheduler.TryEnqueue(Id, Generation.Request.AccountId))
             {
                 LogRequeued(logger, Id, Generation.Status);
             }
@@ -127,7 +127,7 @@ internal sealed partial class GenerationGrain(
 
         // Listed before it is queued, so recovery can always find it.
         await Outbox.PublishAsync();
-        if (!scheduler.TryEnqueue(Id))
+        if (!scheduler.TryEnqueue(Id, request.AccountId))
         {
             // Lost a race for the last place: recovery queues it once there is room.
             LogQueuedLater(logger, Id);

@@ -9,8 +9,9 @@ using TryOn.Grains.Generations;
 namespace TryOn.Grains.Inference;
 
 /// <summary>
-/// The silo's inference scheduler: a bounded first-in-first-out queue of generation ids and a fixed number of
-/// execution slots. A full queue refuses new work at admission instead of growing. Each attempt runs under a
+/// The silo's inference scheduler: a bounded queue of generation ids, shared fairly between accounts (a
+/// <see cref="FairQueue"/>: accounts take turns, first in first out within each), and a fixed number of execution
+/// slots. A full queue refuses new work at admission instead of growing. Each attempt runs under a
 /// deadline; the generation grain is asked for its request when a slot takes it (which marks it PROCESSING) and
 /// is called back with progress and the outcome. Stopping the silo drains it: no queued generation is started any
 /// more (they stay PENDING in storage and run on another silo when their grain is next called: a poll or the
@@ -25,17 +26,13 @@ internal sealed partial class InferenceScheduler(
     ILogger<InferenceScheduler> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
-    private readonly Queue<string> _waiting = new();
-    /// <summary>Queued or running ids, with when they were queued and their place in the order of queueing.</summary>
-    private readonly Dictionary<string, Queued> _known = new(StringComparer.Ordinal);
+    private readonly FairQueue _waiting = new();
+    /// <summary>Queued or running ids, with when they were queued.</summary>
+    private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
     private readonly CancellationTokenSource _abandon = new();
-    /// <summary>Tickets handed out and taken: the queue is first in, first out, so a waiting ticket's position is
-    /// its distance from the last one taken (no walk through the queue, which polls ask for all the time).</summary>
-    private long _ticketsIssued;
-    private long _ticketsTaken;
     private long _busyTicks;
     private long _runs;
     private int _running;
@@ -73,8 +70,8 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    /// <summary>Queues the generation; false when the queue is full. Already queued or running counts as queued.</summary>
-    public bool TryEnqueue(string generationId)
+    /// <summary>Queues the account's generation; false when the queue is full. Already queued or running counts as queued.</summary>
+    public bool TryEnqueue(string generationId, string accountId)
     {
         lock (_gate)
         {
@@ -88,8 +85,8 @@ internal sealed partial class InferenceScheduler(
                 return false;
             }
 
-            _waiting.Enqueue(generationId);
-            _known.Add(generationId, new Queued(Stopwatch.GetTimestamp(), ++_ticketsIssued));
+            _waiting.Enqueue(accountId, generationId);
+            _known.Add(generationId, Stopwatch.GetTimestamp());
         }
 
         _queued.Release();
@@ -109,9 +106,7 @@ internal sealed partial class InferenceScheduler(
     {
         lock (_gate)
         {
-            return _known.TryGetValue(generationId, out var queued) && queued.Ticket > _ticketsTaken
-                ? (int)(queued.Ticket - _ticketsTaken)
-                : null;
+            return _waiting.PositionOf(generationId);
         }
     }
 
@@ -154,9 +149,8 @@ internal sealed partial class InferenceScheduler(
                 long queuedAt;
                 lock (_gate)
                 {
-                    generationId = _waiting.Dequeue();
-                    _ticketsTaken++;
-                    queuedAt = _known[generationId].QueuedAt;
+                    _waiting.TryDequeue(out generationId);
+                    queuedAt = _known[generationId];
                 }
 
                 var started = Stopwatch.GetTimestamp();
@@ -257,7 +251,4 @@ internal sealed partial class InferenceScheduler(
 
     [LoggerMessage(2, LogLevel.Error, "Generation {GenerationId} failed in its engine")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string generationId);
-
-    /// <summary>When a generation was queued (a <see cref="Stopwatch"/> timestamp) and its ticket.</summary>
-    private readonly record struct Queued(long QueuedAt, long Ticket);
 }
