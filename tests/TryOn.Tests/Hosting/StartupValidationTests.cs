@@ -14,6 +14,9 @@ public sealed class StartupValidationTests
     [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
     [InlineData("Files:SigningKey", "too-short", "Files:SigningKey")]
     [InlineData("Images:MaxSide", "10", "Images:MinSide")]
+    [InlineData("Uploads:MaxConcurrentPerAccount", "0", "Uploads:MaxConcurrentPerAccount")]
+    [InlineData("Uploads:PlaceWait", "00:00:00", "Uploads:PlaceWait")]
+    [InlineData("Uploads:BodyTimeout", "00:00:00.5", "Uploads:BodyTimeout")]
     [InlineData("Billing:Stripe:SecretKey", "sk_test_x", "Billing:Stripe:WebhookSecret")]
     [InlineData("Billing:Stripe:WebhookSecret", "whsec_x", "Billing:Stripe:SecretKey")]
     public void Invalid_setting_stops_the_start_naming_it(string key, string value, string named)
