@@ -11,7 +11,7 @@ namespace TryOn.Hosting.Cluster;
 internal sealed class ClusterCertificates(X509Certificate2 local, X509Certificate2 trusted)
 {
     /// <summary>The subject of certificates made by <see cref="CreateSelfSigned"/>.</summary>
-    public const string DefaultSubject = "CN=tryon-cluster";
+    private const string Subject = "CN=tryon-cluster";
 
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
@@ -36,10 +36,10 @@ internal sealed class ClusterCertificates(X509Certificate2 local, X509Certificat
     /// A new self-signed certificate for a whole cluster (every silo and API process holds the same file): an
     /// ECDSA P-256 key, valid for both ends of a TLS connection.
     /// </summary>
-    public static X509Certificate2 CreateSelfSigned(TimeSpan lifetime, string subject = DefaultSubject)
+    public static X509Certificate2 CreateSelfSigned(TimeSpan lifetime)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(Subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuthentication, ClientAuthentication], critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));

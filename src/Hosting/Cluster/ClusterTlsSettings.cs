@@ -61,7 +61,13 @@ internal sealed class ClusterTlsSettings
         var trusted = string.IsNullOrWhiteSpace(TrustedCertificate)
             ? local
             : Read("Orleans:Tls:TrustedCertificate", TrustedCertificate, X509CertificateLoader.LoadCertificateFromFile, failures);
-        return local is not null && trusted is not null ? new ClusterCertificates(local, trusted) : null;
+        if (local is null || trusted is null)
+        {
+            local?.Dispose();
+            return null;
+        }
+
+        return new ClusterCertificates(local, trusted);
     }
 
     private X509Certificate2 LoadLocal(string path) =>

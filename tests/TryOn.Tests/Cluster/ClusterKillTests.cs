@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using TryOn.Grains.Persistence.Postgres;
-using TryOn.Hosting.Cluster;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Cluster;
