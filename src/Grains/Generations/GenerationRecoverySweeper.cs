@@ -1,14 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
+using TryOn.Grains.Maintenance;
 
 namespace TryOn.Grains.Generations;
 
 /// <summary>
-/// At start-up and every minute, two passes driven by the read model (never by scanning grains). Generations left
+/// Once per cluster at start-up and every minute (its <see cref="MaintenanceGrain"/>'s reminder), two passes driven by the read model (never by scanning grains). Generations left
 /// unfinished for longer than an attempt may take are asked to recover: one that no scheduler holds is queued
 /// again, one interrupted too often is failed with its credit released. And credits reserved for more than
 /// <see cref="EngineOptions.ReservationGrace"/> are reconciled: a generation that exists recovers (and settles when finished);
@@ -20,12 +20,11 @@ internal sealed partial class GenerationRecoverySweeper(
     Accounts.IAccountReadModel accounts,
     IOptions<EngineOptions> options,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
-    IHostApplicationLifetime lifetime,
-    ILogger<GenerationRecoverySweeper> logger) : BackgroundService
+    ILogger<GenerationRecoverySweeper> logger) : IPeriodicSweep
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
     private const int BatchSize = 200;
+
+    public string Name => "generation-recovery";
 
     /// <summary>One pass; returns how many generations were asked to recover and how many reservations were released.</summary>
     public async Task<(int Recovered, int Released)> SweepAsync(CancellationToken cancellationToken = default)
@@ -56,33 +55,16 @@ internal sealed partial class GenerationRecoverySweeper(
         return (ids.Count, released);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // The first pass waits until the silo (and its storage) has started.
-        await lifetime.WaitForStartAsync(stoppingToken);
-
-        using var timer = new PeriodicTimer(Interval);
-        do
+        var (recovered, released) = await SweepAsync(cancellationToken);
+        if (recovered + released > 0)
         {
-            try
-            {
-                var (recovered, released) = await SweepAsync(stoppingToken);
-                if (recovered + released > 0)
-                {
-                    LogRecovered(logger, recovered, released);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, exception);
-            }
+            LogRecovered(logger, recovered, released);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(1, LogLevel.Information, "Asked {Count} unfinished generations to recover; released {Released} orphaned reservations")]
     private static partial void LogRecovered(ILogger logger, int count, int released);
 
-    [LoggerMessage(2, LogLevel.Warning, "The generation recovery sweep failed; it runs again in a minute")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

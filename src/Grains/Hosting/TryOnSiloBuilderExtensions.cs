@@ -8,6 +8,7 @@ using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Inference;
+using TryOn.Grains.Maintenance;
 using TryOn.Grains.Images;
 using TryOn.Grains.People;
 using TryOn.Grains.Persistence;
@@ -73,13 +74,20 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<EngineOptions>>((host, engines) =>
             host.ShutdownTimeout = engines.Value.DrainTimeout + TimeSpan.FromSeconds(15));
         silo.AddPlacementDirector<InferenceLoadPlacement, InferenceLoadPlacementDirector>();
-        silo.Services.AddSingleton<GenerationRecoverySweeper>();
-        silo.Services.AddHostedService(services => services.GetRequiredService<GenerationRecoverySweeper>());
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
-        silo.Services.AddSingleton<RetentionSweeper>();
-        silo.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
+        silo.AddPeriodicSweep<GenerationRecoverySweeper>();
+        silo.AddPeriodicSweep<RetentionSweeper>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
         return silo;
+    }
+
+    /// <summary>A sweep run once per cluster by its maintenance grain; resolvable by its type too (tests run a pass by hand).</summary>
+    private static void AddPeriodicSweep<TSweep>(this ISiloBuilder silo)
+        where TSweep : class, IPeriodicSweep
+    {
+        silo.Services.AddSingleton<TSweep>();
+        silo.Services.AddSingleton<IPeriodicSweep>(services => services.GetRequiredService<TSweep>());
     }
 
     /// <summary>
@@ -95,6 +103,8 @@ internal static class TryOnSiloBuilderExtensions
         silo.Services.AddReadModels<SqliteDatabase>();
         silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
+        // The sweeps' reminders: one process, and every start registers them again (MaintenanceScheduler), so memory is enough.
+        silo.UseInMemoryReminderService();
 
         // Orleans' ADO.NET provider does the work under a name of its own; the grains' provider takes each of its
         // writes in the database writer's turn.

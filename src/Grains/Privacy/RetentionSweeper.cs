@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
+using TryOn.Grains.Maintenance;
 using TryOn.Grains.Paging;
 using TryOn.Grains.Products;
 
@@ -16,10 +16,10 @@ internal sealed record RetentionSweep(int Products, int Images, int Generations)
 }
 
 /// <summary>
-/// Every minute, removes what has outlived its lifetime, found through the read model's expiry indexes (never by
+/// Once per cluster every minute (its <see cref="MaintenanceGrain"/>'s reminder), removes what has outlived its lifetime, found through the read model's expiry indexes (never by
 /// listing files or grains): products past <c>expiresAt</c>, uploaded shopper photos past their retention, and the
 /// files (result, product copy) of generations <c>keepForDays</c> old. Each grain decides for itself against its own
-/// state and the domain clock, so a stale index row, running the sweep twice, or several silos sweeping is harmless.
+/// state and the domain clock, so a stale index row or a pass run twice (one cut off by a silo's death) is harmless.
 /// Expired products and images are already refused before the sweep reaches them.
 /// </summary>
 internal sealed partial class RetentionSweeper(
@@ -28,10 +28,11 @@ internal sealed partial class RetentionSweeper(
     IImageReadModel images,
     IGenerationReadModel generations,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
-    ILogger<RetentionSweeper> logger) : BackgroundService
+    ILogger<RetentionSweeper> logger) : IPeriodicSweep
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private const int BatchSize = 200;
+
+    public string Name => "retention";
 
     /// <summary>One pass over the three indexes; one failing does not hold up the others.</summary>
     public async Task<RetentionSweep> SweepAsync(CancellationToken cancellationToken = default) => new(
@@ -51,16 +52,12 @@ internal sealed partial class RetentionSweeper(
             id => grains.GetGrain<IGenerationGrain>(id).RemoveFilesIfExpiredAsync(CancellationToken.None),
             cancellationToken));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var swept = await SweepAsync(cancellationToken);
+        if (swept.Total > 0)
         {
-            var swept = await SweepAsync(stoppingToken);
-            if (swept.Total > 0)
-            {
-                LogSwept(logger, swept.Products, swept.Images, swept.Generations);
-            }
+            LogSwept(logger, swept.Products, swept.Images, swept.Generations);
         }
     }
 

@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Hosting;
+using TryOn.Grains.Maintenance;
 using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence;
 using TryOn.Grains.Storage;
@@ -221,6 +222,28 @@ public sealed class ClusterStorageTests(TwoSiloClusterFixture cluster) : IClassF
         Assert.False(cleared.RecordExists);
         Assert.Equal(read.ETag, cleared.ETag);
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("probe", grainId, stale));
+    }
+
+    [Fact]
+    public async Task Each_periodic_sweep_has_one_reminder_and_one_activation_for_the_whole_cluster()
+    {
+        // Both silos scheduled every sweep when they started; the cluster holds one reminder per sweep, not one per silo.
+        var sweeps = cluster.First.Services.GetServices<IPeriodicSweep>().Select(sweep => sweep.Name).ToList();
+        Assert.Equal(["generation-recovery", "retention"], sweeps.Order());
+        Assert.Equal(sweeps.Count, await ClusterHosts.CountAsync(
+            cluster.ConnectionString,
+            $"SELECT count(*) FROM orleansreminderstable WHERE serviceid = '{ClusterHosts.ServiceId}' AND remindername IN ('generation-recovery', 'retention')"));
+        foreach (var sweep in sweeps)
+        {
+            Assert.True(await cluster.ClusterClient.GetGrain<IMaintenanceGrain>(sweep).IsScheduledAsync());
+        }
+
+        // The first tick is due at once: each sweep's grain is active on exactly one of the two silos.
+        var management = cluster.ClusterClient.GetGrain<IManagementGrain>(0);
+        await Eventually.HoldsAsync(
+            async () => (await management.GetSimpleGrainStatistics()).Where(statistic => statistic.GrainType.Contains(nameof(MaintenanceGrain), StringComparison.Ordinal)).Sum(statistic => statistic.ActivationCount) == sweeps.Count,
+            Within,
+            "one maintenance grain per sweep to be active");
     }
 
     [Fact]
