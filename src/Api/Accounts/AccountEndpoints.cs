@@ -7,7 +7,7 @@ using TryOn.Grains.Errors;
 
 namespace TryOn.Api.Accounts;
 
-/// <summary>The calling merchant's own account (API.md §3.9).</summary>
+/// <summary>The calling merchant's own account (docs/api.md).</summary>
 internal static class AccountEndpoints
 {
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder merchant)

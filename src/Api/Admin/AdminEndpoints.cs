@@ -14,7 +14,7 @@ using TryOn.Api.Multipart;
 namespace TryOn.Api.Admin;
 
 /// <summary>
-/// The operators' API (API.md §6): accounts, credits and keys, behind the admin token. Bodies are declared
+/// The operators' API (docs/api.md, Admin API): accounts, credits and keys, behind the admin token. Bodies are declared
 /// nullable so that a missing body reaches the validation filter, which answers for it; handlers run only
 /// with a validated body.
 /// </summary>

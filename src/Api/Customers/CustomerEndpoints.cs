@@ -8,7 +8,7 @@ using TryOn.Grains.Privacy;
 
 namespace TryOn.Api.Customers;
 
-/// <summary><c>DELETE /tryon/v1/customers/:customerId</c> (API.md §3.10): erase an end user's data.</summary>
+/// <summary><c>DELETE /tryon/v1/customers/:customerId</c> (docs/privacy.md): erase an end user's data.</summary>
 internal static partial class CustomerEndpoints
 {
     public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder merchant)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace TryOn.Api.Errors;
 
-/// <summary>The one JSON shape every error has (API.md §2). <see cref="Status"/> always equals the HTTP status.</summary>
+/// <summary>The one JSON shape every error has (docs/errors.md). <see cref="Status"/> always equals the HTTP status.</summary>
 internal sealed record ErrorEnvelope(
     string Code,
     string Message,

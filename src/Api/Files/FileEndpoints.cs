@@ -5,7 +5,7 @@ using TryOn.Grains.Storage;
 
 namespace TryOn.Api.Files;
 
-/// <summary>Serves stored files through signed links (API.md §3.11). No API key: the signature is the credential.</summary>
+/// <summary>Serves stored files through signed links (docs/api.md). No API key: the signature is the credential.</summary>
 internal static class FileEndpoints
 {
     public static IEndpointRouteBuilder MapFileEndpoints(this IEndpointRouteBuilder endpoints)

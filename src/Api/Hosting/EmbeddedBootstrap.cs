@@ -9,7 +9,7 @@ using TryOn.Grains.Paging;
 namespace TryOn.Api.Hosting;
 
 /// <summary>
-/// The embedded development bootstrap (API.md §7). On the first start with an empty store it creates a development
+/// The embedded development bootstrap (docs/operations.md). On the first start with an empty store it creates a development
 /// account with 100 credits and writes its API key to <c>dev-api-key.txt</c>; without a configured admin token or file
 /// signing key it generates them into <c>admin-token.txt</c> and <c>file-signing-key.txt</c> (and reuses them
 /// afterwards). Only the file locations are logged.

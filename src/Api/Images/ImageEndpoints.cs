@@ -15,7 +15,7 @@ using TryOn.Grains.People;
 namespace TryOn.Api.Images;
 
 /// <summary>
-/// <c>POST /tryon/v1/images/upload</c> (API.md §3.1): store a shopper photo once, reuse it by id; and
+/// <c>POST /tryon/v1/images/upload</c> (docs/images.md): store a shopper photo once, reuse it by id; and
 /// <c>GET /tryon/v1/images/:imageId</c> (ext): the stored image with a fresh signed link and what was found in it.
 /// </summary>
 internal static class ImageEndpoints

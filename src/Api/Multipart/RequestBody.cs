@@ -10,7 +10,7 @@ internal static class RequestBody
 {
     /// <summary>
     /// The request's JSON: the body itself, or the string field <c>data</c> of a multipart form whose other parts are
-    /// the images (API.md §1, the multipart convention).
+    /// the images (docs/api.md, Conventions, the multipart convention).
     /// </summary>
     public static async Task<(JsonDocument? Body, MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, int maxFiles, CancellationToken cancellationToken)
     {

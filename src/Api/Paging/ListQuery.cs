@@ -4,7 +4,7 @@ using TryOn.Grains.Paging;
 
 namespace TryOn.Api.Paging;
 
-/// <summary>The list response every paged endpoint answers (API.md §1).</summary>
+/// <summary>The list response every paged endpoint answers (docs/api.md, Conventions).</summary>
 internal sealed record ListResponse<T>(IReadOnlyList<T> Items, string? NextCursor, bool HasMore, int Count);
 
 internal static class ListQuery

@@ -11,7 +11,7 @@ using TryOn.Grains.Products;
 
 namespace TryOn.Api.Products;
 
-/// <summary>The catalogue (API.md §3.6–3.7): upsert, list, get and delete an account's products.</summary>
+/// <summary>The catalogue (docs/products.md): upsert, list, get and delete an account's products.</summary>
 internal static class ProductEndpoints
 {
     public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder merchant)

@@ -6,7 +6,7 @@ namespace TryOn.Api.Products;
 
 internal sealed record ProductImageResponse(string SourceUrl, int Order, ImmutableDictionary<string, bool> Classifications);
 
-/// <summary>The product object of API.md §3.7, plus <c>category</c>.</summary>
+/// <summary>The product object of docs/products.md, plus <c>category</c>.</summary>
 internal sealed record ProductResponse(
     string ExternalId,
     string? Title,
@@ -34,5 +34,5 @@ internal sealed record ProductResponse(
         product.UpdatedAt);
 }
 
-/// <summary>API.md §3.8: <c>totalGenerations</c> counts unfinished ones too; the average is over completed ones, 0 when none.</summary>
+/// <summary>docs/products.md: <c>totalGenerations</c> counts unfinished ones too; the average is over completed ones, 0 when none.</summary>
 internal sealed record ProductStatsResponse(long TotalGenerations, long CompletedGenerations, long FailedGenerations, long AvgGenerationTimeMs);

@@ -12,7 +12,7 @@ using TryOn.Grains.Generations;
 namespace TryOn.Api.TryOn;
 
 /// <summary>
-/// <c>POST /try-on</c> and <c>/try-on/sync</c> (API.md §3.2–3.3, admission in <see cref="TryOnAdmission"/>),
+/// <c>POST /try-on</c> and <c>/try-on/sync</c> (docs/generations.md, admission in <see cref="TryOnAdmission"/>),
 /// <c>GET /generations</c> and <c>GET /generations/:id</c> (§3.4–3.5).
 /// </summary>
 internal static class TryOnEndpoints
@@ -129,7 +129,7 @@ internal static class TryOnEndpoints
 
 internal sealed record TryOnStartedResponse(string GenerationId, string Status, string ProductExternalId);
 
-/// <summary>An item of <c>GET /generations</c> (API.md §3.5).</summary>
+/// <summary>An item of <c>GET /generations</c> (docs/generations.md).</summary>
 internal sealed record GenerationListItem(
     string Id,
     string Status,
@@ -162,7 +162,7 @@ internal sealed class TryOnOptions
     public TimeSpan SyncWait { get; set; } = TimeSpan.FromSeconds(90);
 }
 
-/// <summary>API.md §3.4, plus progress, queue position, product id and generation time.</summary>
+/// <summary>docs/generations.md, plus progress, queue position, product id and generation time.</summary>
 internal sealed record GenerationResponse(
     string GenerationId,
     string Status,

@@ -4,7 +4,7 @@ using TryOn.Pipeline.Images;
 namespace TryOn.Grains.Engines;
 
 /// <summary>
-/// The engine of products titled <c>mock</c> (API.md §3.2): the result is the shopper photo, after about a second.
+/// The engine of products titled <c>mock</c> (docs/generations.md): the result is the shopper photo, after about a second.
 /// Lets integrations be built and tested without spending engine time.
 /// </summary>
 internal sealed class MockEngine(IOptions<EngineOptions> options, ImagePipeline pipeline) : ITryOnEngine

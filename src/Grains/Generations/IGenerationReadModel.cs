@@ -13,7 +13,7 @@ public sealed record GenerationRecord(
     long Version,
     DateTimeOffset? FilesExpireAt = null);
 
-/// <summary>Counts of a product's generations in a window (API.md §3.8).</summary>
+/// <summary>Counts of a product's generations in a window (docs/products.md).</summary>
 public sealed record ProductGenerationStats(long Total, long Completed, long Failed, long AverageGenerationTimeMs);
 
 /// <summary>

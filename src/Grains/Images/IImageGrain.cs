@@ -19,7 +19,7 @@ public interface IImageGrain : IGrainWithStringKey
     Task<ImageLookup> FindAsync(string accountId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erasure (API.md §3.10): deletes the stored bytes and forgets the end user, whoever the image was stored for;
+    /// Erasure (docs/privacy.md): deletes the stored bytes and forgets the end user, whoever the image was stored for;
     /// the image answers as not found from then on. True when this call removed it; no effect on another account's
     /// image. Idempotent.
     /// </summary>

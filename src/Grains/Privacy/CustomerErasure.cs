@@ -8,7 +8,7 @@ namespace TryOn.Grains.Privacy;
 internal sealed record CustomerErasureResult(int Images, int Generations);
 
 /// <summary>
-/// Erasure of one end user of one account (API.md §3.10): every stored image tagged with their external user id and
+/// Erasure of one end user of one account (docs/privacy.md): every stored image tagged with their external user id and
 /// every generation made for them, found through the read model's by-user indexes in bounded keyset pages (never by
 /// listing files or grains), each erased by its own grain. Another account's customer with the same id is never
 /// listed: the indexes are keyed by account first, and the grains check the account again. Erased entries leave the

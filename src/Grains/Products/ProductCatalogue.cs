@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace TryOn.Grains.Products;
 
 /// <summary>
-/// Product categories and image classifications (API.md §4). A caller-given category wins; otherwise it is derived
+/// Product categories and image classifications (docs/products.md). A caller-given category wins; otherwise it is derived
 /// from words of the title and description, the first matching word deciding.
 /// </summary>
 public static partial class ProductCatalogue

@@ -10,7 +10,7 @@ public enum GarmentKind
     Bottom = 2,
 }
 
-/// <summary>The product categories each garment kind serves (API.md: tops, outerwear, dresses, bottoms).</summary>
+/// <summary>The product categories each garment kind serves (docs/products.md: tops, outerwear, dresses, bottoms).</summary>
 public static class GarmentKinds
 {
     public static GarmentKind? Of(string category) => category switch

@@ -4,7 +4,7 @@ using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Errors;
 
-/// <summary>Every class of failure answers the envelope of API.md §2 with its 4xx/5xx status and a request id.</summary>
+/// <summary>Every class of failure answers the envelope of docs/errors.md with its 4xx/5xx status and a request id.</summary>
 public sealed class ErrorEnvelopeTests(EmbeddedAppFixture fixture) : IClassFixture<EmbeddedAppFixture>
 {
     [Theory]

@@ -6,7 +6,7 @@ namespace TryOn.Tests.Infrastructure;
 
 public static class HttpAssertions
 {
-    /// <summary>Asserts the error envelope of API.md §2 and returns it for further checks.</summary>
+    /// <summary>Asserts the error envelope of docs/errors.md and returns it for further checks.</summary>
     public static async Task<JsonElement> ShouldBeErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -10,7 +10,7 @@ using static TryOn.Tests.Privacy.ShopperCalls;
 namespace TryOn.Tests.Privacy;
 
 /// <summary>
-/// <c>DELETE /tryon/v1/customers/:customerId</c> (API.md §3.10) over HTTP, checked against the files actually on disk
+/// <c>DELETE /tryon/v1/customers/:customerId</c> (docs/privacy.md) over HTTP, checked against the files actually on disk
 /// under the data directory, the signed links handed out before, and the records that must stay.
 /// </summary>
 public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixture<TryOnAppFixture>

@@ -8,7 +8,7 @@ using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Products;
 
-/// <summary>The products API (API.md §3.6–3.7) over a real socket.</summary>
+/// <summary>The products API (docs/products.md) over a real socket.</summary>
 public sealed class ProductsApiTests(EmbeddedAppFixture fixture) : IClassFixture<EmbeddedAppFixture>
 {
     private static object Shirt(string externalId) => new
