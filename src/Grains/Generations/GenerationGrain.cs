@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TryOn.Grains.Accounts;
+using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
 using TryOn.Grains.Inference;
@@ -32,13 +34,22 @@ internal sealed class GenerationState
     [Id(11)] public bool Abandoned { get; set; }
 
     /// <summary>
-    /// The end user's data was erased (API.md §3.10): the request no longer names them, their photo is gone, and
+    /// The end user's data was erased (docs/privacy.md): the request no longer names them, their photo is gone, and
     /// nothing made for them may be kept, so an unfinished generation fails instead of storing a result.
     /// </summary>
     [Id(12)] public bool CustomerErased { get; set; }
 
     /// <summary>When the generation's files (result, product copy) were removed, by retention or erasure.</summary>
     [Id(13)] public DateTimeOffset? FilesRemovedAt { get; set; }
+
+    /// <summary>
+    /// The ticket of the last queueing: the only attempt that may begin. A generation queued again elsewhere (its grain
+    /// collected while it waited, then woken on another silo) takes a new ticket, so the older queued copy is refused.
+    /// </summary>
+    [Id(14)] public Guid AttemptTicket { get; set; }
+
+    /// <summary>The silo whose scheduler holds the attempt under <see cref="AttemptTicket"/>.</summary>
+    [Id(15)] public SiloAddress? AttemptSilo { get; set; }
 
     public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
 
@@ -52,6 +63,9 @@ internal sealed partial class GenerationGrain(
     InferenceScheduler scheduler,
     IGenerationReadModel readModel,
     IBlobStore blobs,
+    IClusterMembershipService membership,
+    ILocalSiloDetails here,
+    IOptions<EngineOptions> engines,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<GenerationGrain> logger) : Grain, IGenerationGrain
 {
@@ -90,8 +104,18 @@ internal sealed partial class GenerationGrain(
 
         if (!Generation.IsTerminal && !scheduler.IsQueuedOrRunning(Id))
         {
-            // Unfinished and not in this silo's hands (a restart, or a silo that is gone): drive it again.
-            if (scheduler.TryEnqueue(Id, Generation.Request.AccountId))
+            if (IsRunningElsewhere())
+            {
+                return;
+            }
+
+            // Unfinished and not in this silo's hands (a restart, a silo that is gone, or a grain woken away from the
+            // queue that held it): drive it again, under a new ticket, so no older queued copy can begin.
+            var ticket = Guid.NewGuid();
+            Generation.AttemptTicket = ticket;
+            Generation.AttemptSilo = here.SiloAddress;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+            if (scheduler.TryEnqueue(Id, Generation.Request.AccountId, ticket))
             {
                 LogRequeued(logger, Id, Generation.Status);
             }
@@ -122,12 +146,22 @@ internal sealed partial class GenerationGrain(
         }
 
         var now = clock.GetUtcNow();
-        state.State = new GenerationState { Request = request, Status = GenerationStatus.Pending, CreatedAt = now, UpdatedAt = now, Version = 1 };
+        var ticket = Guid.NewGuid();
+        state.State = new GenerationState
+        {
+            Request = request,
+            Status = GenerationStatus.Pending,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+            AttemptTicket = ticket,
+            AttemptSilo = here.SiloAddress,
+        };
         await state.WriteOrReloadAsync(DeactivateOnIdle);
 
         // Listed before it is queued, so recovery can always find it.
         await Outbox.PublishAsync();
-        if (!scheduler.TryEnqueue(Id, request.AccountId))
+        if (!scheduler.TryEnqueue(Id, request.AccountId, ticket))
         {
             // Lost a race for the last place: recovery queues it once there is room.
             LogQueuedLater(logger, Id);
@@ -160,10 +194,17 @@ internal sealed partial class GenerationGrain(
             _ => new GenerationLookup(GenerationLookupStatus.Found, View()),
         });
 
-    public async Task<GenerationRequest?> BeginAttemptAsync(CancellationToken cancellationToken = default)
+    public async Task<GenerationRequest?> BeginAttemptAsync(Guid ticket, CancellationToken cancellationToken = default)
     {
         if (Generation.Request is null || Generation.IsTerminal)
         {
+            return null;
+        }
+
+        if (ticket != Generation.AttemptTicket)
+        {
+            // Queued again elsewhere since this copy was queued: that attempt runs, this one never does.
+            LogSuperseded(logger, Id);
             return null;
         }
 
@@ -328,6 +369,18 @@ internal sealed partial class GenerationGrain(
         }
     }
 
+    /// <summary>
+    /// Whether an attempt may still be running on another silo: the generation is processing there, that silo is alive,
+    /// and the attempt's deadline has not passed. Then it is left to that silo; recovery takes over once the silo dies
+    /// or the deadline passes.
+    /// </summary>
+    private bool IsRunningElsewhere() =>
+        Generation.Status == GenerationStatus.Processing
+        && Generation.AttemptSilo is { } silo
+        && !silo.Equals(here.SiloAddress)
+        && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Active
+        && clock.GetUtcNow() < Generation.UpdatedAt + engines.Value.AttemptDeadline;
+
     private Task PublishStateAsync() => readModel.UpsertAsync(
         new GenerationRecord(
             Generation.Request!.AccountId,
@@ -371,6 +424,9 @@ internal sealed partial class GenerationGrain(
 
     [LoggerMessage(3, LogLevel.Warning, "The credit of generation {GenerationId} could not be settled yet; retrying")]
     private static partial void LogSettleFailed(ILogger logger, Exception exception, string generationId);
+
+    [LoggerMessage(6, LogLevel.Information, "Generation {GenerationId} was queued again elsewhere; this silo's queued copy is dropped")]
+    private static partial void LogSuperseded(ILogger logger, string generationId);
 
     [LoggerMessage(5, LogLevel.Information, "The customer's data of generation {GenerationId} ({Status}) was erased")]
     private static partial void LogErased(ILogger logger, string generationId, GenerationStatus status);

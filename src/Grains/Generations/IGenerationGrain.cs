@@ -17,12 +17,15 @@ public interface IGenerationGrain : IGrainWithStringKey
     [Alias("Find")]
     Task<GenerationLookup> FindAsync(string accountId, CancellationToken cancellationToken = default);
 
-    /// <summary>The request, for the scheduler's attempt; null when the generation is not waiting or running.</summary>
+    /// <summary>
+    /// The request, for the scheduler's attempt queued under <paramref name="ticket"/>; null when the generation is not
+    /// waiting or running, or when it has been queued again since under another ticket (then that attempt runs).
+    /// </summary>
     [Alias("BeginAttempt")]
-    Task<GenerationRequest?> BeginAttemptAsync(CancellationToken cancellationToken = default);
+    Task<GenerationRequest?> BeginAttemptAsync(Guid ticket, CancellationToken cancellationToken = default);
 
-    /// <summary>Progress of the running attempt, 0 to 1; kept in memory only.</summary>
-    [Alias("ReportProgress")]
+    /// <summary>Progress of the running attempt, 0 to 1; kept in memory only. One-way: a lost notice only makes the bar jump.</summary>
+    [Alias("ReportProgress"), Orleans.Concurrency.OneWay]
     Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -45,7 +48,7 @@ public interface IGenerationGrain : IGrainWithStringKey
     Task FinishAsync(GenerationOutcome outcome, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erasure of an end user (API.md §3.10), when this generation is <paramref name="accountId"/>'s and was made for
+    /// Erasure of an end user (docs/privacy.md), when this generation is <paramref name="accountId"/>'s and was made for
     /// <paramref name="externalUserId"/>: the shopper photo (and the stored image it came from), the result and the
     /// product copy are deleted and the record stops naming the user; the record itself stays, so lists and stats
     /// keep counting it. An unfinished generation is failed when it next runs or finishes, keeping nothing. True

@@ -27,8 +27,8 @@ internal sealed partial class InferenceScheduler(
 {
     private readonly Lock _gate = new();
     private readonly FairQueue _waiting = new();
-    /// <summary>Queued or running ids, with when they were queued.</summary>
-    private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
+    /// <summary>Queued or running ids, with when they were queued and the ticket their grain gave them.</summary>
+    private readonly Dictionary<string, (long QueuedAt, Guid Ticket)> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
@@ -70,8 +70,12 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    /// <summary>Queues the account's generation; false when the queue is full. Already queued or running counts as queued.</summary>
-    public bool TryEnqueue(string generationId, string accountId)
+    /// <summary>
+    /// Queues the account's generation under the grain's <paramref name="ticket"/>, which the slot presents when it asks
+    /// the grain for its request (a grain that has queued itself again elsewhere since refuses an older ticket); false
+    /// when the queue is full. Already queued or running counts as queued, under its first ticket.
+    /// </summary>
+    public bool TryEnqueue(string generationId, string accountId, Guid ticket)
     {
         lock (_gate)
         {
@@ -86,7 +90,7 @@ internal sealed partial class InferenceScheduler(
             }
 
             _waiting.Enqueue(accountId, generationId);
-            _known.Add(generationId, Stopwatch.GetTimestamp());
+            _known.Add(generationId, (Stopwatch.GetTimestamp(), ticket));
         }
 
         _queued.Release();
@@ -147,10 +151,11 @@ internal sealed partial class InferenceScheduler(
                 await _queued.WaitAsync(stoppingToken);
                 string generationId;
                 long queuedAt;
+                Guid ticket;
                 lock (_gate)
                 {
                     _waiting.TryDequeue(out generationId);
-                    queuedAt = _known[generationId];
+                    (queuedAt, ticket) = _known[generationId];
                 }
 
                 var started = Stopwatch.GetTimestamp();
@@ -158,7 +163,7 @@ internal sealed partial class InferenceScheduler(
                 var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
                 try
                 {
-                    await RunAttemptAsync(generationId, _abandon.Token);
+                    await RunAttemptAsync(generationId, ticket, _abandon.Token);
                 }
                 catch (Exception exception) when (!_abandon.IsCancellationRequested)
                 {
@@ -186,7 +191,7 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    private async Task RunAttemptAsync(string generationId, CancellationToken abandonToken)
+    private async Task RunAttemptAsync(string generationId, Guid ticket, CancellationToken abandonToken)
     {
         var generation = grains.GetGrain<IGenerationGrain>(generationId);
         GenerationRequest? request;
@@ -194,7 +199,7 @@ internal sealed partial class InferenceScheduler(
         {
             using (GenerationTracing.Stage(GenerationTracing.BeginAttempt))
             {
-                request = await generation.BeginAttemptAsync(CancellationToken.None);
+                request = await generation.BeginAttemptAsync(ticket, CancellationToken.None);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -236,11 +241,10 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    /// <summary>Progress goes to the grain as one-way notices; a lost one only makes the bar jump.</summary>
+    /// <summary>Progress goes to the grain as one-way notices (<c>[OneWay]</c>: nothing waits for an answer).</summary>
     private sealed class GrainProgress(IGenerationGrain generation) : IProgress<double>
     {
-        public void Report(double value) =>
-            _ = generation.ReportProgressAsync(value).ContinueWith(static task => _ = task.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        public void Report(double value) => _ = generation.ReportProgressAsync(value);
     }
 
     [LoggerMessage(3, LogLevel.Information, "Stopping: draining {Running} running attempts for up to {Seconds} s; {Waiting} queued generations are handed back")]

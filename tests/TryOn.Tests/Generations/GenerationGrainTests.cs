@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,8 @@ namespace TryOn.Tests.Generations;
 /// <summary>An engine for the "tops" category that holds every run until the test opens its gate.</summary>
 public sealed class GatedEngine : ITryOnEngine
 {
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _runs = new(StringComparer.Ordinal);
     private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Name => "gated";
@@ -25,14 +28,32 @@ public sealed class GatedEngine : ITryOnEngine
 
     public IReadOnlyList<string> RequiredClassifications { get; } = ["flat_lay"];
 
-    public void Open() => _gate.TrySetResult();
+    /// <summary>Lets every attempt through, the held products' included.</summary>
+    public void Open()
+    {
+        _gate.TrySetResult();
+        foreach (var held in _held.Values)
+        {
+            held.TrySetResult();
+        }
+    }
 
     public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Attempts for this product wait, whatever the shared gate does, until <see cref="Release"/>.</summary>
+    public void Hold(string productExternalId) => _held[productExternalId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(string productExternalId) => _held[productExternalId].TrySetResult();
+
+    /// <summary>Attempts that reached the engine for this product, on every silo.</summary>
+    public int RunsOf(string productExternalId) => _runs.GetValueOrDefault(productExternalId);
+
     public async Task<RgbImage> RunAsync(EngineInput input, IProgress<double> progress, CancellationToken cancellationToken)
     {
+        _runs.AddOrUpdate(input.Product.ExternalId, 1, (_, runs) => runs + 1);
         progress.Report(0.4);
-        await _gate.Task.WaitAsync(cancellationToken);
+        var gate = _held.TryGetValue(input.Product.ExternalId, out var held) ? held : _gate;
+        await gate.Task.WaitAsync(cancellationToken);
         return new RgbImage(Enumerable.Repeat((byte)128, 3 * 64 * 64).ToArray(), 64, 64);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Core.Internal;
 using Orleans.TestingHost;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
@@ -67,6 +69,9 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
 
     /// <summary>The engine for "tops" on both silos: attempts hold until it opens.</summary>
     private readonly Generations.GatedEngine _gate = new();
+
+    /// <summary>The domain clock of both silos (attempt ages); Orleans keeps the real one.</summary>
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync()
@@ -76,6 +81,7 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         {
             silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
             silo.Services.AddSingleton<ITryOnEngine>(_gate);
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.ServiceKey, _clock);
             silo.Services.Configure<EngineOptions>(options =>
             {
                 options.MockDuration = TimeSpan.FromMilliseconds(1500);
@@ -96,18 +102,22 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
 
     private async Task<(string AccountId, ProductSnapshot Product, ShopperImage Shopper)> ProductAsync(string title)
     {
-        var grains = _cluster.Client;
         var accountId = "acct_" + Guid.NewGuid().ToString("N");
-        await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", 20, new AccountLimitsPatch(null, null, 100), null));
+        await _cluster.Client.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", 20, new AccountLimitsPatch(null, null, 100), null));
         var blobs = _cluster.Silos[0].ServiceProvider.GetRequiredService<IBlobStore>();
         await blobs.WriteAsync($"{accountId}/images/img_1.png", new MemoryStream(TestImages.Read("person-astronaut.png")));
+        return (accountId, await AnotherProductAsync(accountId, title, "p-1"), new ShopperImage($"{accountId}/images/img_1.png", "img_1", null));
+    }
+
+    private async Task<ProductSnapshot> AnotherProductAsync(string accountId, string title, string externalId)
+    {
+        var blobs = _cluster.Silos[0].ServiceProvider.GetRequiredService<IBlobStore>();
         using var garment = TestImages.Solid(200, 240, 30, 90, 200);
-        await blobs.WriteAsync($"{accountId}/products/g.png", new MemoryStream(TestImages.Png(garment)));
-        var product = (await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, "p-1")).UpsertAsync(new ProductUpsert(
+        await blobs.WriteAsync($"{accountId}/products/{externalId}.png", new MemoryStream(TestImages.Png(garment)));
+        return (await _cluster.Client.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).UpsertAsync(new ProductUpsert(
             ProductKind.Catalog, title, null,
-            [new ProductImageInput(null, "pimg_1", $"{accountId}/products/g.png", ImmutableDictionary<string, bool>.Empty.Add("flat_lay", true), ImmutableDictionary<string, bool>.Empty)],
+            [new ProductImageInput(null, "pimg_" + externalId, $"{accountId}/products/{externalId}.png", ImmutableDictionary<string, bool>.Empty.Add("flat_lay", true), ImmutableDictionary<string, bool>.Empty)],
             null, false, null, false, "tops"))).Product!;
-        return (accountId, product, new ShopperImage($"{accountId}/images/img_1.png", "img_1", null));
     }
 
     private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, ShopperImage shopper)
@@ -201,4 +211,125 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
 
         Assert.Equal([1L], Attempts());
     }
+
+    [Fact]
+    public async Task A_generation_whose_grain_is_collected_while_it_waits_and_woken_on_the_other_silo_runs_once()
+    {
+        var (accountId, first, shopper) = await ProductAsync("Tee");
+        var second = await AnotherProductAsync(accountId, "Tee", "p-2");
+        var third = await AnotherProductAsync(accountId, "Tee", "p-3");
+        foreach (var product in new[] { first, second, third })
+        {
+            _gate.Hold(product.ExternalId);
+        }
+
+        await BothSilosOnTheBoardAsync();
+
+        // One attempt holds each silo's only slot (placed one after the other, as above) and the third generation
+        // waits in one silo's queue.
+        var generations = new List<IGenerationGrain>();
+        foreach (var product in new[] { first, second, third })
+        {
+            generations.Add(await StartAsync(accountId, product, shopper));
+            await WaitForAsync(generations[^1], accountId, generations.Count <= 2 ? GenerationStatus.Processing : GenerationStatus.Pending);
+            await SilosSeeAsync(generations.Count);
+        }
+
+        var waiting = generations[2];
+        var queuedOn = Scheduler((await SiloOfAsync(waiting))!);
+        Assert.Equal(1, queuedOn.QueuePositionOf(waiting.GetPrimaryKeyString()));
+
+        // The other silo's attempt finishes, so that silo has a free slot and the least work.
+        var otherSilo = _cluster.Silos.Single(silo => silo.ServiceProvider.GetRequiredService<InferenceScheduler>() != queuedOn).SiloAddress;
+        var runningThere = await SiloOfAsync(generations[0]) == otherSilo ? generations[0] : generations[1];
+
+        var runningHere = generations[0] == runningThere ? generations[1] : generations[0];
+        _gate.Release(generations[0] == runningThere ? first.ExternalId : second.ExternalId);
+        await WaitForAsync(runningThere, accountId, GenerationStatus.Completed);
+        await SilosSeeAsync(2);
+
+        // The waiting generation's grain moves to the silo with less work, whose scheduler does not hold it: it is
+        // queued there and runs.
+        Assert.Equal(otherSilo, await MoveAsync(waiting));
+        await WaitForAsync(waiting, accountId, GenerationStatus.Processing);
+
+        // The first silo's slot frees and takes the queued copy of the waiting generation: refused, it never reaches
+        // the engine.
+        _gate.Release(generations[0] == runningHere ? first.ExternalId : second.ExternalId);
+        await WaitForAsync(runningHere, accountId, GenerationStatus.Completed);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(!queuedOn.IsQueuedOrRunning(waiting.GetPrimaryKeyString())),
+            TimeSpan.FromSeconds(10),
+            "the first silo's slot to take the queued copy");
+        Assert.Equal(1, _gate.RunsOf(third.ExternalId));
+
+        _gate.Release(third.ExternalId);
+        await WaitForAsync(waiting, accountId, GenerationStatus.Completed);
+        Assert.Equal([1, 1, 1], new[] { first, second, third }.Select(product => _gate.RunsOf(product.ExternalId)));
+        Assert.Equal(new CreditBalance(17, 0), await _cluster.Client.GetGrain<IAccountGrain>(accountId).GetCreditsAsync());
+    }
+
+    [Fact]
+    public async Task A_running_attempt_on_a_live_silo_is_left_to_it_until_its_deadline_has_passed()
+    {
+        var (accountId, product, shopper) = await ProductAsync("Tee");
+        _gate.Hold(product.ExternalId);
+        await BothSilosOnTheBoardAsync();
+        var generation = await StartAsync(accountId, product, shopper);
+        await WaitForAsync(generation, accountId, GenerationStatus.Processing);
+        await SilosSeeAsync(1);
+
+        // Its grain moves to the other silo (the one with less work) while its attempt still holds a slot: the attempt
+        // is left to its silo, whatever recovery is asked.
+        var movedTo = await MoveAsync(generation);
+        await generation.RecoverAsync();
+        Assert.False(Scheduler(movedTo).IsQueuedOrRunning(generation.GetPrimaryKeyString()));
+        Assert.Equal(1, _gate.RunsOf(product.ExternalId));
+
+        // Past its deadline by the domain clock (an attempt stuck beyond its deadline): recovery drives it again.
+        _clock.Advance(new EngineOptions().AttemptDeadline + TimeSpan.FromSeconds(1));
+        await generation.RecoverAsync();
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(_gate.RunsOf(product.ExternalId) == 2),
+            TimeSpan.FromSeconds(10),
+            "recovery to drive the stuck attempt again");
+        _gate.Release(product.ExternalId);
+        await WaitForAsync(generation, accountId, GenerationStatus.Completed);
+    }
+
+    private InferenceScheduler Scheduler(SiloAddress silo) =>
+        _cluster.Silos.Single(host => host.SiloAddress == silo).ServiceProvider.GetRequiredService<InferenceScheduler>();
+
+    /// <summary>
+    /// Moves the grain's activation as Orleans does when it rebalances (the same path as a collected grain woken by a
+    /// poll: a new activation, placed by load, that does not remember what its scheduler holds); returns its new silo.
+    /// </summary>
+    private async Task<SiloAddress> MoveAsync(IGenerationGrain generation)
+    {
+        var from = await SiloOfAsync(generation);
+        await generation.AsReference<IGrainManagementExtension>().MigrateOnIdle();
+        SiloAddress? to = null;
+        await Eventually.HoldsAsync(
+            async () => (to = await SiloOfAsync(generation)) is { } silo && silo != from,
+            TimeSpan.FromSeconds(10),
+            "the grain to move to the other silo");
+        return to!;
+    }
+
+    /// <summary>Where the grain's activation is, from the silos' own lists (not a directory cache).</summary>
+    private async Task<SiloAddress?> SiloOfAsync(IGenerationGrain generation)
+    {
+        var activations = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return activations.FirstOrDefault(activation => activation.GrainId == generation.GetGrainId())?.SiloAddress;
+    }
+
+    private Task BothSilosOnTheBoardAsync() => Eventually.HoldsAsync(
+        () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<ClusterInferenceLoad>().Loads.Count == 2)),
+        TimeSpan.FromSeconds(10),
+        "both silos to be on the load board");
+
+    private Task SilosSeeAsync(int generations) => Eventually.HoldsAsync(
+        () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<ClusterInferenceLoad>().Loads.Values.Sum(load => load.Running + load.Waiting) == generations)),
+        TimeSpan.FromSeconds(10),
+        $"every silo to see {generations} generations at work");
 }
