@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
 using TryOn.Api.Authentication;
 using TryOn.Api.Hosting;
 
@@ -15,7 +14,7 @@ internal static class OpenApiExtensions
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi();
-        endpoints.MapScalarApiReference("/docs", options => options.WithTitle("TryOn API reference").DisableDefaultFonts());
+        endpoints.MapApiReference();
         return endpoints;
     }
 
