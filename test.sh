@@ -40,6 +40,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; Playwright's own browser download is never used).
+# Installed only when missing; the tests find it through TRYON_CHROMIUM, and under CI they fail rather than skip.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+export TRYON_CHROMIUM="$(command -v chromium)"
+
 if ! dotnet restore TryOn.sln || ! dotnet build TryOn.sln -c Release --no-restore; then
   echo "The build failed; no test ran." >&2
   echo "0 passed, 1 failed"

@@ -130,7 +130,7 @@ wait_ready http://127.0.0.1:8182 "silo 2"
 
 echo "starting the API on http://127.0.0.1:$api_port…"
 Orleans__Mode=Cluster Admin__Token="$admin_token" Files__SigningKey="$signing_key" \
-  dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
+  Files__PublicBaseUrl="http://127.0.0.1:$api_port" dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
 echo $! >"$state/api.pid"
 wait_ready "http://127.0.0.1:$api_port" "the API"
 

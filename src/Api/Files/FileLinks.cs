@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using TryOn.Api.Hosting;
 using TryOn.Grains.Hosting;
 
 namespace TryOn.Api.Files;
@@ -20,8 +21,9 @@ internal sealed class FileLinkOptions
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// The public origin links start with (e.g. <c>https://tryon.example.com</c>); by default the origin the API
-    /// call came in on.
+    /// The public origin links and the OpenAPI <c>servers</c> entry start with (e.g. <c>https://tryon.example.com</c>;
+    /// a path is ignored). Required in cluster mode; by default the address this server listens on, or relative links
+    /// (<see cref="PublicOrigin"/>). Never taken from the request's <c>Host</c> header.
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 }
@@ -37,7 +39,8 @@ internal enum FileLinkCheck
 /// Signed, expiring links to stored files: <c>/files/&lt;blob key&gt;?expires=&lt;unix&gt;&amp;signature=&lt;HMAC&gt;</c>.
 /// They need no API key, so a storefront can show the image, and they cannot be altered or extended.
 /// </summary>
-internal sealed class FileLinks(IOptions<FileLinkOptions> options, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider)
+internal sealed class FileLinks(
+    IOptions<FileLinkOptions> options, PublicOrigin origin, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider)
 {
     public const string RoutePrefix = "/files/";
     public const int MinimumKeyLength = 32;
@@ -55,13 +58,12 @@ internal sealed class FileLinks(IOptions<FileLinkOptions> options, [FromKeyedSer
         Volatile.Write(ref _key, Encoding.UTF8.GetBytes(key));
     }
 
-    public (string Url, DateTimeOffset ExpiresAt) Create(HttpRequest request, string blobKey)
+    /// <summary>A link to <paramref name="blobKey"/>, absolute or relative as <see cref="PublicOrigin"/> decides.</summary>
+    public (string Url, DateTimeOffset ExpiresAt) Create(string blobKey)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var expiresAt = timeProvider.GetUtcNow() + options.Value.LinkLifetime;
         var expires = expiresAt.ToUnixTimeSeconds();
-        var origin = options.Value.PublicBaseUrl?.GetLeftPart(UriPartial.Authority) ?? $"{request.Scheme}://{request.Host}";
-        var url = $"{origin}{RoutePrefix}{blobKey}?expires={expires.ToString(CultureInfo.InvariantCulture)}&signature={Sign(blobKey, expires)}";
+        var url = $"{origin.Value}{RoutePrefix}{blobKey}?expires={expires.ToString(CultureInfo.InvariantCulture)}&signature={Sign(blobKey, expires)}";
         return (url, DateTimeOffset.FromUnixTimeSeconds(expires));
     }
 

@@ -27,10 +27,13 @@ internal static class OrleansHostingExtensions
 
         if (hostOptions.Mode == HostingMode.Cluster)
         {
-            var missingSecrets = new[] { "Admin:Token", "Files:SigningKey" }
+            var missingSettings = new[] { "Admin:Token", "Files:SigningKey" }
                 .Where(key => string.IsNullOrEmpty(configuration[key]))
-                .Select(key => $"{key} is required in cluster mode (the same value on every API process).");
-            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false, missingSecrets));
+                .Select(key => $"{key} is required in cluster mode (the same value on every API process).")
+                .Concat(string.IsNullOrEmpty(configuration["Files:PublicBaseUrl"])
+                    ? ["Files:PublicBaseUrl is required in cluster mode (the load balancer's public origin, which signed links and the OpenAPI servers entry start with)."]
+                    : []);
+            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false, missingSettings));
         }
 
         builder.UseOrleans(silo => silo
@@ -48,7 +51,8 @@ internal static class OrleansHostingExtensions
     /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
     /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
     /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
-    /// signing key must be configured (the same on every API process); <paramref name="cluster"/> is validated.
+    /// signing key must be configured (the same on every API process), and so must the public base URL, since a
+    /// gateway's own listening address is not where clients reach it; <paramref name="cluster"/> is validated.
     /// </summary>
     private static WebApplicationBuilder AddClusterGateway(this WebApplicationBuilder builder, ClusterSettings cluster)
     {

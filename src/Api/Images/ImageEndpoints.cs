@@ -64,18 +64,18 @@ internal static class ImageEndpoints
             ?? (await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken))?.RetentionDays
             ?? AccountDefaults.RetentionDays;
         var (record, error) = await shopperImages.StoreAsync(accountId, file.Content, options.Crop, options.ExternalUserId, keepForDays, cancellationToken);
-        return error is not null ? new ApiErrorResult(error) : TypedResults.Ok(ImageResponse.From(record!, request, links));
+        return error is not null ? new ApiErrorResult(error) : TypedResults.Ok(ImageResponse.From(record!, links));
     }
 
     internal static async Task<Results<Ok<ImageResponse>, ApiErrorResult>> GetAsync(
-        string imageId, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
+        string imageId, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
     {
         var lookup = ResourceIds.IsImageId(imageId)
             ? await grains.GetGrain<IImageGrain>(imageId).FindAsync(user.GetAccountId(), cancellationToken)
             : new ImageLookup(ImageLookupStatus.NotFound, null);
         return lookup.Status switch
         {
-            ImageLookupStatus.Found => TypedResults.Ok(ImageResponse.From(lookup.Image!, request, links)),
+            ImageLookupStatus.Found => TypedResults.Ok(ImageResponse.From(lookup.Image!, links)),
             ImageLookupStatus.OtherAccount => new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Image '{imageId}' belongs to another account.")),
             _ => new ApiErrorResult(ApiError.Of(ErrorCodes.ImageNotFound, $"Image '{imageId}' not found or its retention has ended.")),
         };
@@ -98,9 +98,9 @@ internal sealed record ImageResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ExternalUserId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PersonSummary? Person)
 {
-    public static ImageResponse From(StoredImageRecord image, HttpRequest request, FileLinks links)
+    public static ImageResponse From(StoredImageRecord image, FileLinks links)
     {
-        var (url, urlExpiresAt) = links.Create(request, image.BlobKey);
+        var (url, urlExpiresAt) = links.Create(image.BlobKey);
         return new ImageResponse(image.ImageId, url, urlExpiresAt, image.Width, image.Height, image.CreatedAt, image.ExpiresAt,
             image.ExternalUserId, image.Person is { } person ? PersonSummary.From(person, image.Height) : null);
     }

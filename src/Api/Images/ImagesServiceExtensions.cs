@@ -1,4 +1,5 @@
 using TryOn.Api.Files;
+using TryOn.Api.Hosting;
 using TryOn.Pipeline;
 
 namespace TryOn.Api.Images;
@@ -26,7 +27,12 @@ internal static class ImagesServiceExtensions
             .Validate(
                 options => options.LinkLifetime > TimeSpan.Zero && options.LinkLifetime <= TimeSpan.FromDays(7),
                 "Files:LinkLifetime must be positive and at most 7 days.")
+            .Validate(
+                options => options.PublicBaseUrl is null
+                    || (options.PublicBaseUrl.IsAbsoluteUri && (options.PublicBaseUrl.Scheme == Uri.UriSchemeHttps || options.PublicBaseUrl.Scheme == Uri.UriSchemeHttp)),
+                "Files:PublicBaseUrl must be an absolute http(s) URL, e.g. https://tryon.example.com.")
             .ValidateOnStart();
+        services.AddSingleton<PublicOrigin>();
         services.AddSingleton<FileLinks>();
 
         services.AddOptions<Multipart.FormIntakeOptions>()

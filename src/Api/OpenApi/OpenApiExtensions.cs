@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
 using TryOn.Api.Authentication;
+using TryOn.Api.Hosting;
 
 namespace TryOn.Api.OpenApi;
 
@@ -9,13 +9,26 @@ namespace TryOn.Api.OpenApi;
 internal static class OpenApiExtensions
 {
     public static IServiceCollection AddTryOnOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemes>());
+        services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemes>().AddDocumentTransformer<PublicServer>());
 
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi();
-        endpoints.MapScalarApiReference("/docs", options => options.WithTitle("TryOn API reference").DisableDefaultFonts());
+        endpoints.MapApiReference();
         return endpoints;
+    }
+
+    /// <summary>
+    /// One <c>servers</c> entry, the public origin (<see cref="PublicOrigin"/>) or <c>/</c> (this document's own
+    /// origin), instead of the framework's default, which copies the request's <c>Host</c> header.
+    /// </summary>
+    private sealed class PublicServer(PublicOrigin origin) : IOpenApiDocumentTransformer
+    {
+        public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        {
+            document.Servers = [new OpenApiServer { Url = origin.Value is { Length: > 0 } value ? value : "/" }];
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class SecuritySchemes : IOpenApiDocumentTransformer

@@ -77,7 +77,7 @@ internal static class TryOnEndpoints
             var lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
             if (lookup.Generation is { Status: GenerationStatus.Completed or GenerationStatus.Failed } finished)
             {
-                return TypedResults.Ok(GenerationResponse.From(finished, request, links));
+                return TypedResults.Ok(GenerationResponse.From(finished, links));
             }
 
             lastStatus = lookup.Generation?.Status.ToString().ToUpperInvariant() ?? lastStatus;
@@ -89,7 +89,7 @@ internal static class TryOnEndpoints
     }
 
     internal static async Task<Results<Ok<ListResponse<GenerationListItem>>, ApiErrorResult>> ListAsync(
-        string? limit, string? cursor, string? status, HttpRequest request, ClaimsPrincipal user, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
+        string? limit, string? cursor, string? status, ClaimsPrincipal user, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
     {
         if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
         {
@@ -110,17 +110,17 @@ internal static class TryOnEndpoints
         }
 
         var result = await generations.ListAsync(user.GetAccountId(), filter, page, cancellationToken);
-        return TypedResults.Ok(result.ToResponse(generation => GenerationListItem.From(generation, request, links)));
+        return TypedResults.Ok(result.ToResponse(generation => GenerationListItem.From(generation, links)));
     }
     internal static async Task<Results<Ok<GenerationResponse>, ApiErrorResult>> GetAsync(
-        string generationId, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
+        string generationId, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
     {
         var lookup = generationId.StartsWith("gen_", StringComparison.Ordinal) && generationId.Length <= 64
             ? await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(user.GetAccountId(), cancellationToken)
             : new GenerationLookup(GenerationLookupStatus.NotFound, null);
         return lookup.Status switch
         {
-            GenerationLookupStatus.Found => TypedResults.Ok(GenerationResponse.From(lookup.Generation!, request, links)),
+            GenerationLookupStatus.Found => TypedResults.Ok(GenerationResponse.From(lookup.Generation!, links)),
             GenerationLookupStatus.OtherAccount => new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Generation '{generationId}' belongs to another account.")),
             _ => new ApiErrorResult(ApiError.Of(ErrorCodes.GenerationNotFound, $"Generation '{generationId}' not found.")),
         };
@@ -141,7 +141,7 @@ internal sealed record GenerationListItem(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResultImageUrl,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode)
 {
-    public static GenerationListItem From(GenerationView generation, HttpRequest request, FileLinks links) => new(
+    public static GenerationListItem From(GenerationView generation, FileLinks links) => new(
         generation.GenerationId,
         generation.Status.ToString().ToUpperInvariant(),
         generation.ProductExternalId,
@@ -149,7 +149,7 @@ internal sealed record GenerationListItem(
         generation.GenerationTimeMs,
         generation.CreatedAt,
         generation.UpdatedAt,
-        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(request, blobKey).Url : null,
+        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(blobKey).Url : null,
         generation.ErrorCode);
 }
 
@@ -176,10 +176,10 @@ internal sealed record GenerationResponse(
     string ProductExternalId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? GenerationTimeMs)
 {
-    public static GenerationResponse From(GenerationView generation, HttpRequest request, FileLinks links) => new(
+    public static GenerationResponse From(GenerationView generation, FileLinks links) => new(
         generation.GenerationId,
         generation.Status.ToString().ToUpperInvariant(),
-        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(request, blobKey).Url : null,
+        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(blobKey).Url : null,
         generation.ErrorCode,
         generation.ErrorMessage,
         generation.CreatedAt,

@@ -22,6 +22,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string AdminToken = "cluster-test-admin-token-0123456789";
 
+    /// <summary>The load balancer's origin, as production configures it; no test calls it.</summary>
+    public const string PublicBaseUrl = "https://tryon.cluster.test";
+
     private readonly List<ServiceProcess> _processes = [];
     private readonly TempDirectory _secrets = new();
     private PostgresServer _postgres = null!;
@@ -84,6 +87,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Orleans__Mode"] = "Cluster",
             ["Admin__Token"] = AdminToken,
             ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
+            ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
         foreach (var _ in Enumerable.Range(0, 2))
         {

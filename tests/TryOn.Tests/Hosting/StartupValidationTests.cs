@@ -13,6 +13,8 @@ public sealed class StartupValidationTests
     [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
     [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
     [InlineData("Files:SigningKey", "too-short", "Files:SigningKey")]
+    [InlineData("Files:PublicBaseUrl", "ftp://tryon.example.test", "Files:PublicBaseUrl")]
+    [InlineData("Files:PublicBaseUrl", "tryon.example.test", "Files:PublicBaseUrl")]
     [InlineData("Images:MaxSide", "10", "Images:MinSide")]
     [InlineData("Uploads:MaxConcurrentPerAccount", "0", "Uploads:MaxConcurrentPerAccount")]
     [InlineData("Uploads:PlaceWait", "00:00:00", "Uploads:PlaceWait")]
@@ -31,7 +33,7 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public void Cluster_mode_needs_the_shared_secrets_and_never_creates_development_ones()
+    public void Cluster_mode_needs_the_shared_secrets_and_the_public_base_url_and_never_creates_development_ones()
     {
         using var directory = new TempDirectory();
         using var app = new TryOnApp(directory.Path, new Dictionary<string, string?>
@@ -45,6 +47,7 @@ public sealed class StartupValidationTests
 
         Assert.Contains("Admin:Token", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Files:SigningKey", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Files:PublicBaseUrl", failure.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(directory.Path));
     }
 
