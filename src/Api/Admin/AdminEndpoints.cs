@@ -25,7 +25,7 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin/v1/accounts")
             .RequireAuthorization(AuthorizationPolicies.Admin)
             .WithTags("Admin")
-            .ProducesErrors(StatusCodes.Status401Unauthorized);
+            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 
         admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
             .WithName("CreateAccount").WithSummary("Create an account.").ProducesErrors(400);
