@@ -93,7 +93,7 @@ internal static class TryOnSiloBuilderExtensions
         // Through a factory, so that the container disposes it (its writer commits what is queued) when the host ends.
         silo.Services.AddSingleton(_ => database);
         silo.Services.AddReadModels<SqliteDatabase>();
-        silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
+        silo.Services.AddMeteredBlobStore(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
 
         // Orleans' ADO.NET provider does the work under a name of its own; the grains' provider takes each of its

@@ -88,6 +88,12 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
         }
     }
 
+    public Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult<long?>(file.Exists ? file.Length : null);
+    }
+
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);

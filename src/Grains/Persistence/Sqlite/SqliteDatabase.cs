@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using TryOn.Grains.Accounts;
 using TryOn.Grains.Storage;
 
 namespace TryOn.Grains.Persistence.Sqlite;
@@ -21,6 +22,8 @@ internal sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
     private static readonly (string Table, string Column, string Definition)[] AddedColumns =
     [
         ("accounts", "monthly_cap", "INTEGER NOT NULL DEFAULT 0"),
+        ("accounts", "storage_cap", $"INTEGER NOT NULL DEFAULT {AccountLimits.DefaultStorageBytes}"),
+        ("accounts", "stored_bytes", "INTEGER NOT NULL DEFAULT 0"),
     ];
 
     public SqliteDatabase(string dataDirectory)
