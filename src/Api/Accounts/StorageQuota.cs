@@ -8,7 +8,8 @@ namespace TryOn.Api.Accounts;
 /// The per-account storage quota at the HTTP edge: before the images a request brought are stored (uploads, product
 /// images, the logo), their size is checked against what the account's blobs already take, as the metered blob store
 /// counts it. Over the quota the request is refused with <c>402 QUOTA_EXCEEDED</c>, <c>details.quota</c>
-/// <c>storage</c>. Results of accepted generations are never refused: they count, so the next upload is.
+/// <c>storage</c>. Results of accepted generations are never refused: they count, so the next upload is, and so is
+/// any try-on while they fill the quota.
 /// </summary>
 internal sealed class StorageQuota(IGrainFactory grains)
 {
@@ -19,7 +20,8 @@ internal sealed class StorageQuota(IGrainFactory grains)
         return check is null or { Fits: true } ? null : Refusal(check);
     }
 
-    private static ApiError Refusal(StorageCheck check) => ApiError.Of(
+    /// <summary>The <c>402 QUOTA_EXCEEDED</c> answer for a check that did not fit.</summary>
+    public static ApiError Refusal(StorageCheck check) => ApiError.Of(
         ErrorCodes.QuotaExceeded,
         $"The account's stored images take {check.StoredBytes} of its {check.StorageBytes} bytes; {check.RequestedBytes} more do not fit. "
             + "Delete images or products (or wait for retention), or ask for a larger quota.",

@@ -11,10 +11,10 @@ namespace TryOn.Tests.Storage;
 /// <summary>The per-account storage quota: what an account's images take is counted, shown to operators, and capped.</summary>
 public sealed class StorageQuotaTests(EmbeddedAppFixture fixture) : IClassFixture<EmbeddedAppFixture>
 {
-    private static MultipartFormDataContent ProductForm(string externalId)
+    private static MultipartFormDataContent ProductForm(string externalId, string title = "Tee")
     {
         var form = new MultipartFormDataContent();
-        form.Add(new StringContent($$$"""{"externalId": "{{{externalId}}}", "images": [{"source": {"fileKey": "f"}}]}"""), "data");
+        form.Add(new StringContent($$$"""{"externalId": "{{{externalId}}}", "title": "{{{title}}}", "images": [{"source": {"fileKey": "f"}}]}"""), "data");
         var part = new ByteArrayContent(TestImages.Read("person-astronaut.png"));
         part.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(part, "f", "f.png");
@@ -102,6 +102,30 @@ public sealed class StorageQuotaTests(EmbeddedAppFixture fixture) : IClassFixtur
         await Eventually.HoldsAsync(async () => await StoredBytesAsync(merchant.AccountId) == 0, TimeSpan.FromSeconds(10), "the deleted product's image to be uncounted");
         await (await merchant.Client.PostAsync("/tryon/v1/products", ProductForm("second"))).ShouldBeOkAsync();
         Assert.Equal(stored, await StoredBytesAsync(merchant.AccountId));
+    }
+
+    [Fact]
+    public async Task A_try_on_while_the_quota_is_full_is_QUOTA_EXCEEDED_before_any_credit_is_held()
+    {
+        var merchant = await fixture.CreateMerchantAsync(credits: 3);
+        await (await merchant.Client.PostAsync("/tryon/v1/products", ProductForm("mock-1", title: "mock"))).ShouldBeOkAsync();
+        var imageId = (await (await merchant.Client.PostAsync("/tryon/v1/images/upload", PhotoForm("shopper-1"))).ShouldBeOkAsync())
+            .GetProperty("imageId").GetString();
+        var stored = await StoredBytesAsync(merchant.AccountId);
+
+        // As when results filled it: they are counted, never refused.
+        await SetStorageBytesAsync(merchant.AccountId, stored);
+        var refused = await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "mock-1" } },
+            person = new { image = new { source = new { id = imageId } } },
+        });
+        var details = (await refused.ShouldBeErrorAsync(HttpStatusCode.PaymentRequired, "QUOTA_EXCEEDED")).GetProperty("details");
+        Assert.Equal("storage", details.GetProperty("quota").GetString());
+        Assert.Equal(stored, details.GetProperty("storedBytes").GetInt64());
+        Assert.Equal(0, details.GetProperty("requestedBytes").GetInt64());
+        var credits = await (await merchant.Client.GetAsync("/tryon/v1/account/credits")).ShouldBeOkAsync();
+        Assert.Equal((3, 0), (credits.GetProperty("creditBalance").GetInt64(), credits.GetProperty("reserved").GetInt64()));
     }
 
     [Fact]
