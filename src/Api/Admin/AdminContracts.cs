@@ -2,10 +2,13 @@ using TryOn.Grains.Accounts;
 
 namespace TryOn.Api.Admin;
 
-/// <summary>Omitted values keep their current value; <c>monthlyGenerations: 0</c> removes the monthly cap.</summary>
-internal sealed record LimitsRequest(int? WritesPerMinute, int? ReadsPerMinute, int? MaxInFlightGenerations, int? MonthlyGenerations)
+/// <summary>
+/// Omitted values keep their current value; <c>monthlyGenerations: 0</c> removes the monthly cap. <c>storageBytes</c> is
+/// the most the account's stored images may take.
+/// </summary>
+internal sealed record LimitsRequest(int? WritesPerMinute, int? ReadsPerMinute, int? MaxInFlightGenerations, int? MonthlyGenerations, long? StorageBytes = null)
 {
-    public AccountLimitsPatch ToPatch() => new(WritesPerMinute, ReadsPerMinute, MaxInFlightGenerations, MonthlyGenerations);
+    public AccountLimitsPatch ToPatch() => new(WritesPerMinute, ReadsPerMinute, MaxInFlightGenerations, MonthlyGenerations, StorageBytes);
 }
 
 internal sealed record CreateAccountRequest(string? Name, long? Credits, LimitsRequest? Limits, int? RetentionDays);
@@ -17,14 +20,20 @@ internal sealed record AdjustCreditsRequest(long? Amount, string? Reason);
 internal sealed record IssueApiKeyRequest(string? Name);
 
 /// <summary><c>monthlyGenerations</c> is null when the account has no monthly cap.</summary>
-internal sealed record LimitsResponse(int WritesPerMinute, int ReadsPerMinute, int MaxInFlightGenerations, int? MonthlyGenerations)
+internal sealed record LimitsResponse(int WritesPerMinute, int ReadsPerMinute, int MaxInFlightGenerations, int? MonthlyGenerations, long StorageBytes)
 {
     public static LimitsResponse From(AccountLimits limits) => new(
         limits.WritesPerMinute,
         limits.ReadsPerMinute,
         limits.MaxInFlightGenerations,
-        limits.MonthlyGenerations > 0 ? limits.MonthlyGenerations : null);
+        limits.MonthlyGenerations > 0 ? limits.MonthlyGenerations : null,
+        limits.WithStorageDefault().StorageBytes);
 }
+
+/// <summary>
+/// An account as operators see it. <c>storedBytes</c> is what its stored images take (uploads, product images, results,
+/// logo), against <c>limits.storageBytes</c>.
+/// </summary>
 
 internal sealed record AccountResponse(
     string AccountId,
@@ -37,7 +46,8 @@ internal sealed record AccountResponse(
     int RetentionDays,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    bool HasLogo)
+    bool HasLogo,
+    long StoredBytes)
 {
     public static AccountResponse From(AccountSnapshot account) => new(
         account.AccountId,
@@ -50,7 +60,8 @@ internal sealed record AccountResponse(
         account.RetentionDays,
         account.CreatedAt,
         account.UpdatedAt,
-        account.LogoBlobKey is not null);
+        account.LogoBlobKey is not null,
+        account.StoredBytes);
 }
 
 internal sealed record LedgerEntryResponse(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TryOn.Api.Accounts;
 using TryOn.Api.Authentication;
 using TryOn.Api.Errors;
 using TryOn.Api.Paging;
@@ -25,7 +26,7 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin/v1/accounts")
             .RequireAuthorization(AuthorizationPolicies.Admin)
             .WithTags("Admin")
-            .ProducesErrors(StatusCodes.Status401Unauthorized);
+            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 
         admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
             .WithName("CreateAccount").WithSummary("Create an account.").ProducesErrors(400);
@@ -44,7 +45,7 @@ internal static class AdminEndpoints
         admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
             .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(404);
         admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery()
-            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(400, 404, 413, 415);
+            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(400, 402, 404, 413, 415);
         admin.MapDelete("/{accountId}/logo", RemoveLogoAsync)
             .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(404);
         admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
@@ -187,7 +188,7 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> SetLogoAsync(
-        string accountId, HttpRequest request, IGrainFactory grains, ImagePipeline pipeline, IBlobStore blobs, CancellationToken cancellationToken)
+        string accountId, HttpRequest request, IGrainFactory grains, ImagePipeline pipeline, IBlobStore blobs, StorageQuota quota, CancellationToken cancellationToken)
     {
         if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)
         {
@@ -214,6 +215,11 @@ internal static class AdminEndpoints
         if (normalized.Rejection is { } rejection)
         {
             return new ApiErrorResult(Images.ImageErrors.From(rejection));
+        }
+
+        if (await quota.CheckAsync(accountId, normalized.Value!.Bytes.Length, cancellationToken) is { } overQuota)
+        {
+            return new ApiErrorResult(overQuota);
         }
 
         // A new key each time: links and generations that hold the old key keep their bytes until it is replaced.

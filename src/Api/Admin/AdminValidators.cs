@@ -8,6 +8,9 @@ internal static class AdminLimits
     public const int MaxNameLength = 200;
     public const int MaxReasonLength = 500;
     public const long MaxCreditMovement = 1_000_000;
+
+    /// <summary>1 PiB: more than any account should hold, small enough that no sum of sizes overflows.</summary>
+    public const long MaxStorageBytes = 1L << 50;
 }
 
 internal sealed class LimitsRequestValidator : AbstractValidator<LimitsRequest>
@@ -19,6 +22,7 @@ internal sealed class LimitsRequestValidator : AbstractValidator<LimitsRequest>
         RuleFor(limits => limits.ReadsPerMinute).InclusiveBetween(1, 1_000_000);
         RuleFor(limits => limits.MaxInFlightGenerations).InclusiveBetween(1, 10_000);
         RuleFor(limits => limits.MonthlyGenerations).InclusiveBetween(0, 100_000_000);
+        RuleFor(limits => limits.StorageBytes).InclusiveBetween(1, AdminLimits.MaxStorageBytes);
     }
 }
 

@@ -12,6 +12,14 @@ internal sealed class AdminOptions
     /// generated into <c>&lt;DataDirectory&gt;/admin-token.txt</c> at the first start.
     /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// Wrong admin tokens one client address may send per minute; past them, the address is answered
+    /// <c>429 RATE_LIMITED</c> until its minute is over (see <see cref="AdminTokenThrottle"/>).
+    /// </summary>
+    public int FailedTokensPerMinute { get; set; } = 10;
+
+    public const int MaxFailedTokensPerMinute = 1_000_000;
 }
 
 /// <summary>

@@ -14,7 +14,11 @@ internal static class AuthenticationExtensions
             .Validate(
                 options => string.IsNullOrEmpty(options.Token) || options.Token.Length >= AdminCredential.MinimumTokenLength,
                 $"Admin:Token must have at least {AdminCredential.MinimumTokenLength} characters.")
+            .Validate(
+                options => options.FailedTokensPerMinute is >= 1 and <= AdminOptions.MaxFailedTokensPerMinute,
+                $"Admin:FailedTokensPerMinute must be between 1 and {AdminOptions.MaxFailedTokensPerMinute}.")
             .ValidateOnStart();
+        services.AddSingleton<AdminTokenThrottle>();
 
         services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null)

@@ -5,6 +5,7 @@ using TryOn.Api.Files;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Paging;
+using TryOn.Grains.Storage;
 
 namespace TryOn.Api.Hosting;
 
@@ -100,15 +101,10 @@ internal sealed partial class EmbeddedBootstrap(
     /// <summary>Written to a temporary file readable by the owner only, then renamed, so a reader never sees half a secret.</summary>
     private static async Task WriteSecretFileAsync(string path, string secret, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".partial";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new FileStream(temporary, options))
+        File.Delete(temporary);
+        await using (var file = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.CreateNew, FileAccess.Write)))
         {
             await file.WriteAsync(Encoding.UTF8.GetBytes(secret + "\n"), cancellationToken);
         }

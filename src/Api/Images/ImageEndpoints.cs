@@ -27,7 +27,7 @@ internal static class ImageEndpoints
             .DisableAntiforgery()
             .WithName("UploadImage")
             .WithSummary("Store a shopper photo (multipart: file, crop, externalUserId, keepForDays): its id, a signed link and the person found in it.")
-            .ProducesErrors(400, 413, 415);
+            .ProducesErrors(400, 402, 413, 415);
         group.MapGet("/{imageId}", GetAsync)
             .WithName("GetImage")
             .WithSummary("A stored shopper photo: a fresh signed link, its size and retention, and the person found in it.")

@@ -10,6 +10,7 @@ internal static class ImagesServiceExtensions
     public static IServiceCollection AddTryOnImages(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTryOnImagePipeline();
+        services.AddSingleton<Accounts.StorageQuota>();
         services.AddSingleton<Products.ProductImageIntake>();
         services.AddSingleton<ShopperImages>();
         services.AddSingleton<TryOn.GenerationSnapshots>();

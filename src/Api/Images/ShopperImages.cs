@@ -1,3 +1,4 @@
+using TryOn.Api.Accounts;
 using TryOn.Api.Errors;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Ids;
@@ -13,10 +14,12 @@ namespace TryOn.Api.Images;
 /// decoded by the image pipeline, the person in it found by <see cref="IPersonAnalysisGrain"/> (where the models run),
 /// cut to the crop that analysis chose, written to the blob store with the person's mask, then recorded by its
 /// <see cref="IImageGrain"/> with its owner, end user, retention and person. Bytes nothing records are removed again.
+/// A photo that does not fit in the account's storage quota is not stored (<see cref="StorageQuota"/>).
 /// </summary>
 internal sealed class ShopperImages(
     ImagePipeline pipeline,
     IBlobStore blobs,
+    StorageQuota quota,
     IGrainFactory grains,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
 {
@@ -35,6 +38,11 @@ internal sealed class ShopperImages(
         {
             reading = await grains.GetGrain<IPersonAnalysisGrain>(0).AnalyzeAsync(PersonPhoto.Of(photo), cropToPortrait, cancellationToken);
             image = photo.Encode(reading.Crop);
+        }
+
+        if (await quota.CheckAsync(accountId, image.Bytes.Length + (reading.MaskPng?.Length ?? 0), cancellationToken) is { } overQuota)
+        {
+            return (null, overQuota);
         }
 
         var now = clock.GetUtcNow();

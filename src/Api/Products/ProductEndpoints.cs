@@ -21,7 +21,7 @@ internal static class ProductEndpoints
             .DisableAntiforgery()
             .WithName("UpsertProduct")
             .WithSummary("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
-            .ProducesErrors(400, 409, 413, 415);
+            .ProducesErrors(400, 402, 409, 413, 415);
         group.MapGet("/", ListAsync)
             .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(400);
         group.MapGet("/{externalId}", GetAsync)

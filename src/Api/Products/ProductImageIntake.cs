@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TryOn.Api.Accounts;
 using TryOn.Api.Errors;
 using TryOn.Api.Images;
 using TryOn.Api.Multipart;
@@ -14,9 +15,14 @@ namespace TryOn.Api.Products;
 /// Turns the images of a product request into what the product grain stores. URL images are kept as URLs (fetched
 /// when a generation needs them). Uploaded parts are checked and normalised now, written to the blob store before
 /// the product points to them, and classified (on a model, flat lay, ghost mannequin; front or back from the file
-/// name). Caller classifications always win over detected ones.
+/// name). Caller classifications always win over detected ones. An upload that does not fit in the account's storage
+/// quota is not stored (<see cref="StorageQuota"/>), and neither are the request's others.
 /// </summary>
-internal sealed class ProductImageIntake(ImagePipeline pipeline, IBlobStore blobs, [FromKeyedServices(Grains.Hosting.DomainClock.ServiceKey)] TimeProvider clock)
+internal sealed class ProductImageIntake(
+    ImagePipeline pipeline,
+    IBlobStore blobs,
+    StorageQuota quota,
+    [FromKeyedServices(Grains.Hosting.DomainClock.ServiceKey)] TimeProvider clock)
 {
     public async Task<(ImmutableArray<ProductImageInput>? Images, ApiError? Error)> AcceptAsync(
         string accountId, ImmutableArray<ProductImageRequest>? requested, MultipartForm? form, string path, CancellationToken cancellationToken)
@@ -88,6 +94,11 @@ internal sealed class ProductImageIntake(ImagePipeline pipeline, IBlobStore blob
         }
 
         var bytes = normalized.Value!;
+        if (await quota.CheckAsync(accountId, bytes.Bytes.Length, cancellationToken) is { } overQuota)
+        {
+            return (null, overQuota);
+        }
+
         var imageId = "pimg_" + Ulid.NewUlid(clock).ToLowerInvariant();
         var blobKey = $"{accountId}/products/{imageId}{(bytes.Format == ImageFormat.Png ? ".png" : ".jpg")}";
         await blobs.WriteAsync(blobKey, new MemoryStream(bytes.Bytes, writable: false), CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using TryOn.Api.Accounts;
 using TryOn.Api.Authentication;
 using TryOn.Api.Errors;
 using TryOn.Api.Images;
@@ -104,6 +105,13 @@ internal sealed class TryOnAdmission(
             var account = grains.GetGrain<IAccountGrain>(accountId);
             var settings = await account.GetAsync(cancellationToken);
             var keepForDays = tryOn.KeepForDays ?? settings?.RetentionDays ?? AccountDefaults.RetentionDays;
+
+            // Results count against the storage quota but are never refused, so they can fill it; while it is full, a
+            // try-on (whose result would add more) is refused before anything is stored or held.
+            if (settings is { } current && current.StoredBytes >= current.Limits.StorageBytes)
+            {
+                return (null, StorageQuota.Refusal(new StorageCheck(false, current.StoredBytes, current.Limits.StorageBytes, 0)));
+            }
 
             // The account's logo is stamped unless the call says output.watermark: false.
             var watermark = tryOn.Watermark == false ? null : settings?.LogoBlobKey;

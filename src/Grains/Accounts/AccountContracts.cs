@@ -2,15 +2,21 @@ namespace TryOn.Grains.Accounts;
 
 /// <summary>
 /// Per-account limits. Rates are per minute across the whole deployment. <see cref="MonthlyGenerations"/> caps the
-/// generations accepted per calendar month (UTC); 0 means no cap.
+/// generations accepted per calendar month (UTC); 0 means no cap. <see cref="StorageBytes"/> caps the bytes the
+/// account's blobs may take (uploads, product images, results, logo); a state written before it existed reads 0,
+/// which <see cref="WithStorageDefault"/> turns into <see cref="DefaultStorageBytes"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.accounts.AccountLimits")]
 public sealed record AccountLimits(
     [property: Id(0)] int WritesPerMinute,
     [property: Id(1)] int ReadsPerMinute,
     [property: Id(2)] int MaxInFlightGenerations,
-    [property: Id(3)] int MonthlyGenerations = 0)
+    [property: Id(3)] int MonthlyGenerations = 0,
+    [property: Id(4)] long StorageBytes = AccountLimits.DefaultStorageBytes)
 {
+    /// <summary>5 GiB.</summary>
+    public const long DefaultStorageBytes = 5L * 1024 * 1024 * 1024;
+
     public static AccountLimits Default { get; } = new(100, 1200, 20);
 
     public AccountLimits With(AccountLimitsPatch? patch) => patch is null
@@ -19,7 +25,11 @@ public sealed record AccountLimits(
             patch.WritesPerMinute ?? WritesPerMinute,
             patch.ReadsPerMinute ?? ReadsPerMinute,
             patch.MaxInFlightGenerations ?? MaxInFlightGenerations,
-            patch.MonthlyGenerations ?? MonthlyGenerations);
+            patch.MonthlyGenerations ?? MonthlyGenerations,
+            patch.StorageBytes ?? StorageBytes);
+
+    /// <summary>These limits with the default storage quota where none was ever set (a state from before it).</summary>
+    public AccountLimits WithStorageDefault() => StorageBytes > 0 ? this : this with { StorageBytes = DefaultStorageBytes };
 
     /// <summary>The per-minute budget of a request class.</summary>
     public int PerMinute(RequestClass requestClass) =>
@@ -32,7 +42,8 @@ public sealed record AccountLimitsPatch(
     [property: Id(0)] int? WritesPerMinute,
     [property: Id(1)] int? ReadsPerMinute,
     [property: Id(2)] int? MaxInFlightGenerations,
-    [property: Id(3)] int? MonthlyGenerations = null);
+    [property: Id(3)] int? MonthlyGenerations = null,
+    [property: Id(4)] long? StorageBytes = null);
 
 /// <summary>The two rate-limit classes: calls that create or change things, and reads.</summary>
 [GenerateSerializer, Alias("tryon.accounts.RequestClass")]
@@ -58,7 +69,8 @@ public sealed record AccountChanges(
 
 /// <summary>
 /// What an account looks like after a committed change. <see cref="CreditBalance"/> is what can still be spent;
-/// <see cref="ReservedCredits"/> is held by unfinished generations. <see cref="Version"/> grows with every change.
+/// <see cref="ReservedCredits"/> is held by unfinished generations. <see cref="StoredBytes"/> is what its blobs take,
+/// against <see cref="AccountLimits.StorageBytes"/>. <see cref="Version"/> grows with every change.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.accounts.AccountSnapshot")]
 public sealed record AccountSnapshot(
@@ -72,7 +84,19 @@ public sealed record AccountSnapshot(
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt,
     [property: Id(9)] long Version,
-    [property: Id(10)] string? LogoBlobKey = null);
+    [property: Id(10)] string? LogoBlobKey = null,
+    [property: Id(11)] long StoredBytes = 0);
+
+/// <summary>
+/// Whether <paramref name="RequestedBytes"/> more fit in the account's storage quota, with the figures a refusal
+/// reports. Null from the grain when the account does not exist.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tryon.accounts.StorageCheck")]
+public sealed record StorageCheck(
+    [property: Id(0)] bool Fits,
+    [property: Id(1)] long StoredBytes,
+    [property: Id(2)] long StorageBytes,
+    [property: Id(3)] long RequestedBytes);
 
 [GenerateSerializer, Immutable, Alias("tryon.accounts.CreditBalance")]
 public sealed record CreditBalance(

@@ -35,6 +35,9 @@ internal sealed partial class AccountGrain(
     {
         if (Account.Created)
         {
+            // A state written before the storage quota existed has none; the next commit stores the default.
+            Account.Limits = Account.Limits.WithStorageDefault();
+
             // A previous activation may have stopped between committing and publishing.
             await PublishAsync();
         }
@@ -253,6 +256,25 @@ internal sealed partial class AccountGrain(
         return Snapshot();
     }
 
+    public Task<StorageCheck?> CheckStorageAsync(long bytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        return Task.FromResult(Account.Created
+            ? new StorageCheck(bytes <= Account.Limits.StorageBytes - Account.StoredBytes, Account.StoredBytes, Account.Limits.StorageBytes, bytes)
+            : null);
+    }
+
+    public async Task RecordStoredBytesAsync(long change, CancellationToken cancellationToken = default)
+    {
+        if (!Account.Created || change == 0)
+        {
+            return;
+        }
+
+        Account.StoredBytes = Math.Max(0, Account.StoredBytes + change);
+        await CommitAsync(timeProvider.GetUtcNow());
+    }
+
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
 
@@ -443,7 +465,8 @@ internal sealed partial class AccountGrain(
         Account.CreatedAt,
         Account.UpdatedAt,
         Account.Version,
-        Account.LogoBlobKey);
+        Account.LogoBlobKey,
+        Account.StoredBytes);
 
     [LoggerMessage(1, LogLevel.Information, "Account {AccountId} created with {Credits} credits")]
     private static partial void LogAccountCreated(ILogger logger, string accountId, long credits);

@@ -46,6 +46,12 @@ internal sealed class AccountState
 
     /// <summary>Credit packs bought, keyed by the provider's checkout id: the basis of refunds.</summary>
     [Id(19)] public Dictionary<string, PurchaseRecord> Purchases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Bytes the account's blobs take, as the blob store reported its writes and deletions (<c>MeteredBlobStore</c>).
+    /// Blobs stored before this count existed are not in it; it never goes below zero.
+    /// </summary>
+    [Id(20)] public long StoredBytes { get; set; }
 }
 
 /// <summary>A bought credit pack and how much of it has been refunded.</summary>

@@ -62,6 +62,21 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("SetLogo")]
     Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether <paramref name="bytes"/> more fit in the account's storage quota; changes nothing. Null when the account
+    /// does not exist. Writers ask before they store what a request brought, so concurrent writes of one account can
+    /// pass the quota by at most what they store together.
+    /// </summary>
+    [Alias("CheckStorage")]
+    Task<StorageCheck?> CheckStorageAsync(long bytes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds <paramref name="change"/> (negative: a deletion) to the bytes the account's blobs take. The total never goes
+    /// below zero. Does nothing when the account does not exist.
+    /// </summary>
+    [Alias("RecordStoredBytes")]
+    Task RecordStoredBytesAsync(long change, CancellationToken cancellationToken = default);
+
     /// <summary>Spendable and reserved credits, or null when the account does not exist.</summary>
     [Alias("GetCredits")]
     Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default);

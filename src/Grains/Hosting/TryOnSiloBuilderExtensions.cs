@@ -101,7 +101,7 @@ internal static class TryOnSiloBuilderExtensions
         // Through a factory, so that the container disposes it (its writer commits what is queued) when the host ends.
         silo.Services.AddSingleton(_ => database);
         silo.Services.AddReadModels<SqliteDatabase>();
-        silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
+        silo.Services.AddMeteredBlobStore(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
         // The sweeps' reminders: one process, and every start registers them again (MaintenanceScheduler), so memory is enough.
         silo.UseInMemoryReminderService();

@@ -31,6 +31,8 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
             upsert.With("@reads", account.Limits.ReadsPerMinute);
             upsert.With("@inflight", account.Limits.MaxInFlightGenerations);
             upsert.With("@monthly", account.Limits.MonthlyGenerations);
+            upsert.With("@storagecap", account.Limits.StorageBytes);
+            upsert.With("@stored", account.StoredBytes);
             upsert.With("@retention", account.RetentionDays);
             upsert.With("@created", _dialect.Timestamp(account.CreatedAt));
             upsert.With("@updated", _dialect.Timestamp(account.UpdatedAt));
@@ -127,7 +129,8 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
 
     /// <summary>
     /// Columns in the order of <see cref="AccountSql.List"/>: account_id, name, active, credit_balance, reserved,
-    /// writes_per_min, reads_per_min, max_in_flight, retention_days, created_at, updated_at, version, monthly_cap.
+    /// writes_per_min, reads_per_min, max_in_flight, retention_days, created_at, updated_at, version, monthly_cap,
+    /// storage_cap, stored_bytes.
     /// </summary>
     private AccountSnapshot ReadAccount(DbDataReader reader) => new(
         reader.GetString(0),
@@ -135,9 +138,10 @@ internal sealed class AccountReadModel(IReadModelDatabase database) : IAccountRe
         reader.GetBoolean(2),
         reader.GetInt64(3),
         reader.GetInt64(4),
-        new AccountLimits(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(12)),
+        new AccountLimits(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(12), reader.GetInt64(13)),
         reader.GetInt32(8),
         _dialect.ReadTimestamp(reader, 9),
         _dialect.ReadTimestamp(reader, 10),
-        reader.GetInt64(11));
+        reader.GetInt64(11),
+        StoredBytes: reader.GetInt64(14));
 }

@@ -35,6 +35,21 @@ internal sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
         }
     }
 
+    public async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        BlobKey.ThrowIfInvalid(key);
+        await EnsureContainerAsync();
+        try
+        {
+            var properties = await container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         BlobKey.ThrowIfInvalid(key);

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace TryOn.Grains.Storage;
 
@@ -9,6 +10,11 @@ public static class BlobStoreServiceCollectionExtensions
     public static IServiceCollection AddAzureBlobStore(this IServiceCollection services, string connectionString, string container)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.AddSingleton<IBlobStore>(new AzureBlobStore(new BlobContainerClient(connectionString, container)));
+        return services.AddMeteredBlobStore(new AzureBlobStore(new BlobContainerClient(connectionString, container)));
     }
+
+    /// <summary>The blob store every component gets: <paramref name="store"/>, with each account's stored bytes counted.</summary>
+    internal static IServiceCollection AddMeteredBlobStore(this IServiceCollection services, IBlobStore store) =>
+        services.AddSingleton<IBlobStore>(provider => new MeteredBlobStore(
+            store, provider.GetRequiredService<IGrainFactory>(), provider.GetRequiredService<ILogger<MeteredBlobStore>>()));
 }

@@ -2,7 +2,8 @@ namespace TryOn.Grains.Storage;
 
 /// <summary>
 /// The embedded blob store: one file per blob under <c>&lt;DataDirectory&gt;/blobs</c>. Writes go to a
-/// temporary file in the same folder and are renamed into place, so a reader never sees half a blob.
+/// temporary file in the same folder and are renamed into place, so a reader never sees half a blob. Folders are
+/// created 0700 and files 0600 (<see cref="PrivateFiles"/>).
 /// </summary>
 internal sealed class FileSystemBlobStore(string root) : IBlobStore
 {
@@ -14,11 +15,11 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var file = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.CreateNew, FileAccess.Write, 81920, FileOptions.Asynchronous)))
             {
                 await content.CopyToAsync(file, cancellationToken);
                 await file.FlushAsync(cancellationToken);
@@ -47,13 +48,14 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
             return Task.FromResult(false);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + TemporarySuffix;
         try
         {
             if (!HardLink.TryCreate(from, temporary))
             {
                 File.Copy(from, temporary);
+                PrivateFiles.Restrict(temporary);
                 using var file = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 file.Flush(flushToDisk: true);
             }
@@ -84,6 +86,12 @@ internal sealed class FileSystemBlobStore(string root) : IBlobStore
         {
             return Task.FromResult<Stream?>(null);
         }
+    }
+
+    public Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult<long?>(file.Exists ? file.Length : null);
     }
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)

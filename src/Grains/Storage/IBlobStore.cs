@@ -30,6 +30,31 @@ public interface IBlobStore
         return true;
     }
 
+    /// <summary>The blob's size in bytes, or null when there is no such blob. Reads it whole by default; stores that know it say so.</summary>
+    async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var content = await OpenReadAsync(key, cancellationToken);
+        if (content is null)
+        {
+            return null;
+        }
+
+        if (content.CanSeek)
+        {
+            return content.Length;
+        }
+
+        var buffer = new byte[81920];
+        long size = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            size += read;
+        }
+
+        return size;
+    }
+
     /// <summary>Deletes the blob; true when it existed. Idempotent.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -55,6 +55,29 @@ public sealed class AccountGrainTests(AccountClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Stored_bytes_follow_what_the_blob_store_reports_never_below_zero_and_are_checked_against_the_quota()
+    {
+        var account = NewAccount();
+        await account.CreateAsync(new NewAccount("Shop", 0, new AccountLimitsPatch(null, null, null, StorageBytes: 1_000), null));
+
+        await account.RecordStoredBytesAsync(600);
+        Assert.Equal(new StorageCheck(true, 600, 1_000, 400), await account.CheckStorageAsync(400));
+        Assert.Equal(new StorageCheck(false, 600, 1_000, 401), await account.CheckStorageAsync(401));
+
+        // Blobs stored before the count existed are deleted without ever having been counted.
+        await account.RecordStoredBytesAsync(-5_000);
+        Assert.Equal(0, (await account.GetAsync())!.StoredBytes);
+        Assert.Null(await NewAccount().CheckStorageAsync(1));
+    }
+
+    [Fact]
+    public void Limits_stored_before_the_storage_quota_get_the_default_one()
+    {
+        Assert.Equal(AccountLimits.DefaultStorageBytes, new AccountLimits(1, 2, 3, 0, 0).WithStorageDefault().StorageBytes);
+        Assert.Equal(7, new AccountLimits(1, 2, 3, 0, 7).WithStorageDefault().StorageBytes);
+    }
+
+    [Fact]
     public async Task Operations_on_a_missing_account_report_it()
     {
         var account = NewAccount();

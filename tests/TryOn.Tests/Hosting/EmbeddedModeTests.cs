@@ -31,6 +31,38 @@ public sealed class EmbeddedModeTests
     }
 
     [Fact]
+    public async Task The_data_directory_is_the_owners_alone_folders_0700_and_files_0600_those_of_an_older_version_included()
+    {
+        const UnixFileMode folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var directory = new TempDirectory();
+        // As an earlier version (or the umask) left them: an open folder and a database readable by everyone.
+        var open = folder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(directory.Path, open);
+        var database = Path.Combine(directory.Path, "tryon.db");
+        File.WriteAllBytes(database, []);
+        File.SetUnixFileMode(database, file | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await using var app = new TryOnApp(directory.Path);
+        using var merchant = app.CreateMerchantClient(app.DevelopmentApiKeyAfterStart());
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(TestImages.Read("person-astronaut.png"));
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        form.Add(part, "file", "photo.png");
+        await (await merchant.PostAsync("/tryon/v1/images/upload", form)).ShouldBeOkAsync();
+
+        Assert.Equal(folder, File.GetUnixFileMode(directory.Path));
+        var blobs = Path.Combine(directory.Path, "blobs");
+        Assert.NotEmpty(Directory.GetFiles(blobs, "*", SearchOption.AllDirectories));
+        Assert.All(Directory.GetDirectories(blobs, "*", SearchOption.AllDirectories).Append(blobs), path => Assert.True(
+            File.GetUnixFileMode(path) == folder, $"{Path.GetRelativePath(directory.Path, path)} is {File.GetUnixFileMode(path)}"));
+        string[] written = ["tryon.db", "tryon.db-wal", "tryon.db-shm", "dev-api-key.txt", "admin-token.txt", "file-signing-key.txt"];
+        Assert.All(
+            Directory.GetFiles(blobs, "*", SearchOption.AllDirectories).Concat(written.Select(name => Path.Combine(directory.Path, name))),
+            path => Assert.True(File.GetUnixFileMode(path) == file, $"{Path.GetRelativePath(directory.Path, path)} is {File.GetUnixFileMode(path)}"));
+    }
+
+    [Fact]
     public async Task Configured_admin_token_is_used_and_no_token_file_is_written()
     {
         using var directory = new TempDirectory();

@@ -10,6 +10,7 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("Orleans:Mode", "Cluster", "ConnectionStrings:TryOn")]
     [InlineData("Admin:Token", "short", "Admin:Token")]
+    [InlineData("Admin:FailedTokensPerMinute", "0", "Admin:FailedTokensPerMinute")]
     [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
     [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
     [InlineData("Files:SigningKey", "too-short", "Files:SigningKey")]

@@ -43,6 +43,7 @@ public sealed class SerializationRoundTripTests
             UnpublishedLedger = [new LedgerEntry(9, LedgerEntryKind.Reservation, -1, 17, 3, "generation", "gen_1", Now)],
             Version = 12,
             OpenReservations = new() { ["gen_1"] = Now, ["gen_2"] = Now.AddSeconds(1) },
+            StoredBytes = 123_456,
         };
 
         var storage = new OrleansGrainStorageSerializer(Serializer);
@@ -64,6 +65,7 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(state.UnpublishedLedger, copy.UnpublishedLedger);
         Assert.Equal(12, copy.Version);
         Assert.Equal(state.OpenReservations, copy.OpenReservations);
+        Assert.Equal(123_456, copy.StoredBytes);
     }
 
     [Fact]
@@ -160,10 +162,14 @@ public sealed class SerializationRoundTripTests
         Person(),
         PersonAnalysis.NotFound,
         new AccountLimits(1, 2, 3),
+        new AccountLimits(1, 2, 3, 4, 5_000),
         new AccountLimitsPatch(1, null, 3),
+        new AccountLimitsPatch(null, null, null, null, 5_000),
+        new StorageCheck(false, 10, 12, 5),
         new NewAccount("Shop", 5, new AccountLimitsPatch(null, 2, null), 3),
         new AccountChanges("Shop", null, 7, false),
         new AccountSnapshot("acct_1", "Shop", true, 4, 1, AccountLimits.Default, 7, Now, Now, 3),
+        new AccountSnapshot("acct_1", "Shop", true, 4, 1, AccountLimits.Default, 7, Now, Now, 3, "acct_1/branding/logo.png", 2_048),
         new CreditBalance(4, 1),
         new LedgerEntry(1, LedgerEntryKind.Grant, 5, 5, 0, "grant", null, Now),
         new CreditAdjustmentResult(CreditAdjustmentStatus.InsufficientCredits, null, null),

@@ -64,6 +64,16 @@ public sealed class BlobStoreContractTests(AzuriteFixture azurite) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_blobs_size_is_what_was_written_and_a_missing_blob_has_none(string kind)
+    {
+        var store = Store(kind);
+        Assert.Null(await store.GetSizeAsync("acct_1/none"));
+        await store.WriteAsync("acct_1/sized", new MemoryStream(new byte[12_345]));
+        Assert.Equal(12_345, await store.GetSizeAsync("acct_1/sized"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_copy_is_independent_of_its_source_and_a_missing_source_copies_nothing(string kind)
     {
         var store = Store(kind);

@@ -14,12 +14,15 @@ internal static class PostgresReadModelSql
         new AccountSql(
             Upsert: """
                 INSERT INTO accounts AS a (account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min,
-                                           max_in_flight, monthly_cap, retention_days, created_at, updated_at, version)
-                VALUES (@id, @name, @active, @balance, @reserved, @writes, @reads, @inflight, @monthly, @retention, @created, @updated, @version)
+                                           max_in_flight, monthly_cap, storage_cap, stored_bytes, retention_days, created_at,
+                                           updated_at, version)
+                VALUES (@id, @name, @active, @balance, @reserved, @writes, @reads, @inflight, @monthly, @storagecap, @stored, @retention, @created,
+                        @updated, @version)
                 ON CONFLICT (account_id) DO UPDATE SET
                     name = EXCLUDED.name, active = EXCLUDED.active, credit_balance = EXCLUDED.credit_balance,
                     reserved = EXCLUDED.reserved, writes_per_min = EXCLUDED.writes_per_min, reads_per_min = EXCLUDED.reads_per_min,
-                    max_in_flight = EXCLUDED.max_in_flight, monthly_cap = EXCLUDED.monthly_cap, retention_days = EXCLUDED.retention_days,
+                    max_in_flight = EXCLUDED.max_in_flight, monthly_cap = EXCLUDED.monthly_cap, storage_cap = EXCLUDED.storage_cap,
+                    stored_bytes = EXCLUDED.stored_bytes, retention_days = EXCLUDED.retention_days,
                     updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
                 WHERE EXCLUDED.version > a.version;
                 """,
@@ -30,7 +33,7 @@ internal static class PostgresReadModelSql
                 """,
             List: """
                 SELECT account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min, max_in_flight,
-                       retention_days, created_at, updated_at, version, monthly_cap
+                       retention_days, created_at, updated_at, version, monthly_cap, storage_cap, stored_bytes
                 FROM accounts
                 WHERE (created_at, account_id) < (@created, @id)
                 ORDER BY created_at DESC, account_id DESC LIMIT @limit;

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using TryOn.Grains.Accounts;
+using TryOn.Grains.Storage;
 
 namespace TryOn.Grains.Persistence.Sqlite;
 
@@ -20,6 +22,8 @@ internal sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
     private static readonly (string Table, string Column, string Definition)[] AddedColumns =
     [
         ("accounts", "monthly_cap", "INTEGER NOT NULL DEFAULT 0"),
+        ("accounts", "storage_cap", $"INTEGER NOT NULL DEFAULT {AccountLimits.DefaultStorageBytes}"),
+        ("accounts", "stored_bytes", "INTEGER NOT NULL DEFAULT 0"),
     ];
 
     public SqliteDatabase(string dataDirectory)
@@ -73,11 +77,16 @@ internal sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
 
     /// <summary>
     /// Creates the file and applies every embedded script (the Orleans one also switches the file to WAL).
-    /// Safe to run at every start; it must run before the silo starts, which reads its queries once.
+    /// Safe to run at every start; it must run before the silo starts, which reads its queries once. It is the first
+    /// thing an embedded start writes, so it also closes the data directory (0700) and makes the database files 0600,
+    /// those of an earlier version included; SQLite gives its <c>-wal</c> and <c>-shm</c> files the database's mode.
     /// </summary>
     public async Task ApplySchemaAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        PrivateFiles.CreateOrCloseDirectory(Path.GetDirectoryName(FilePath)!);
+        PrivateFiles.CreateOrRestrict(FilePath);
+        PrivateFiles.Restrict(FilePath + "-wal");
+        PrivateFiles.Restrict(FilePath + "-shm");
         await using var connection = await OpenConnectionAsync(cancellationToken);
         foreach (var script in new[] { "orleans-persistence.sql", "read-model.sql" })
         {

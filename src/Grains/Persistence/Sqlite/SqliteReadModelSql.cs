@@ -9,12 +9,15 @@ internal static class SqliteReadModelSql
         new AccountSql(
             Upsert: """
                 INSERT INTO accounts (account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min,
-                                      max_in_flight, monthly_cap, retention_days, created_at, updated_at, version)
-                VALUES (@id, @name, @active, @balance, @reserved, @writes, @reads, @inflight, @monthly, @retention, @created, @updated, @version)
+                                      max_in_flight, monthly_cap, storage_cap, stored_bytes, retention_days, created_at, updated_at,
+                                      version)
+                VALUES (@id, @name, @active, @balance, @reserved, @writes, @reads, @inflight, @monthly, @storagecap, @stored, @retention, @created,
+                        @updated, @version)
                 ON CONFLICT (account_id) DO UPDATE SET
                     name = excluded.name, active = excluded.active, credit_balance = excluded.credit_balance,
                     reserved = excluded.reserved, writes_per_min = excluded.writes_per_min, reads_per_min = excluded.reads_per_min,
-                    max_in_flight = excluded.max_in_flight, monthly_cap = excluded.monthly_cap, retention_days = excluded.retention_days,
+                    max_in_flight = excluded.max_in_flight, monthly_cap = excluded.monthly_cap, storage_cap = excluded.storage_cap,
+                    stored_bytes = excluded.stored_bytes, retention_days = excluded.retention_days,
                     updated_at = excluded.updated_at, version = excluded.version
                 WHERE excluded.version > accounts.version;
                 """,
@@ -25,7 +28,7 @@ internal static class SqliteReadModelSql
                 """,
             List: """
                 SELECT account_id, name, active, credit_balance, reserved, writes_per_min, reads_per_min, max_in_flight,
-                       retention_days, created_at, updated_at, version, monthly_cap
+                       retention_days, created_at, updated_at, version, monthly_cap, storage_cap, stored_bytes
                 FROM accounts
                 WHERE (created_at, account_id) < (@created, @id)
                 ORDER BY created_at DESC, account_id DESC LIMIT @limit;

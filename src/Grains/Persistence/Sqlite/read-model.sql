@@ -1,6 +1,6 @@
 -- TryOn read model: relational tables written by grains after each committed change and read by list
 -- and query endpoints. Applied at every start; every statement is idempotent. Columns added after a table's
--- first release are listed in SqliteDatabase.AddedColumns (accounts.monthly_cap), not here.
+-- first release are listed in SqliteDatabase.AddedColumns (accounts.monthly_cap, storage_cap, stored_bytes), not here.
 
 CREATE TABLE IF NOT EXISTS accounts (
     account_id      TEXT    NOT NULL PRIMARY KEY,
