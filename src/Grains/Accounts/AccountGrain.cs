@@ -25,7 +25,12 @@ internal sealed partial class AccountGrain(
     /// </summary>
     private static readonly TimeSpan BillingEventMemory = TimeSpan.FromDays(30);
 
+    /// <summary>How long a change of the stored bytes may wait for a commit of its own (other commits take it sooner).</summary>
+    private static readonly TimeSpan StoredBytesWriteDelay = TimeSpan.FromSeconds(5);
+
     private ReadModelOutbox? _outbox;
+    private IGrainTimer? _storedBytesWrite;
+    private bool _storedBytesUnsaved;
 
     private AccountState Account => state.State;
 
@@ -40,6 +45,14 @@ internal sealed partial class AccountGrain(
 
             // A previous activation may have stopped between committing and publishing.
             await PublishAsync();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_storedBytesUnsaved)
+        {
+            await CommitAsync(timeProvider.GetUtcNow());
         }
     }
 
@@ -264,15 +277,31 @@ internal sealed partial class AccountGrain(
             : null);
     }
 
-    public async Task RecordStoredBytesAsync(long change, CancellationToken cancellationToken = default)
+    public Task RecordStoredBytesAsync(long change, CancellationToken cancellationToken = default)
     {
         if (!Account.Created || change == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        // Counted at once (quota checks read the count in memory) and written within a few seconds, with whatever else
+        // commits meanwhile: a try-on stores several files, and none of them is worth a commit of the account, which
+        // is the single writer of money. A crash loses at most those seconds of counting.
         Account.StoredBytes = Math.Max(0, Account.StoredBytes + change);
-        await CommitAsync(timeProvider.GetUtcNow());
+        _storedBytesUnsaved = true;
+        _storedBytesWrite ??= this.RegisterGrainTimer(
+            WriteStoredBytesAsync, new GrainTimerCreationOptions(StoredBytesWriteDelay, Timeout.InfiniteTimeSpan) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteStoredBytesAsync(CancellationToken cancellationToken)
+    {
+        _storedBytesWrite?.Dispose();
+        _storedBytesWrite = null;
+        if (_storedBytesUnsaved)
+        {
+            await CommitAsync(timeProvider.GetUtcNow());
+        }
     }
 
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
@@ -428,6 +457,7 @@ internal sealed partial class AccountGrain(
     {
         Account.UpdatedAt = now;
         Account.Version++;
+        _storedBytesUnsaved = false;
         await PersistAsync();
         await PublishAsync();
     }

@@ -72,7 +72,8 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>
     /// Adds <paramref name="change"/> (negative: a deletion) to the bytes the account's blobs take. The total never goes
-    /// below zero. Does nothing when the account does not exist.
+    /// below zero. Does nothing when the account does not exist. Counted at once, written with the account's next commit
+    /// or within 5 seconds.
     /// </summary>
     [Alias("RecordStoredBytes")]
     Task RecordStoredBytesAsync(long change, CancellationToken cancellationToken = default);
