@@ -1,6 +1,5 @@
 using TryOn.Api.Errors;
 using TryOn.Grains.Accounts;
-using TryOn.Grains.Errors;
 
 namespace TryOn.Api.Accounts;
 
@@ -21,15 +20,5 @@ internal sealed class StorageQuota(IGrainFactory grains)
     }
 
     /// <summary>The <c>402 QUOTA_EXCEEDED</c> answer for a check that did not fit.</summary>
-    public static ApiError Refusal(StorageCheck check) => ApiError.Of(
-        ErrorCodes.QuotaExceeded,
-        $"The account's stored images take {check.StoredBytes} of its {check.StorageBytes} bytes; {check.RequestedBytes} more do not fit. "
-            + "Delete images or products (or wait for retention), or ask for a larger quota.",
-        new Dictionary<string, object>
-        {
-            ["quota"] = "storage",
-            ["storedBytes"] = check.StoredBytes,
-            ["storageBytes"] = check.StorageBytes,
-            ["requestedBytes"] = check.RequestedBytes,
-        });
+    public static ApiError Refusal(StorageCheck check) => ApiError.Of(StorageRefusal.Code, StorageRefusal.Message(check), StorageRefusal.Details(check));
 }

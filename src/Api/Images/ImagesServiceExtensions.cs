@@ -13,8 +13,7 @@ internal static class ImagesServiceExtensions
         services.AddSingleton<Accounts.StorageQuota>();
         services.AddSingleton<Products.ProductImageIntake>();
         services.AddSingleton<ShopperImages>();
-        services.AddSingleton<TryOn.GenerationSnapshots>();
-        services.AddSingleton<TryOn.TryOnAdmission>();
+        services.AddSingleton<TryOn.TryOnIntake>();
         services.AddOptions<TryOn.TryOnOptions>()
             .Bind(configuration.GetSection(TryOn.TryOnOptions.SectionName))
             .Validate(options => options.SyncWait > TimeSpan.Zero && options.SyncWait <= TimeSpan.FromMinutes(5), "TryOn:SyncWait must be positive and at most 5 minutes.")

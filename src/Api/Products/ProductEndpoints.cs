@@ -102,7 +102,7 @@ internal static class ProductEndpoints
     internal static async Task<Results<Ok<ProductResponse>, ApiErrorResult>> GetAsync(
         string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var product = ProductIds.IsValidExternalId(externalId)
+        var product = ProductKeys.IsValidExternalId(externalId)
             ? await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).GetAsync(cancellationToken)
             : null;
         return product is null ? NotFound(externalId) : TypedResults.Ok(ProductResponse.From(product));
@@ -130,7 +130,7 @@ internal static class ProductEndpoints
         }
 
         var accountId = user.GetAccountId();
-        var product = ProductIds.IsValidExternalId(externalId)
+        var product = ProductKeys.IsValidExternalId(externalId)
             ? await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).GetAsync(cancellationToken)
             : null;
         if (product is null)
@@ -161,7 +161,7 @@ internal static class ProductEndpoints
     internal static async Task<Results<NoContent, ApiErrorResult>> DeleteAsync(
         string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var deleted = ProductIds.IsValidExternalId(externalId)
+        var deleted = ProductKeys.IsValidExternalId(externalId)
             && await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).DeleteAsync(cancellationToken);
         return deleted ? TypedResults.NoContent() : NotFound(externalId);
     }

@@ -64,7 +64,7 @@ internal sealed record ProductRequest(
             return null;
         }
 
-        if (externalId is not null && !ProductIds.IsValidExternalId(externalId))
+        if (externalId is not null && !ProductKeys.IsValidExternalId(externalId))
         {
             issues.Add(new ValidationIssue(Join(path, "externalId"), "Use 1 to 128 visible characters, without spaces, '/', '?', '#', '%' or '\\'."));
         }
@@ -286,25 +286,4 @@ internal sealed record ProductRequest(
         && string.IsNullOrEmpty(uri.UserInfo);
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
-}
-
-internal static class ProductIds
-{
-    public static bool IsValidExternalId(string? value)
-    {
-        if (value is not { Length: > 0 and <= ProductKeys.MaxExternalIdLength })
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (c <= ' ' || c == 0x7F || c is '/' or '?' or '#' or '%' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

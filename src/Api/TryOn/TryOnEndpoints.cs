@@ -12,7 +12,7 @@ using TryOn.Grains.Generations;
 namespace TryOn.Api.TryOn;
 
 /// <summary>
-/// <c>POST /try-on</c> and <c>/try-on/sync</c> (docs/generations.md, admission in <see cref="TryOnAdmission"/>),
+/// <c>POST /try-on</c> and <c>/try-on/sync</c> (docs/generations.md, admission in <see cref="TryOnIntake"/>),
 /// <c>GET /generations</c> and <c>GET /generations/:id</c> (§3.4–3.5).
 /// </summary>
 internal static class TryOnEndpoints
@@ -47,22 +47,22 @@ internal static class TryOnEndpoints
     }
 
     internal static async Task<Results<Ok<TryOnStartedResponse>, ApiErrorResult>> StartAsync(
-        HttpRequest request, ClaimsPrincipal user, TryOnAdmission admission, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, TryOnIntake intake, CancellationToken cancellationToken)
     {
-        var (started, error) = await admission.AcceptAsync(request, user, cancellationToken);
+        var (started, error) = await intake.AcceptAsync(request, user, cancellationToken);
         return started is null ? new ApiErrorResult(error!) : TypedResults.Ok(started);
     }
 
     internal static async Task<Results<Ok<GenerationResponse>, Accepted<TryOnStartedResponse>, ApiErrorResult>> StartAndWaitAsync(
         HttpRequest request,
         ClaimsPrincipal user,
-        TryOnAdmission admission,
+        TryOnIntake intake,
         IGrainFactory grains,
         FileLinks links,
         IOptions<TryOnOptions> options,
         CancellationToken cancellationToken)
     {
-        var (started, error) = await admission.AcceptAsync(request, user, cancellationToken);
+        var (started, error) = await intake.AcceptAsync(request, user, cancellationToken);
         if (started is null)
         {
             return new ApiErrorResult(error!);

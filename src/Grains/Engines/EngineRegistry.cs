@@ -45,10 +45,17 @@ public sealed class EngineRegistry
     /// <summary>Every category an installed engine dresses, sorted.</summary>
     public IReadOnlyList<string> Categories => [.. _engines.SelectMany(engine => engine.Categories).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    public EngineChoice Choose(ProductSnapshot product)
+    /// <summary>
+    /// The engine for <paramref name="product"/> and the image it will use. With <paramref name="engineName"/> (the
+    /// engine a generation was admitted for) that engine is kept while it is installed, and only its image is chosen
+    /// again (classifications may have been learnt since).
+    /// </summary>
+    public EngineChoice Choose(ProductSnapshot product, string? engineName = null)
     {
         ArgumentNullException.ThrowIfNull(product);
-        var engine = string.Equals(product.Title?.Trim(), MockEngine.ProductTitle, StringComparison.OrdinalIgnoreCase)
+        var engine = engineName is not null && _engines.LastOrDefault(candidate => candidate.Name == engineName) is { } admitted
+            ? admitted
+            : string.Equals(product.Title?.Trim(), MockEngine.ProductTitle, StringComparison.OrdinalIgnoreCase)
             ? _engines.FirstOrDefault(candidate => candidate.Name == MockEngine.ProductTitle)
             : _named.GetValueOrDefault(product.Category) ?? _engines.LastOrDefault(candidate => candidate.Categories.Contains(product.Category));
         if (engine is null)

@@ -24,14 +24,19 @@ public sealed record ShopperImage(
     [property: Id(3)] PersonAnalysis? Person = null,
     [property: Id(4)] string? MaskBlobKey = null);
 
-/// <summary>Everything a generation needs, captured when it is accepted: later product changes do not affect it.</summary>
+/// <summary>
+/// Everything a generation needs, captured when it is accepted: later product changes do not affect it. The engine
+/// chosen at admission is recorded (<see cref="EngineName"/>, null in generations stored before it was), so every
+/// attempt runs the engine the try-on was admitted for.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationRequest")]
 public sealed record GenerationRequest(
     [property: Id(0)] string AccountId,
     [property: Id(1)] ProductSnapshot Product,
     [property: Id(2)] ShopperImage Shopper,
     [property: Id(4)] int KeepForDays,
-    [property: Id(5)] string? WatermarkBlobKey = null);
+    [property: Id(5)] string? WatermarkBlobKey = null,
+    [property: Id(6)] string? EngineName = null);
 
 /// <summary>A generation as its owner sees it.</summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationView")]
@@ -48,26 +53,6 @@ public sealed record GenerationView(
     [property: Id(9)] long? GenerationTimeMs,
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt);
-
-[GenerateSerializer, Alias("tryon.generations.GenerationStartStatus")]
-public enum GenerationStartStatus
-{
-    Accepted = 0,
-
-    /// <summary>This id was started before; nothing changed.</summary>
-    AlreadyStarted = 1,
-
-    /// <summary>The silo's inference queue is full: back-pressure at admission. Nothing was stored.</summary>
-    QueueFull = 2,
-
-    /// <summary>The id was closed by <c>AbandonIfNotStarted</c>; nothing was stored.</summary>
-    Abandoned = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("tryon.generations.GenerationStart")]
-public sealed record GenerationStart(
-    [property: Id(0)] GenerationStartStatus Status,
-    [property: Id(1)] GenerationView? Generation);
 
 [GenerateSerializer, Alias("tryon.generations.GenerationLookupStatus")]
 public enum GenerationLookupStatus

@@ -23,7 +23,7 @@ internal sealed class GenerationExecutor(
     {
         ArgumentNullException.ThrowIfNull(request);
         var product = await ClassifyUnknownImagesAsync(request, cancellationToken);
-        var choice = engines.Choose(product);
+        var choice = engines.Choose(product, request.EngineName);
         if (choice.Engine is not { } engine)
         {
             return GenerationOutcome.Failed(ErrorCodes.GenerationFailed, choice.Problem!);
@@ -110,7 +110,7 @@ internal sealed class GenerationExecutor(
     private async Task<ProductSnapshot> ClassifyUnknownImagesAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         var product = request.Product;
-        var choice = engines.Choose(product);
+        var choice = engines.Choose(product, request.EngineName);
         if (choice.MissingClassification is not { } key)
         {
             return product;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
+using TryOn.Grains.Generations.Admission;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
 using TryOn.Grains.Inference;
@@ -61,6 +62,7 @@ internal sealed class GenerationState
 internal sealed partial class GenerationGrain(
     [PersistentState("generation", StorageNames.Grains)] IPersistentState<GenerationState> state,
     InferenceScheduler scheduler,
+    GenerationAdmission admissions,
     IGenerationReadModel readModel,
     IBlobStore blobs,
     IClusterMembershipService membership,
@@ -71,6 +73,11 @@ internal sealed partial class GenerationGrain(
 {
     /// <summary>Attempts before a generation that keeps being interrupted is failed for good.</summary>
     public const int MaxAttempts = 3;
+
+    private static readonly AdmissionRefusal QueueFull = new(
+        Errors.ErrorCodes.QuotaExceeded,
+        "The service is at capacity and cannot queue more generations right now. Retry shortly.",
+        new Dictionary<string, object> { ["quota"] = "queue", ["reason"] = "queue_full" });
 
     private const string ErasedMessage = "The customer's data was erased before the generation finished; nothing was kept.";
 
@@ -126,23 +133,77 @@ internal sealed partial class GenerationGrain(
         }
     }
 
-    public async Task<GenerationStart> StartAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    public async Task<AdmissionResult> AdmitAsync(AdmissionRequest admission, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(admission);
         if (Generation.Request is not null)
         {
-            return new GenerationStart(GenerationStartStatus.AlreadyStarted, View());
+            return AdmissionResult.Accepted(View());
         }
 
         if (Generation.Abandoned)
         {
-            return new GenerationStart(GenerationStartStatus.Abandoned, null);
+            // Ids are new per request; only a caller that gave this one up (AbandonIfNotStarted) could send it again.
+            throw new InvalidOperationException($"Generation id '{Id}' was given up and cannot be admitted.");
         }
 
+        // Back-pressure before anything is held; checked again once the credit is (another admission may have taken the last place).
         if (!scheduler.HasRoom)
         {
-            // Back-pressure before anything is stored.
-            return new GenerationStart(GenerationStartStatus.QueueFull, null);
+            await admissions.DiscardAsync(admission);
+            return AdmissionResult.Refused(QueueFull);
+        }
+
+        var (admitted, refusal) = await admissions.PrepareAsync(Id, admission);
+        if (refusal is not null)
+        {
+            return AdmissionResult.Refused(refusal);
+        }
+
+        bool started;
+        try
+        {
+            started = await StartAsync(admitted!.Request);
+        }
+        catch
+        {
+            await admissions.UndoAsync(Id, admitted!);
+            throw;
+        }
+
+        if (!started)
+        {
+            await admissions.UndoAsync(Id, admitted!);
+            return AdmissionResult.Refused(QueueFull);
+        }
+
+        return AdmissionResult.Accepted(View());
+    }
+
+    public async Task<bool> AbandonIfNotStartedAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        if (Generation.Request is not null)
+        {
+            return true;
+        }
+
+        if (!Generation.Abandoned)
+        {
+            Generation.Abandoned = true;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+        }
+
+        // An admission that reserved and then lost its activation (its silo died) left the credit held for this id.
+        await GrainFactory.GetGrain<IAccountGrain>(accountId).ReleaseCreditAsync(Id, CancellationToken.None);
+        return false;
+    }
+
+    /// <summary>Stores the admitted generation as PENDING and queues it; false, with nothing stored, when the queue is full.</summary>
+    private async Task<bool> StartAsync(GenerationRequest request)
+    {
+        if (!scheduler.HasRoom)
+        {
+            return false;
         }
 
         var now = clock.GetUtcNow();
@@ -157,7 +218,16 @@ internal sealed partial class GenerationGrain(
             AttemptTicket = ticket,
             AttemptSilo = here.SiloAddress,
         };
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        try
+        {
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+        }
+        catch
+        {
+            // Not stored: the activation must not go on as if it were (the caller gives the credit back).
+            state.State = new GenerationState();
+            throw;
+        }
 
         // Listed before it is queued, so recovery can always find it.
         await Outbox.PublishAsync();
@@ -167,23 +237,7 @@ internal sealed partial class GenerationGrain(
             LogQueuedLater(logger, Id);
         }
 
-        return new GenerationStart(GenerationStartStatus.Accepted, View());
-    }
-
-    public async Task<bool> AbandonIfNotStartedAsync(CancellationToken cancellationToken = default)
-    {
-        if (Generation.Request is not null)
-        {
-            return true;
-        }
-
-        if (!Generation.Abandoned)
-        {
-            Generation.Abandoned = true;
-            await state.WriteOrReloadAsync(DeactivateOnIdle);
-        }
-
-        return false;
+        return true;
     }
 
     public Task<GenerationLookup> FindAsync(string accountId, CancellationToken cancellationToken = default) =>

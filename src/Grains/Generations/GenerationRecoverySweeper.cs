@@ -41,12 +41,13 @@ internal sealed partial class GenerationRecoverySweeper(
             foreach (var generationId in await account.ListOpenReservationsAsync(now - options.Value.ReservationGrace, cancellationToken))
             {
                 var generation = grains.GetGrain<IGenerationGrain>(generationId);
-                if (await generation.AbandonIfNotStartedAsync(cancellationToken))
+                if (await generation.AbandonIfNotStartedAsync(accountId, cancellationToken))
                 {
                     await generation.RecoverAsync(cancellationToken);
                 }
-                else if (await account.ReleaseCreditAsync(generationId, cancellationToken) == Accounts.CreditSettlement.Released)
+                else
                 {
+                    // The id is closed and its credit given back.
                     released++;
                 }
             }

@@ -1,3 +1,5 @@
+using TryOn.Grains.Generations.Admission;
+
 namespace TryOn.Grains.Generations;
 
 /// <summary>
@@ -9,9 +11,14 @@ namespace TryOn.Grains.Generations;
 [Alias("tryon.generations.IGenerationGrain")]
 public interface IGenerationGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the generation as PENDING and queues it; refused without a trace when the queue is full.</summary>
-    [Alias("Start")]
-    Task<GenerationStart> StartAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Admission of a try-on under this id, the gateway's one call (docs/generations.md): resolves the product, chooses
+    /// the engine, checks the shopper photo, reserves the credit, keeps the product image, stores the generation as
+    /// PENDING and queues it. A refusal holds no credit. Repeated for an id already started, it changes nothing and
+    /// answers the generation.
+    /// </summary>
+    [Alias("Admit")]
+    Task<AdmissionResult> AdmitAsync(AdmissionRequest admission, CancellationToken cancellationToken = default);
 
     /// <summary>The generation as <paramref name="accountId"/> may see it.</summary>
     [Alias("Find")]
@@ -36,12 +43,12 @@ public interface IGenerationGrain : IGrainWithStringKey
     Task RecoverAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// For a caller that reserved a credit for this id but does not know whether the generation was stored (its
-    /// start call failed or timed out): true when the generation exists, and then owns the credit; false when it
-    /// does not, and then never will (the id is closed), so the caller must release the credit.
+    /// For a caller that does not know whether the generation was stored (its admission failed or timed out, or a
+    /// credit is reserved for an id nothing lists): true when the generation exists, and then owns its credit; false
+    /// when it does not, and then never will (the id is closed), and a credit reserved for the id on <paramref name="accountId"/> has been given back.
     /// </summary>
     [Alias("Abandon")]
-    Task<bool> AbandonIfNotStartedAsync(CancellationToken cancellationToken = default);
+    Task<bool> AbandonIfNotStartedAsync(string accountId, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the generation; a second outcome changes nothing.</summary>
     [Alias("Finish")]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
+using TryOn.Grains.Generations.Admission;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Maintenance;
 using TryOn.Grains.Images;
@@ -32,8 +33,8 @@ internal static class TryOnSiloBuilderExtensions
     private const string AdoNetSqliteStorage = StorageNames.Grains + ".adonet";
 
     /// <summary>
-    /// What both a silo and a cluster-mode API gateway need: the clocks, the image pipeline and URL fetcher, the engine
-    /// catalogue (engines are registered, their models are only loaded by silos) and customer erasure.
+    /// What both a silo and a cluster-mode API gateway need: the clocks, the image pipeline and URL fetcher, and
+    /// customer erasure. Engines are not among them: only silos choose and run them (<see cref="AddTryOnEngines"/>).
     /// </summary>
     public static IServiceCollection AddTryOnDomain(this IServiceCollection services)
     {
@@ -41,6 +42,13 @@ internal static class TryOnSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
         services.AddTryOnImagePipeline();
+        services.AddSingleton<CustomerErasure>();
+        return services;
+    }
+
+    /// <summary>The engines, their models and the registry that chooses among them (<c>Engines</c>, <c>Models</c>); silos only.</summary>
+    private static IServiceCollection AddTryOnEngines(this IServiceCollection services)
+    {
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
         services.AddSingleton<ITryOnEngine, MockEngine>();
@@ -51,7 +59,6 @@ internal static class TryOnSiloBuilderExtensions
         services.AddSingleton<ITryOnEngine, CompositeEngine>();
         services.AddSingleton<ITryOnEngine, PoseWarpEngine>();
         services.AddSingleton(provider => EngineRegistry.Create(provider.GetServices<ITryOnEngine>(), provider.GetRequiredService<IOptions<EngineOptions>>().Value));
-        services.AddSingleton<CustomerErasure>();
         return services;
     }
 
@@ -60,11 +67,13 @@ internal static class TryOnSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddTryOnDomain();
+        silo.Services.AddTryOnEngines();
         silo.Services.AddHostedService<ModelLoader>();
         silo.Services.AddSingleton(services => PoseModels.CreateAnalyzer(services.GetRequiredService<OnnxModels>()));
         silo.Services.AddSingleton<PersonReader>();
         silo.Services.AddSingleton<ProductImageLoader>();
         silo.Services.AddSingleton<GenerationExecutor>();
+        silo.Services.AddSingleton<GenerationAdmission>();
         silo.Services.AddSingleton<InferenceScheduler>();
         silo.Services.AddSingleton<ClusterInferenceLoad>();
         // Registered before the scheduler so that it stops after it: it keeps posting "draining" during the drain.

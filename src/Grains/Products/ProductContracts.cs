@@ -124,4 +124,23 @@ public static class ProductKeys
     public const int MaxExternalIdLength = 128;
 
     public static string GrainKey(string accountId, string externalId) => $"{accountId}/prod/{externalId}";
+
+    /// <summary>An external id can name a product: 1 to 128 characters, none of them blank, control or URL-special.</summary>
+    public static bool IsValidExternalId(string? value)
+    {
+        if (value is not { Length: > 0 and <= MaxExternalIdLength })
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c <= ' ' || c == 0x7F || c is '/' or '?' or '#' or '%' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

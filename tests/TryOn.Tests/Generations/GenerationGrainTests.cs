@@ -6,6 +6,9 @@ using Orleans.TestingHost;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
+using TryOn.Grains.Generations.Admission;
+using TryOn.Grains.Ids;
+using TryOn.Grains.Images;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Paging;
 using TryOn.Grains.Products;
@@ -111,13 +114,20 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
 
     private IGrainFactory Grains => fixture.Cluster.Client;
 
-    private async Task<(string AccountId, ShopperImage Shopper)> AccountWithPhotoAsync(long credits = 5)
+    /// <summary>An account with a stored shopper photo (recorded as an image for end user <c>u-1</c>), by its image id.</summary>
+    private async Task<(string AccountId, string Shopper)> AccountWithPhotoAsync(long credits = 5)
     {
         var accountId = "acct_" + Guid.NewGuid().ToString("N");
         await Grains.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", credits, null, null));
-        var blobKey = $"{accountId}/images/img_1.png";
-        await fixture.Silo.GetRequiredService<IBlobStore>().WriteAsync(blobKey, new MemoryStream(TestImages.Read("person-astronaut.png")));
-        return (accountId, new ShopperImage(blobKey, "img_1", "u-1"));
+        var now = DateTimeOffset.UtcNow;
+        var imageId = ResourceIds.NewImageId(now);
+        var blobKey = $"{accountId}/images/{imageId}.png";
+        var photo = TestImages.Read("person-astronaut.png");
+        await fixture.Silo.GetRequiredService<IBlobStore>().WriteAsync(blobKey, new MemoryStream(photo));
+        using var decoded = NetVips.Image.NewFromBuffer(photo);
+        await Grains.GetGrain<IImageGrain>(imageId).RecordAsync(
+            new StoredImageRecord(imageId, accountId, blobKey, "image/png", decoded.Width, decoded.Height, "u-1", now, now.AddDays(7)));
+        return (accountId, imageId);
     }
 
     private async Task<ProductSnapshot> ProductAsync(string accountId, string title, string category, string? imageBlobKey = null, string? url = null, bool flatLay = true)
@@ -136,21 +146,22 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         return product.Product!;
     }
 
-    private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, ShopperImage shopper, GenerationStartStatus expected = GenerationStartStatus.Accepted)
+    private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, string imageId)
     {
-        var id = "gen_" + Guid.NewGuid().ToString("N");
-        var reservation = await Grains.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id);
-        Assert.True(reservation.Holds);
-        var generation = Grains.GetGrain<IGenerationGrain>(id);
-        var start = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7));
-        Assert.Equal(expected, start.Status);
-        if (start.Status == GenerationStartStatus.QueueFull)
-        {
-            await Grains.GetGrain<IAccountGrain>(accountId).ReleaseCreditAsync(id);
-        }
-
+        var (generation, result) = await AdmitAsync(accountId, product, imageId);
+        Assert.Null(result.Refusal);
+        Assert.Equal(GenerationStatus.Pending, result.Generation!.Status);
         return generation;
     }
+
+    private async Task<(IGenerationGrain Generation, AdmissionResult Result)> AdmitAsync(string accountId, ProductSnapshot product, string imageId)
+    {
+        var generation = Grains.GetGrain<IGenerationGrain>("gen_" + Guid.NewGuid().ToString("N"));
+        return (generation, await generation.AdmitAsync(Admission(accountId, product, imageId)));
+    }
+
+    private static AdmissionRequest Admission(string accountId, ProductSnapshot product, string imageId) =>
+        new(accountId, new AdmittedProduct(product.ExternalId), new AdmittedShopper(imageId), ExternalUserId: null, Watermark: true, KeepForDays: 7);
 
     private static async Task<GenerationView> WaitForAsync(IGenerationGrain generation, string accountId, Func<GenerationView, bool> condition, string what)
     {
@@ -180,29 +191,64 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Category_without_an_engine_fails_and_releases_the_credit()
+    public async Task Category_without_an_engine_is_refused_at_admission_without_holding_a_credit()
     {
         var (accountId, shopper) = await AccountWithPhotoAsync();
         var product = await ProductAsync(accountId, "Boots", "footwear", imageBlobKey: $"{accountId}/products/b.png");
-        var generation = await StartAsync(accountId, product, shopper);
+        var (generation, result) = await AdmitAsync(accountId, product, shopper);
 
-        var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the generation to fail");
-
-        Assert.Equal("GENERATION_FAILED", failed.ErrorCode);
-        Assert.Contains("footwear", failed.ErrorMessage, StringComparison.Ordinal);
-        await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(5, 0), Bound, "the credit to be released");
+        Assert.Equal("CATEGORY_NOT_SUPPORTED", result.Refusal!.Code);
+        Assert.Contains("footwear", result.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal("footwear", result.Refusal.Details!["category"]);
+        Assert.Contains("tops", (string[])result.Refusal.Details["supported"]);
+        Assert.Equal(GenerationLookupStatus.NotFound, (await generation.FindAsync(accountId)).Status);
+        Assert.Equal(new CreditBalance(5, 0), await CreditsAsync(accountId));
     }
 
     [Fact]
-    public async Task Missing_required_classification_fails_with_its_code()
+    public async Task Missing_required_classification_is_refused_at_admission_with_its_code()
     {
         var (accountId, shopper) = await AccountWithPhotoAsync();
         var product = await ProductAsync(accountId, "Tee", "tops", imageBlobKey: $"{accountId}/products/t.png", flatLay: false);
-        var generation = await StartAsync(accountId, product, shopper);
+        var (generation, result) = await AdmitAsync(accountId, product, shopper);
 
-        var failed = await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Failed, "the generation to fail");
-        Assert.Equal("MISSING_REQUIRED_CLASSIFICATION", failed.ErrorCode);
-        Assert.Contains("flat_lay", failed.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("MISSING_REQUIRED_CLASSIFICATION", result.Refusal!.Code);
+        Assert.Contains("flat_lay", result.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(GenerationLookupStatus.NotFound, (await generation.FindAsync(accountId)).Status);
+        Assert.Equal(new CreditBalance(5, 0), await CreditsAsync(accountId));
+    }
+
+    [Fact]
+    public async Task A_refused_admission_removes_the_photo_it_was_handed_and_an_accepted_one_records_it_with_the_retention()
+    {
+        var (accountId, _) = await AccountWithPhotoAsync();
+        var blobs = fixture.Silo.GetRequiredService<IBlobStore>();
+        var boots = await ProductAsync(accountId, "Boots", "footwear", imageBlobKey: $"{accountId}/products/u.png");
+        var tee = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/v.png");
+
+        async Task<ShopperUpload> UploadAsync()
+        {
+            var now = DateTimeOffset.UtcNow;
+            var imageId = ResourceIds.NewImageId(now);
+            var blobKey = $"{accountId}/images/{imageId}.png";
+            await blobs.WriteAsync(blobKey, new MemoryStream(TestImages.Read("person-astronaut.png")));
+            return new ShopperUpload(new StoredImageRecord(imageId, accountId, blobKey, "image/png", 10, 10, "u-2", now, now), null);
+        }
+
+        var refusedUpload = await UploadAsync();
+        var refused = await Grains.GetGrain<IGenerationGrain>("gen_" + Guid.NewGuid().ToString("N")).AdmitAsync(
+            Admission(accountId, boots, null!) with { Shopper = new AdmittedShopper(null, refusedUpload) });
+        Assert.Equal("CATEGORY_NOT_SUPPORTED", refused.Refusal!.Code);
+        Assert.Null(await blobs.GetSizeAsync(refusedUpload.Image.BlobKey));
+        Assert.Equal(ImageLookupStatus.NotFound, (await Grains.GetGrain<IImageGrain>(refusedUpload.Image.ImageId).FindAsync(accountId)).Status);
+
+        var acceptedUpload = await UploadAsync();
+        var accepted = await Grains.GetGrain<IGenerationGrain>("gen_" + Guid.NewGuid().ToString("N")).AdmitAsync(
+            Admission(accountId, tee, null!) with { Shopper = new AdmittedShopper(null, acceptedUpload), KeepForDays = 3 });
+        Assert.Null(accepted.Refusal);
+        var recorded = await Grains.GetGrain<IImageGrain>(acceptedUpload.Image.ImageId).FindAsync(accountId);
+        Assert.Equal(acceptedUpload.Image.CreatedAt.AddDays(3), recorded.Image!.ExpiresAt);
+        Assert.NotNull(await blobs.GetSizeAsync(acceptedUpload.Image.BlobKey));
     }
 
     [Fact]
@@ -235,7 +281,9 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
             Assert.Equal(1, (await second.FindAsync(accountId)).Generation!.QueuePosition);
             Assert.Equal(2, (await third.FindAsync(accountId)).Generation!.QueuePosition);
 
-            var refused = await StartAsync(accountId, product, shopper, GenerationStartStatus.QueueFull);
+            var (refused, refusal) = await AdmitAsync(accountId, product, shopper);
+            Assert.Equal("QUOTA_EXCEEDED", refusal.Refusal!.Code);
+            Assert.Equal("queue", refusal.Refusal.Details!["quota"]);
             Assert.Equal(GenerationLookupStatus.NotFound, (await refused.FindAsync(accountId)).Status);
             Assert.Equal(new CreditBalance(7, 3), await CreditsAsync(accountId));
 
@@ -322,7 +370,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
     [Fact]
     public async Task A_credit_reserved_for_a_generation_that_never_started_is_released_by_the_reconciliation()
     {
-        var (accountId, _) = await AccountWithPhotoAsync(credits: 3);
+        var (accountId, shopper) = await AccountWithPhotoAsync(credits: 3);
         var account = Grains.GetGrain<IAccountGrain>(accountId);
         Assert.True((await account.ReserveCreditAsync("gen_orphan_" + accountId[5..13])).Holds);
         var sweeper = fixture.Silo.GetRequiredService<GenerationRecoverySweeper>();
@@ -335,8 +383,23 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
 
         Assert.True(released >= 1);
         Assert.Equal(new CreditBalance(3, 0), await CreditsAsync(accountId));
-        var late = await Grains.GetGrain<IGenerationGrain>("gen_orphan_" + accountId[5..13]).StartAsync(new GenerationRequest(accountId, await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/o.png"), new ShopperImage("x", null, null), 7));
-        Assert.Equal(GenerationStartStatus.Abandoned, late.Status);
+        var late = Grains.GetGrain<IGenerationGrain>("gen_orphan_" + accountId[5..13]);
+        var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/o.png");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => late.AdmitAsync(Admission(accountId, product, shopper)));
+        Assert.Equal(new CreditBalance(3, 0), await CreditsAsync(accountId));
+    }
+
+    [Fact]
+    public async Task Abandoning_an_id_whose_admission_died_gives_its_credit_back_at_once()
+    {
+        var (accountId, _) = await AccountWithPhotoAsync(credits: 3);
+        var id = "gen_" + Guid.NewGuid().ToString("N");
+
+        // As left by an admission whose silo died after the reservation, before the generation was stored.
+        Assert.True((await Grains.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id)).Holds);
+        Assert.False(await Grains.GetGrain<IGenerationGrain>(id).AbandonIfNotStartedAsync(accountId));
+
+        Assert.Equal(new CreditBalance(3, 0), await CreditsAsync(accountId));
     }
 
     [Fact]
@@ -345,7 +408,7 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         var (accountId, shopper) = await AccountWithPhotoAsync();
         var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/a.png");
         var generation = await StartAsync(accountId, product, shopper);
-        Assert.True(await generation.AbandonIfNotStartedAsync());
+        Assert.True(await generation.AbandonIfNotStartedAsync(accountId));
         await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the generation to complete");
     }
 
@@ -356,8 +419,9 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/i.png");
         var generation = await StartAsync(accountId, product, shopper);
 
-        var again = await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7));
-        Assert.Equal(GenerationStartStatus.AlreadyStarted, again.Status);
+        var again = await generation.AdmitAsync(Admission(accountId, product, shopper));
+        Assert.Equal(generation.GetPrimaryKeyString(), again.Generation!.GenerationId);
+        Assert.Equal(new CreditBalance(4, 1), await CreditsAsync(accountId));
         Assert.Equal(GenerationLookupStatus.OtherAccount, (await generation.FindAsync("acct_other")).Status);
         Assert.Equal(GenerationLookupStatus.NotFound, (await Grains.GetGrain<IGenerationGrain>("gen_unknown").FindAsync(accountId)).Status);
         await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the generation to complete");

@@ -7,6 +7,9 @@ using Orleans.TestingHost;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
+using TryOn.Grains.Generations.Admission;
+using TryOn.Grains.Ids;
+using TryOn.Grains.Images;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Products;
@@ -100,13 +103,18 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private async Task<(string AccountId, ProductSnapshot Product, ShopperImage Shopper)> ProductAsync(string title)
+    /// <summary>An account with a product and a recorded shopper photo (by its image id).</summary>
+    private async Task<(string AccountId, ProductSnapshot Product, string Shopper)> ProductAsync(string title)
     {
         var accountId = "acct_" + Guid.NewGuid().ToString("N");
         await _cluster.Client.GetGrain<IAccountGrain>(accountId).CreateAsync(new NewAccount("Shop", 20, new AccountLimitsPatch(null, null, 100), null));
         var blobs = _cluster.Silos[0].ServiceProvider.GetRequiredService<IBlobStore>();
-        await blobs.WriteAsync($"{accountId}/images/img_1.png", new MemoryStream(TestImages.Read("person-astronaut.png")));
-        return (accountId, await AnotherProductAsync(accountId, title, "p-1"), new ShopperImage($"{accountId}/images/img_1.png", "img_1", null));
+        var now = DateTimeOffset.UtcNow;
+        var imageId = ResourceIds.NewImageId(now);
+        await blobs.WriteAsync($"{accountId}/images/{imageId}.png", new MemoryStream(TestImages.Read("person-astronaut.png")));
+        await _cluster.Client.GetGrain<IImageGrain>(imageId).RecordAsync(
+            new StoredImageRecord(imageId, accountId, $"{accountId}/images/{imageId}.png", "image/png", 512, 512, null, now, now.AddDays(7)));
+        return (accountId, await AnotherProductAsync(accountId, title, "p-1"), imageId);
     }
 
     private async Task<ProductSnapshot> AnotherProductAsync(string accountId, string title, string externalId)
@@ -120,12 +128,12 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
             null, false, null, false, "tops"))).Product!;
     }
 
-    private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, ShopperImage shopper)
+    private async Task<IGenerationGrain> StartAsync(string accountId, ProductSnapshot product, string imageId)
     {
-        var id = "gen_" + Guid.NewGuid().ToString("N");
-        Assert.True((await _cluster.Client.GetGrain<IAccountGrain>(accountId).ReserveCreditAsync(id)).Holds);
-        var generation = _cluster.Client.GetGrain<IGenerationGrain>(id);
-        Assert.Equal(GenerationStartStatus.Accepted, (await generation.StartAsync(new GenerationRequest(accountId, product, shopper, 7))).Status);
+        var generation = _cluster.Client.GetGrain<IGenerationGrain>("gen_" + Guid.NewGuid().ToString("N"));
+        var admitted = await generation.AdmitAsync(
+            new AdmissionRequest(accountId, new AdmittedProduct(product.ExternalId), new AdmittedShopper(imageId), null, Watermark: true, KeepForDays: 7));
+        Assert.Null(admitted.Refusal);
         return generation;
     }
 
