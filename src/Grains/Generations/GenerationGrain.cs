@@ -97,7 +97,13 @@ internal sealed partial class GenerationGrain(
     {
         if (Generation.Request is not null)
         {
-            await Outbox.PublishAsync();
+            // In case a previous activation stopped between its write and its publish; a row that is current is left
+            // alone, so waking a finished generation (a poll of an old one) writes nothing.
+            if (await PublishedVersionAsync(cancellationToken) < Generation.Version)
+            {
+                await Outbox.PublishAsync();
+            }
+
             await RecoverAsync(cancellationToken);
         }
     }
@@ -434,6 +440,19 @@ internal sealed partial class GenerationGrain(
         && !silo.Equals(here.SiloAddress)
         && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Active
         && clock.GetUtcNow() < Generation.UpdatedAt + engines.Value.AttemptDeadline;
+
+    /// <summary>The version the read model holds; 0 for none, and also when it cannot be read (then it is published again).</summary>
+    private async Task<long> PublishedVersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await readModel.VersionOfAsync(Id, cancellationToken) ?? 0;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return 0;
+        }
+    }
 
     private Task PublishStateAsync() => readModel.UpsertAsync(
         new GenerationRecord(

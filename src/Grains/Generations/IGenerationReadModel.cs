@@ -24,6 +24,9 @@ public interface IGenerationReadModel
 {
     Task UpsertAsync(GenerationRecord record, CancellationToken cancellationToken = default);
 
+    /// <summary>The version of the generation's row, or null when it has none: a grain publishes again only when the row is behind.</summary>
+    Task<long?> VersionOfAsync(string generationId, CancellationToken cancellationToken = default);
+
     /// <summary>The account's generations, newest first, optionally of one status.</summary>
     Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default);
 

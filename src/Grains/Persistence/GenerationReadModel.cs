@@ -31,6 +31,14 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
         }, cancellationToken);
     }
 
+    public async Task<long?> VersionOfAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Generations.VersionOf);
+        command.With("@id", generationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     public async Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(page);

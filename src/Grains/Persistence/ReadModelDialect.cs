@@ -50,4 +50,4 @@ internal sealed record ImageSql(string Insert, string Delete, string ListExpired
 internal sealed record ProductSql(string Upsert, string Delete, string List, string ListExpired);
 
 internal sealed record GenerationSql(
-    string Upsert, string List, string Stats, string ListUnfinished, string ListByExternalUser, string ListFilesExpired);
+    string Upsert, string List, string Stats, string ListUnfinished, string ListByExternalUser, string ListFilesExpired, string VersionOf);

@@ -10,6 +10,7 @@ using TryOn.Grains.Generations.Admission;
 using TryOn.Grains.Ids;
 using TryOn.Grains.Images;
 using TryOn.Grains.Hosting;
+using Orleans.Core.Internal;
 using TryOn.Grains.Paging;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
@@ -61,6 +62,37 @@ public sealed class GatedEngine : ITryOnEngine
     }
 }
 
+/// <summary>The silo's generations read model, counting the rows it is asked to write.</summary>
+public sealed class CountingGenerationReadModel(IGenerationReadModel inner) : IGenerationReadModel
+{
+    private readonly ConcurrentDictionary<string, int> _upserts = new(StringComparer.Ordinal);
+
+    public int UpsertsOf(string generationId) => _upserts.GetValueOrDefault(generationId);
+
+    public Task UpsertAsync(GenerationRecord record, CancellationToken cancellationToken = default)
+    {
+        _upserts.AddOrUpdate(record.Generation.GenerationId, 1, (_, count) => count + 1);
+        return inner.UpsertAsync(record, cancellationToken);
+    }
+
+    public Task<long?> VersionOfAsync(string generationId, CancellationToken cancellationToken = default) => inner.VersionOfAsync(generationId, cancellationToken);
+
+    public Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(accountId, status, page, cancellationToken);
+
+    public Task<ProductGenerationStats> StatsAsync(string accountId, string productExternalId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
+        inner.StatsAsync(accountId, productExternalId, from, to, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default) =>
+        inner.ListUnfinishedAsync(changedBefore, limit, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListByExternalUserAsync(string accountId, string externalUserId, string? afterGenerationId, int limit, CancellationToken cancellationToken = default) =>
+        inner.ListByExternalUserAsync(accountId, externalUserId, afterGenerationId, limit, cancellationToken);
+
+    public Task<Page<string>> ListFilesExpiredAsync(DateTimeOffset now, PageRequest page, CancellationToken cancellationToken = default) =>
+        inner.ListFilesExpiredAsync(now, page, cancellationToken);
+}
+
 public sealed class GenerationClusterFixture : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
@@ -80,6 +112,8 @@ public sealed class GenerationClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
+            silo.Services.AddSingleton(services => new CountingGenerationReadModel(ActivatorUtilities.CreateInstance<Grains.Persistence.GenerationReadModel>(services)));
+            silo.Services.AddSingleton<IGenerationReadModel>(services => services.GetRequiredService<CountingGenerationReadModel>());
             silo.Services.AddSingleton<ITryOnEngine>(Gate);
             silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.ServiceKey, Clock);
             silo.Services.Configure<EngineOptions>(options =>
@@ -410,6 +444,33 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         var generation = await StartAsync(accountId, product, shopper);
         Assert.True(await generation.AbandonIfNotStartedAsync(accountId));
         await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the generation to complete");
+    }
+
+    [Fact]
+    public async Task Waking_a_finished_generation_to_read_it_writes_nothing()
+    {
+        var (accountId, shopper) = await AccountWithPhotoAsync();
+        var product = await ProductAsync(accountId, "mock", "tops", imageBlobKey: $"{accountId}/products/c.png");
+        var generation = await StartAsync(accountId, product, shopper);
+        await WaitForAsync(generation, accountId, view => view.Status == GenerationStatus.Completed, "the generation to complete");
+        await Eventually.HoldsAsync(async () => (await CreditsAsync(accountId)) == new CreditBalance(4, 0), Bound, "the credit to be charged");
+        var readModel = fixture.Silo.GetRequiredService<CountingGenerationReadModel>();
+        var published = readModel.UpsertsOf(generation.GetPrimaryKeyString());
+        Assert.True(published >= 3, "pending, processing and completed were each published");
+
+        await generation.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.HoldsAsync(
+            async () => await ActivationCountAsync(generation) == 0, Bound, "the generation's activation to be collected");
+        var seen = await generation.FindAsync(accountId);
+
+        Assert.Equal(GenerationStatus.Completed, seen.Generation!.Status);
+        Assert.Equal(published, readModel.UpsertsOf(generation.GetPrimaryKeyString()));
+    }
+
+    private async Task<int> ActivationCountAsync(IGenerationGrain generation)
+    {
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Count(activation => activation.GrainId == generation.GetGrainId());
     }
 
     [Fact]

@@ -189,6 +189,22 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_generation_row_reports_the_version_it_holds(string kind)
+    {
+        var generations = new GenerationReadModel(await StoreAsync(kind));
+        var accountId = NewAccountId();
+        var id = "gen_v_" + accountId[5..];
+        Assert.Null(await generations.VersionOfAsync(id));
+
+        await generations.UpsertAsync(Generation(accountId, id, T0, GenerationStatus.Pending, version: 1));
+        await generations.UpsertAsync(Generation(accountId, id, T0, GenerationStatus.Completed, version: 3));
+        await generations.UpsertAsync(Generation(accountId, id, T0, GenerationStatus.Processing, version: 2));
+
+        Assert.Equal(3, await generations.VersionOfAsync(id));
+    }
+
     // Images --------------------------------------------------------------------------------------------------------
 
     [Theory]

@@ -127,6 +127,9 @@ internal static class PostgresReadModelSql
                 SELECT generation_id, expires_at FROM generation_files
                 WHERE expires_at IS NOT NULL AND expires_at <= @now AND (expires_at, generation_id) > (@due, @id)
                 ORDER BY expires_at, generation_id LIMIT @limit;
+                """,
+            VersionOf: """
+                SELECT version FROM generations WHERE generation_id = @id;
                 """));
 
     /// <summary>The instant as PostgreSQL stores it: UTC, cut to whole microseconds.</summary>
