@@ -19,12 +19,6 @@ internal sealed partial class AccountGrain(
     /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
     private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// How long applied billing event ids are remembered. The provider retries for three days and signatures older
-    /// than minutes are refused, so an older event id cannot arrive again.
-    /// </summary>
-    private static readonly TimeSpan BillingEventMemory = TimeSpan.FromDays(30);
-
     /// <summary>How long a change of the stored bytes may wait for a commit of its own (other commits take it sooner).</summary>
     private static readonly TimeSpan StoredBytesWriteDelay = TimeSpan.FromSeconds(5);
 
@@ -33,6 +27,11 @@ internal sealed partial class AccountGrain(
     private bool _storedBytesUnsaved;
 
     private AccountState Account => state.State;
+
+    // The rules live in plain classes over the state; made afresh per use because a reload replaces the state object.
+    private CreditLedger Ledger => new(Account);
+
+    private BillingHistory Billing => new(Account, Ledger);
 
     private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
 
@@ -73,7 +72,7 @@ internal sealed partial class AccountGrain(
         Account.CreatedAt = now;
         if (account.InitialCredits > 0)
         {
-            Record(LedgerEntryKind.Grant, account.InitialCredits, reservedChange: 0, "Initial credits", reference: null, now);
+            Ledger.Adjust(account.InitialCredits, "Initial credits", now);
         }
 
         await CommitAsync(now);
@@ -115,59 +114,42 @@ internal sealed partial class AccountGrain(
             return new(CreditAdjustmentStatus.AccountNotFound, null, null);
         }
 
-        if (amount < 0 && Account.CreditBalance + amount < 0)
+        var now = timeProvider.GetUtcNow();
+        if (Ledger.Adjust(amount, reason, now) is not { } entry)
         {
             return new(CreditAdjustmentStatus.InsufficientCredits, Snapshot(), null);
         }
 
-        var now = timeProvider.GetUtcNow();
-        var kind = amount >= 0 ? LedgerEntryKind.Grant : LedgerEntryKind.Deduction;
-        var entry = Record(kind, amount, reservedChange: 0, reason, reference: null, now);
         await CommitAsync(now);
         return new(CreditAdjustmentStatus.Applied, Snapshot(), entry);
     }
 
     public async Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(generationId);
         var now = timeProvider.GetUtcNow();
-        var month = UsageMonth.Of(now);
-        var usedThisMonth = Account.UsageMonth == month ? Account.GenerationsThisMonth : 0;
-        var status = !Account.Created ? CreditReservationStatus.AccountNotFound
-            : !Account.Active ? CreditReservationStatus.AccountInactive
-            : Account.OpenReservations.ContainsKey(generationId) ? CreditReservationStatus.AlreadyReserved
-            : Account.OpenReservations.Count >= Account.Limits.MaxInFlightGenerations ? CreditReservationStatus.QuotaExceeded
-            : Account.Limits.MonthlyGenerations > 0 && usedThisMonth >= Account.Limits.MonthlyGenerations ? CreditReservationStatus.MonthlyCapReached
-            : Account.CreditBalance < 1 ? CreditReservationStatus.InsufficientCredits
-            : CreditReservationStatus.Reserved;
-        if (status == CreditReservationStatus.Reserved)
+        var reservation = Ledger.Reserve(generationId, now);
+        if (reservation.Status == CreditReservationStatus.Reserved)
         {
-            Account.OpenReservations.Add(generationId, now);
-            Account.UsageMonth = month;
-            Account.GenerationsThisMonth = ++usedThisMonth;
-            Record(LedgerEntryKind.Reservation, -1, reservedChange: 1, "Generation accepted", generationId, now);
             await CommitAsync(now);
         }
 
-        return new CreditReservation(
-            status,
-            Account.CreditBalance,
-            Account.ReservedCredits,
-            Account.OpenReservations.Count,
-            Account.Limits.MaxInFlightGenerations,
-            usedThisMonth,
-            Account.Limits.MonthlyGenerations,
-            UsageMonth.Next(month));
+        return reservation;
     }
 
     public Task<IReadOnlyList<string>> ListOpenReservationsAsync(DateTimeOffset reservedBefore, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. Account.OpenReservations.Where(open => open.Value < reservedBefore).Select(open => open.Key)]);
+        Task.FromResult(Ledger.OpenBefore(reservedBefore));
 
-    public Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
-        SettleAsync(generationId, LedgerEntryKind.Charge, balanceChange: 0, "Generation completed");
+    public async Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return await CommitIfSettledAsync(Ledger.Charge(generationId, now), now);
+    }
 
-    public Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
-        SettleAsync(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned");
+    public async Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return await CommitIfSettledAsync(Ledger.Release(generationId, now), now);
+    }
 
     public async Task<BillingEventResult> ApplyPurchaseAsync(Purchase purchase, CancellationToken cancellationToken = default)
     {
@@ -178,17 +160,9 @@ internal sealed partial class AccountGrain(
             return new(BillingEventOutcome.AccountNotFound);
         }
 
-        var now = timeProvider.GetUtcNow();
-        if (Account.AppliedBillingEvents.ContainsKey(purchase.EventId) || Account.Purchases.ContainsKey(purchase.CheckoutId))
+        if (Billing.Refusal(purchase) is { } refusal)
         {
-            return new(BillingEventOutcome.AlreadyApplied);
-        }
-
-        // The new balance first, before any state changes: a purchase it cannot hold changes nothing, so a retry of
-        // the event is refused the same way rather than answered "already applied".
-        if (purchase.Credits > long.MaxValue - Account.CreditBalance)
-        {
-            return new(BillingEventOutcome.BalanceOverflow);
+            return refusal;
         }
 
         if (purchase.PaymentId is { } paymentId)
@@ -202,19 +176,10 @@ internal sealed partial class AccountGrain(
             }
         }
 
-        Account.Purchases.Add(purchase.CheckoutId, new PurchaseRecord
-        {
-            PaymentId = purchase.PaymentId,
-            Pack = purchase.Pack,
-            Credits = purchase.Credits,
-            AmountPaid = purchase.AmountPaid,
-            Currency = purchase.Currency,
-            PurchasedAt = now,
-        });
-        RememberBillingEvent(purchase.EventId, now);
-        Record(LedgerEntryKind.Purchase, purchase.Credits, reservedChange: 0, $"Bought pack '{purchase.Pack}'", purchase.CheckoutId, now);
+        var now = timeProvider.GetUtcNow();
+        var result = Billing.ApplyPurchase(purchase, now);
         await CommitAsync(now);
-        return new(BillingEventOutcome.Applied, purchase.Credits);
+        return result;
     }
 
     public async Task<BillingEventResult> ApplyRefundAsync(Refund refund, CancellationToken cancellationToken = default)
@@ -225,36 +190,14 @@ internal sealed partial class AccountGrain(
             return new(BillingEventOutcome.AccountNotFound);
         }
 
-        if (Account.AppliedBillingEvents.ContainsKey(refund.EventId))
-        {
-            return new(BillingEventOutcome.AlreadyApplied);
-        }
-
-        var (checkoutId, purchase) = Account.Purchases.FirstOrDefault(entry => entry.Value.PaymentId == refund.PaymentId);
-        if (purchase is null)
-        {
-            return new(BillingEventOutcome.UnknownPayment);
-        }
-
-        // The provider reports the total refunded so far; credits follow the refunded share of the amount paid.
-        var refundedShare = Math.Clamp(refund.AmountRefunded, 0, purchase.AmountPaid);
-        var creditsDue = (long)Math.Floor((decimal)purchase.Credits * refundedShare / Math.Max(1, purchase.AmountPaid)) - purchase.CreditsRefunded;
         var now = timeProvider.GetUtcNow();
-        RememberBillingEvent(refund.EventId, now);
-        if (creditsDue <= 0)
+        var result = Billing.ApplyRefund(refund, now);
+        if (result.Outcome == BillingEventOutcome.Applied)
         {
             await CommitAsync(now);
-            return new(BillingEventOutcome.Applied);
         }
 
-        var deducted = Math.Min(creditsDue, Account.CreditBalance);
-        purchase.CreditsRefunded += creditsDue;
-        var reason = deducted == creditsDue
-            ? $"Refund of pack '{purchase.Pack}'"
-            : $"Refund of pack '{purchase.Pack}': {creditsDue - deducted} of its {creditsDue} credits were already spent";
-        Record(LedgerEntryKind.Refund, -deducted, reservedChange: 0, reason, checkoutId, now);
-        await CommitAsync(now);
-        return new(BillingEventOutcome.Applied, -deducted, creditsDue - deducted);
+        return result;
     }
 
     public async Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default)
@@ -305,7 +248,7 @@ internal sealed partial class AccountGrain(
     }
 
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
+        Task.FromResult(Account.Created ? Ledger.Balance : null);
 
     public async Task<IssuedApiKey?> IssueApiKeyAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -410,46 +353,14 @@ internal sealed partial class AccountGrain(
         return ApiKeyCheck.Valid;
     }
 
-    private async Task<CreditSettlement> SettleAsync(string generationId, LedgerEntryKind kind, long balanceChange, string reason)
+    private async Task<CreditSettlement> CommitIfSettledAsync(CreditSettlement settlement, DateTimeOffset now)
     {
-        if (!Account.Created || !Account.OpenReservations.Remove(generationId, out var reservedAt))
+        if (settlement != CreditSettlement.NothingOpen)
         {
-            return CreditSettlement.NothingOpen;
+            await CommitAsync(now);
         }
 
-        if (kind == LedgerEntryKind.Release && UsageMonth.Of(reservedAt) == Account.UsageMonth && Account.GenerationsThisMonth > 0)
-        {
-            // A failed generation does not count against the monthly cap.
-            Account.GenerationsThisMonth--;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        Record(kind, balanceChange, reservedChange: -1, reason, generationId, now);
-        await CommitAsync(now);
-        return kind == LedgerEntryKind.Charge ? CreditSettlement.Charged : CreditSettlement.Released;
-    }
-
-    private void RememberBillingEvent(string eventId, DateTimeOffset now)
-    {
-        foreach (var (old, appliedAt) in Account.AppliedBillingEvents)
-        {
-            if (now - appliedAt > BillingEventMemory)
-            {
-                Account.AppliedBillingEvents.Remove(old);
-            }
-        }
-
-        Account.AppliedBillingEvents[eventId] = now;
-    }
-
-    private LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)
-    {
-        Account.CreditBalance = checked(Account.CreditBalance + amount);
-        Account.ReservedCredits = checked(Account.ReservedCredits + reservedChange);
-        Account.LedgerSequence++;
-        var entry = new LedgerEntry(Account.LedgerSequence, kind, amount, Account.CreditBalance, Account.ReservedCredits, reason, reference, now);
-        Account.UnpublishedLedger.Add(entry);
-        return entry;
+        return settlement;
     }
 
     /// <summary>Persists the change, then copies it to the read model.</summary>
