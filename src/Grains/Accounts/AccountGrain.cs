@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using TryOn.Grains.ApiKeys;
@@ -16,9 +15,6 @@ internal sealed partial class AccountGrain(
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
-    /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
-    private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
-
     /// <summary>How long a change of the stored bytes may wait for a commit of its own (other commits take it sooner).</summary>
     private static readonly TimeSpan StoredBytesWriteDelay = TimeSpan.FromSeconds(5);
 
@@ -33,6 +29,8 @@ internal sealed partial class AccountGrain(
 
     private BillingHistory Billing => new(Account, Ledger);
 
+    private ApiKeyRing Keys => new(Account);
+
     private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -42,7 +40,7 @@ internal sealed partial class AccountGrain(
             // A state written before the storage quota existed has none; the next commit stores the default.
             Account.Limits = Account.Limits.WithStorageDefault();
 
-            // A previous activation may have stopped between committing and publishing.
+            // A previous activation may have stopped between committing and publishing (or telling key indexes).
             await PublishAsync();
         }
     }
@@ -95,13 +93,22 @@ internal sealed partial class AccountGrain(
         Account.Name = changes.Name ?? Account.Name;
         Account.Limits = Account.Limits.With(changes.Limits);
         Account.RetentionDays = changes.RetentionDays ?? Account.RetentionDays;
-        Account.Active = changes.Active ?? Account.Active;
+        if (changes.Active is { } active)
+        {
+            Keys.SetAccountActive(active);
+        }
+
         await CommitAsync(timeProvider.GetUtcNow());
         if (Account.Limits != limitsBefore)
         {
             // A one-way call returns at once: the rate-limit grain reads this account when it activates, so waiting
             // for it here could deadlock.
             await GrainFactory.GetGrain<IRateLimitGrain>(this.GetPrimaryKeyString()).ApplyLimitsAsync(Account.Limits, Account.Version);
+        }
+
+        if (changes.Active is not null && Keys.HasUnannounced)
+        {
+            throw KeysNotYetAnnounced();
         }
 
         return Snapshot();
@@ -258,33 +265,27 @@ internal sealed partial class AccountGrain(
         }
 
         var secret = ApiKeySecret.Create();
-        var hash = ApiKeySecret.Hash(secret);
         var now = timeProvider.GetUtcNow();
-        var record = new ApiKeyRecord
-        {
-            KeyId = ResourceIds.NewApiKeyId(timeProvider),
-            Name = name,
-            Prefix = ApiKeySecret.DisplayPrefix(secret),
-            Hash = hash,
-            CreatedAt = now,
-        };
+        var record = ApiKeyRing.NewRecord(ResourceIds.NewApiKeyId(timeProvider), name, secret, now);
 
-        // The index entry is written first: a crash in between leaves an entry whose key the account
-        // does not know, which authentication refuses, never a key that cannot be found.
-        var index = GrainFactory.GetGrain<IApiKeyGrain>(ApiKeySecret.IndexGrainKey(hash));
-        if (!await index.RegisterAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), record.KeyId), cancellationToken))
+        // The index entry is written first: a crash in between leaves an entry whose key the account does not know,
+        // which stays refused, never a key that cannot be found. It becomes valid when the commit tells it.
+        if (!await IndexOf(record).RegisterAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), record.KeyId), cancellationToken))
         {
             throw new InvalidOperationException("A freshly generated API key collided with an existing one.");
         }
 
-        Account.ApiKeys.Add(record);
+        Keys.Add(record);
         await CommitAsync(now);
         LogApiKeyIssued(logger, this.GetPrimaryKeyString(), record.KeyId, record.Prefix);
+
+        // Not refused when the index could not be told yet: the secret is in this answer only, and the retry makes
+        // the key valid within seconds.
         return new IssuedApiKey(record.ToInfo(), secret);
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>?> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ApiKeyInfo>?>(Account.Created ? Account.ApiKeys.Select(key => key.ToInfo()).ToList() : null);
+        Task.FromResult(Account.Created ? Keys.List() : null);
 
     public async Task<ApiKeyRevocation> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
     {
@@ -293,22 +294,20 @@ internal sealed partial class AccountGrain(
             return ApiKeyRevocation.AccountNotFound;
         }
 
-        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
-        if (key is null)
-        {
-            return ApiKeyRevocation.KeyNotFound;
-        }
-
-        if (key.RevokedAt is not null)
-        {
-            return ApiKeyRevocation.AlreadyRevoked;
-        }
-
         var now = timeProvider.GetUtcNow();
-        key.RevokedAt = now;
-        await CommitAsync(now);
-        LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
-        return ApiKeyRevocation.Revoked;
+        var revocation = Keys.Revoke(keyId, now);
+        if (revocation == ApiKeyRevocation.Revoked)
+        {
+            await CommitAsync(now);
+            LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
+        }
+        else if (revocation == ApiKeyRevocation.AlreadyRevoked && Keys.IsUnannounced(keyId))
+        {
+            // A repeated revocation whose index was not told the first time tries again rather than waiting for the timer.
+            await PublishAsync();
+        }
+
+        return Keys.IsUnannounced(keyId) ? throw KeysNotYetAnnounced() : revocation;
     }
 
     public async Task<ApiKeyCheck> CheckApiKeyAsync(string keyId, byte[] keyHash, CancellationToken cancellationToken = default)
@@ -319,38 +318,37 @@ internal sealed partial class AccountGrain(
             return ApiKeyCheck.AccountNotFound;
         }
 
-        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
-        if (key is null || !CryptographicOperations.FixedTimeEquals(key.Hash, keyHash))
+        var check = Keys.Check(keyId, keyHash);
+        if (check != ApiKeyCheck.UnknownKey && Keys.Find(keyId) is { } key)
         {
-            return ApiKeyCheck.UnknownKey;
+            // Authentication asks here only when the key's index predates standings: tell it, so it answers alone from now on.
+            await TellIndexAsync(key);
         }
 
-        if (key.RevokedAt is not null)
+        if (check == ApiKeyCheck.Valid)
         {
-            return ApiKeyCheck.Revoked;
+            await RecordApiKeyUseAsync(keyId, cancellationToken);
         }
 
-        if (!Account.Active)
+        return check;
+    }
+
+    public async Task RecordApiKeyUseAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        if (!Keys.RecordUse(keyId, timeProvider.GetUtcNow()))
         {
-            return ApiKeyCheck.AccountInactive;
+            return;
         }
 
-        var now = timeProvider.GetUtcNow();
-        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
+        try
         {
-            key.LastUsedAt = now;
-            try
-            {
-                await PersistAsync();
-            }
-            catch (Exception exception)
-            {
-                // Bookkeeping only: a valid key stays valid when its last-use time cannot be saved.
-                LogLastUsedNotSaved(logger, exception, this.GetPrimaryKeyString(), keyId);
-            }
+            await PersistAsync();
         }
-
-        return ApiKeyCheck.Valid;
+        catch (Exception exception)
+        {
+            // Bookkeeping only: a valid key stays valid when its last-use time cannot be saved.
+            LogLastUsedNotSaved(logger, exception, this.GetPrimaryKeyString(), keyId);
+        }
     }
 
     private async Task<CreditSettlement> CommitIfSettledAsync(CreditSettlement settlement, DateTimeOffset now)
@@ -363,7 +361,7 @@ internal sealed partial class AccountGrain(
         return settlement;
     }
 
-    /// <summary>Persists the change, then copies it to the read model.</summary>
+    /// <summary>Persists the change, then tells the key indexes and the read model.</summary>
     private async Task CommitAsync(DateTimeOffset now)
     {
         Account.UpdatedAt = now;
@@ -390,10 +388,30 @@ internal sealed partial class AccountGrain(
 
     private async Task PublishStateAsync()
     {
+        // The key indexes first: they decide authentication, the read model only lists.
+        foreach (var key in Keys.Unannounced())
+        {
+            await TellIndexAsync(key);
+            Keys.Announced(key.KeyId);
+        }
+
         await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, CancellationToken.None);
         // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
         Account.UnpublishedLedger.Clear();
     }
+
+    /// <summary>
+    /// A revocation or a change of the active flag is answered only once the keys' indexes know it: otherwise the
+    /// caller hears of the failure (the change is saved, and the outbox keeps telling the indexes until they know).
+    /// </summary>
+    private static InvalidOperationException KeysNotYetAnnounced() =>
+        new("The change is saved, but not every API key's index knows it yet; telling them is retried.");
+
+    private IApiKeyGrain IndexOf(ApiKeyRecord key) => GrainFactory.GetGrain<IApiKeyGrain>(ApiKeySecret.IndexGrainKey(key.Hash));
+
+    /// <summary>Sets the key's standing in its index; a write, so never cancelled by the caller.</summary>
+    private Task TellIndexAsync(ApiKeyRecord key) =>
+        IndexOf(key).SetStandingAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), key.KeyId), Keys.StandingOf(key), CancellationToken.None);
 
     private AccountSnapshot Snapshot() => new(
         this.GetPrimaryKeyString(),

@@ -76,11 +76,12 @@ public sealed class CreditLedgerTests
     }
 
     [Fact]
-    public void Reservations_are_refused_in_order_inactive_in_flight_limit_then_balance()
+    public void Reservations_are_refused_past_the_in_flight_limit_without_credits_and_for_inactive_or_missing_accounts()
     {
+        Assert.Equal(CreditReservationStatus.AccountNotFound, new CreditLedger(new AccountState()).Reserve("gen_1", Now).Status);
         var account = Account(credits: 1, maxInFlight: 1);
         var ledger = new CreditLedger(account);
-        Assert.Equal(CreditReservationStatus.Reserved, ledger.Reserve("gen_1", Now).Status);
+        ledger.Reserve("gen_1", Now);
 
         var refused = ledger.Reserve("gen_2", Now);
         Assert.Equal((CreditReservationStatus.QuotaExceeded, 1, 1), (refused.Status, refused.InFlight, refused.MaxInFlight));
@@ -89,7 +90,9 @@ public sealed class CreditLedgerTests
 
         account.Active = false;
         Assert.Equal(CreditReservationStatus.AccountInactive, ledger.Reserve("gen_2", Now).Status);
-        Assert.Equal(CreditReservationStatus.AccountNotFound, new CreditLedger(new AccountState()).Reserve("gen_1", Now).Status);
+
+        // Refusals leave no entry: the grant, the reservation and its charge.
+        Assert.Equal(3, account.LedgerSequence);
     }
 
     [Fact]
