@@ -7,7 +7,7 @@ internal sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     public const string SectionName = "Authentication:ApiKeys";
 
     /// <summary>
-    /// How long a key's verdict is reused before the account is asked again. It bounds how late a revocation or a
+    /// How long a key's verdict is reused before its index is asked again. It bounds how late a revocation or a
     /// deactivation is noticed, which the contract puts at one second, so it may not exceed that.
     /// </summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);

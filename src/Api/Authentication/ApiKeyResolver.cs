@@ -8,9 +8,12 @@ namespace TryOn.Api.Authentication;
 internal sealed record ApiKeyIdentity(string AccountId, string KeyId);
 
 /// <summary>
-/// Turns a presented key into its account: SHA-256 of the key → the index grain for that hash → the account's
-/// verdict (revoked? inactive?). Verdicts, good and bad, are cached briefly so the hot path is one hash and
-/// one dictionary read, while revocations are still seen within <see cref="ApiKeyAuthenticationOptions.CacheDuration"/>.
+/// Turns a presented key into its account: SHA-256 of the key → the index grain for that hash, whose read-only verdict
+/// (owner, and whether the key is valid) its account keeps up to date. The account is not asked, so authentication
+/// never waits behind the account's work (reservations, billing); only an index entry written before the index held
+/// verdicts sends the question on to the account, once, which then tells the index. Verdicts, good and bad, are cached
+/// briefly so the hot path is one hash and one dictionary read, while revocations are still seen within
+/// <see cref="ApiKeyAuthenticationOptions.CacheDuration"/>.
 /// </summary>
 internal sealed class ApiKeyResolver(
     IGrainFactory grains,
@@ -48,14 +51,14 @@ internal sealed class ApiKeyResolver(
 
     private async Task<ApiKeyIdentity?> AskAsync(string indexKey, byte[] hash, CancellationToken cancellationToken)
     {
-        var owner = await grains.GetGrain<IApiKeyGrain>(indexKey).ResolveAsync(cancellationToken);
-        if (owner is null)
+        if (await grains.GetGrain<IApiKeyGrain>(indexKey).VerifyAsync(cancellationToken) is not { Owner: var owner } verdict)
         {
             return null;
         }
 
-        var verdict = await grains.GetGrain<IAccountGrain>(owner.AccountId).CheckApiKeyAsync(owner.KeyId, hash, cancellationToken);
-        return verdict == ApiKeyCheck.Valid ? new ApiKeyIdentity(owner.AccountId, owner.KeyId) : null;
+        var valid = verdict.Valid
+            ?? await grains.GetGrain<IAccountGrain>(owner.AccountId).CheckApiKeyAsync(owner.KeyId, hash, cancellationToken) == ApiKeyCheck.Valid;
+        return valid ? new ApiKeyIdentity(owner.AccountId, owner.KeyId) : null;
     }
 
     private readonly record struct CachedVerdict(ApiKeyIdentity? Identity, long ExpiresAt);

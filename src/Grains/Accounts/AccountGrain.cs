@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using TryOn.Grains.ApiKeys;
@@ -16,15 +15,6 @@ internal sealed partial class AccountGrain(
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
-    /// <summary>How stale a key's persisted last-use time may get: bounds writes to one per key per interval.</summary>
-    private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// How long applied billing event ids are remembered. The provider retries for three days and signatures older
-    /// than minutes are refused, so an older event id cannot arrive again.
-    /// </summary>
-    private static readonly TimeSpan BillingEventMemory = TimeSpan.FromDays(30);
-
     /// <summary>How long a change of the stored bytes may wait for a commit of its own (other commits take it sooner).</summary>
     private static readonly TimeSpan StoredBytesWriteDelay = TimeSpan.FromSeconds(5);
 
@@ -33,6 +23,13 @@ internal sealed partial class AccountGrain(
     private bool _storedBytesUnsaved;
 
     private AccountState Account => state.State;
+
+    // The rules live in plain classes over the state; made afresh per use because a reload replaces the state object.
+    private CreditLedger Ledger => new(Account);
+
+    private BillingHistory Billing => new(Account, Ledger);
+
+    private ApiKeyRing Keys => new(Account);
 
     private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
 
@@ -43,7 +40,7 @@ internal sealed partial class AccountGrain(
             // A state written before the storage quota existed has none; the next commit stores the default.
             Account.Limits = Account.Limits.WithStorageDefault();
 
-            // A previous activation may have stopped between committing and publishing.
+            // A previous activation may have stopped between committing and publishing (or telling key indexes).
             await PublishAsync();
         }
     }
@@ -73,7 +70,7 @@ internal sealed partial class AccountGrain(
         Account.CreatedAt = now;
         if (account.InitialCredits > 0)
         {
-            Record(LedgerEntryKind.Grant, account.InitialCredits, reservedChange: 0, "Initial credits", reference: null, now);
+            Ledger.Adjust(account.InitialCredits, "Initial credits", now);
         }
 
         await CommitAsync(now);
@@ -96,13 +93,22 @@ internal sealed partial class AccountGrain(
         Account.Name = changes.Name ?? Account.Name;
         Account.Limits = Account.Limits.With(changes.Limits);
         Account.RetentionDays = changes.RetentionDays ?? Account.RetentionDays;
-        Account.Active = changes.Active ?? Account.Active;
+        if (changes.Active is { } active)
+        {
+            Keys.SetAccountActive(active);
+        }
+
         await CommitAsync(timeProvider.GetUtcNow());
         if (Account.Limits != limitsBefore)
         {
             // A one-way call returns at once: the rate-limit grain reads this account when it activates, so waiting
             // for it here could deadlock.
             await GrainFactory.GetGrain<IRateLimitGrain>(this.GetPrimaryKeyString()).ApplyLimitsAsync(Account.Limits, Account.Version);
+        }
+
+        if (changes.Active is not null && Keys.HasUnannounced)
+        {
+            throw KeysNotYetAnnounced();
         }
 
         return Snapshot();
@@ -115,59 +121,42 @@ internal sealed partial class AccountGrain(
             return new(CreditAdjustmentStatus.AccountNotFound, null, null);
         }
 
-        if (amount < 0 && Account.CreditBalance + amount < 0)
+        var now = timeProvider.GetUtcNow();
+        if (Ledger.Adjust(amount, reason, now) is not { } entry)
         {
             return new(CreditAdjustmentStatus.InsufficientCredits, Snapshot(), null);
         }
 
-        var now = timeProvider.GetUtcNow();
-        var kind = amount >= 0 ? LedgerEntryKind.Grant : LedgerEntryKind.Deduction;
-        var entry = Record(kind, amount, reservedChange: 0, reason, reference: null, now);
         await CommitAsync(now);
         return new(CreditAdjustmentStatus.Applied, Snapshot(), entry);
     }
 
     public async Task<CreditReservation> ReserveCreditAsync(string generationId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(generationId);
         var now = timeProvider.GetUtcNow();
-        var month = UsageMonth.Of(now);
-        var usedThisMonth = Account.UsageMonth == month ? Account.GenerationsThisMonth : 0;
-        var status = !Account.Created ? CreditReservationStatus.AccountNotFound
-            : !Account.Active ? CreditReservationStatus.AccountInactive
-            : Account.OpenReservations.ContainsKey(generationId) ? CreditReservationStatus.AlreadyReserved
-            : Account.OpenReservations.Count >= Account.Limits.MaxInFlightGenerations ? CreditReservationStatus.QuotaExceeded
-            : Account.Limits.MonthlyGenerations > 0 && usedThisMonth >= Account.Limits.MonthlyGenerations ? CreditReservationStatus.MonthlyCapReached
-            : Account.CreditBalance < 1 ? CreditReservationStatus.InsufficientCredits
-            : CreditReservationStatus.Reserved;
-        if (status == CreditReservationStatus.Reserved)
+        var reservation = Ledger.Reserve(generationId, now);
+        if (reservation.Status == CreditReservationStatus.Reserved)
         {
-            Account.OpenReservations.Add(generationId, now);
-            Account.UsageMonth = month;
-            Account.GenerationsThisMonth = ++usedThisMonth;
-            Record(LedgerEntryKind.Reservation, -1, reservedChange: 1, "Generation accepted", generationId, now);
             await CommitAsync(now);
         }
 
-        return new CreditReservation(
-            status,
-            Account.CreditBalance,
-            Account.ReservedCredits,
-            Account.OpenReservations.Count,
-            Account.Limits.MaxInFlightGenerations,
-            usedThisMonth,
-            Account.Limits.MonthlyGenerations,
-            UsageMonth.Next(month));
+        return reservation;
     }
 
     public Task<IReadOnlyList<string>> ListOpenReservationsAsync(DateTimeOffset reservedBefore, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. Account.OpenReservations.Where(open => open.Value < reservedBefore).Select(open => open.Key)]);
+        Task.FromResult(Ledger.OpenBefore(reservedBefore));
 
-    public Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
-        SettleAsync(generationId, LedgerEntryKind.Charge, balanceChange: 0, "Generation completed");
+    public async Task<CreditSettlement> ChargeCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return await CommitIfSettledAsync(Ledger.Charge(generationId, now), now);
+    }
 
-    public Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default) =>
-        SettleAsync(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned");
+    public async Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return await CommitIfSettledAsync(Ledger.Release(generationId, now), now);
+    }
 
     public async Task<BillingEventResult> ApplyPurchaseAsync(Purchase purchase, CancellationToken cancellationToken = default)
     {
@@ -178,17 +167,9 @@ internal sealed partial class AccountGrain(
             return new(BillingEventOutcome.AccountNotFound);
         }
 
-        var now = timeProvider.GetUtcNow();
-        if (Account.AppliedBillingEvents.ContainsKey(purchase.EventId) || Account.Purchases.ContainsKey(purchase.CheckoutId))
+        if (Billing.Refusal(purchase) is { } refusal)
         {
-            return new(BillingEventOutcome.AlreadyApplied);
-        }
-
-        // The new balance first, before any state changes: a purchase it cannot hold changes nothing, so a retry of
-        // the event is refused the same way rather than answered "already applied".
-        if (purchase.Credits > long.MaxValue - Account.CreditBalance)
-        {
-            return new(BillingEventOutcome.BalanceOverflow);
+            return refusal;
         }
 
         if (purchase.PaymentId is { } paymentId)
@@ -202,19 +183,10 @@ internal sealed partial class AccountGrain(
             }
         }
 
-        Account.Purchases.Add(purchase.CheckoutId, new PurchaseRecord
-        {
-            PaymentId = purchase.PaymentId,
-            Pack = purchase.Pack,
-            Credits = purchase.Credits,
-            AmountPaid = purchase.AmountPaid,
-            Currency = purchase.Currency,
-            PurchasedAt = now,
-        });
-        RememberBillingEvent(purchase.EventId, now);
-        Record(LedgerEntryKind.Purchase, purchase.Credits, reservedChange: 0, $"Bought pack '{purchase.Pack}'", purchase.CheckoutId, now);
+        var now = timeProvider.GetUtcNow();
+        var result = Billing.ApplyPurchase(purchase, now);
         await CommitAsync(now);
-        return new(BillingEventOutcome.Applied, purchase.Credits);
+        return result;
     }
 
     public async Task<BillingEventResult> ApplyRefundAsync(Refund refund, CancellationToken cancellationToken = default)
@@ -225,36 +197,14 @@ internal sealed partial class AccountGrain(
             return new(BillingEventOutcome.AccountNotFound);
         }
 
-        if (Account.AppliedBillingEvents.ContainsKey(refund.EventId))
-        {
-            return new(BillingEventOutcome.AlreadyApplied);
-        }
-
-        var (checkoutId, purchase) = Account.Purchases.FirstOrDefault(entry => entry.Value.PaymentId == refund.PaymentId);
-        if (purchase is null)
-        {
-            return new(BillingEventOutcome.UnknownPayment);
-        }
-
-        // The provider reports the total refunded so far; credits follow the refunded share of the amount paid.
-        var refundedShare = Math.Clamp(refund.AmountRefunded, 0, purchase.AmountPaid);
-        var creditsDue = (long)Math.Floor((decimal)purchase.Credits * refundedShare / Math.Max(1, purchase.AmountPaid)) - purchase.CreditsRefunded;
         var now = timeProvider.GetUtcNow();
-        RememberBillingEvent(refund.EventId, now);
-        if (creditsDue <= 0)
+        var result = Billing.ApplyRefund(refund, now);
+        if (result.Outcome == BillingEventOutcome.Applied)
         {
             await CommitAsync(now);
-            return new(BillingEventOutcome.Applied);
         }
 
-        var deducted = Math.Min(creditsDue, Account.CreditBalance);
-        purchase.CreditsRefunded += creditsDue;
-        var reason = deducted == creditsDue
-            ? $"Refund of pack '{purchase.Pack}'"
-            : $"Refund of pack '{purchase.Pack}': {creditsDue - deducted} of its {creditsDue} credits were already spent";
-        Record(LedgerEntryKind.Refund, -deducted, reservedChange: 0, reason, checkoutId, now);
-        await CommitAsync(now);
-        return new(BillingEventOutcome.Applied, -deducted, creditsDue - deducted);
+        return result;
     }
 
     public async Task<AccountSnapshot?> SetLogoAsync(string? logoBlobKey, CancellationToken cancellationToken = default)
@@ -305,7 +255,7 @@ internal sealed partial class AccountGrain(
     }
 
     public Task<CreditBalance?> GetCreditsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Account.Created ? new CreditBalance(Account.CreditBalance, Account.ReservedCredits) : null);
+        Task.FromResult(Account.Created ? Ledger.Balance : null);
 
     public async Task<IssuedApiKey?> IssueApiKeyAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -315,33 +265,27 @@ internal sealed partial class AccountGrain(
         }
 
         var secret = ApiKeySecret.Create();
-        var hash = ApiKeySecret.Hash(secret);
         var now = timeProvider.GetUtcNow();
-        var record = new ApiKeyRecord
-        {
-            KeyId = ResourceIds.NewApiKeyId(timeProvider),
-            Name = name,
-            Prefix = ApiKeySecret.DisplayPrefix(secret),
-            Hash = hash,
-            CreatedAt = now,
-        };
+        var record = ApiKeyRing.NewRecord(ResourceIds.NewApiKeyId(timeProvider), name, secret, now);
 
-        // The index entry is written first: a crash in between leaves an entry whose key the account
-        // does not know, which authentication refuses, never a key that cannot be found.
-        var index = GrainFactory.GetGrain<IApiKeyGrain>(ApiKeySecret.IndexGrainKey(hash));
-        if (!await index.RegisterAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), record.KeyId), cancellationToken))
+        // The index entry is written first: a crash in between leaves an entry whose key the account does not know,
+        // which stays refused, never a key that cannot be found. It becomes valid when the commit tells it.
+        if (!await IndexOf(record).RegisterAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), record.KeyId), cancellationToken))
         {
             throw new InvalidOperationException("A freshly generated API key collided with an existing one.");
         }
 
-        Account.ApiKeys.Add(record);
+        Keys.Add(record);
         await CommitAsync(now);
         LogApiKeyIssued(logger, this.GetPrimaryKeyString(), record.KeyId, record.Prefix);
+
+        // Not refused when the index could not be told yet: the secret is in this answer only, and the retry makes
+        // the key valid within seconds.
         return new IssuedApiKey(record.ToInfo(), secret);
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>?> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ApiKeyInfo>?>(Account.Created ? Account.ApiKeys.Select(key => key.ToInfo()).ToList() : null);
+        Task.FromResult(Account.Created ? Keys.List() : null);
 
     public async Task<ApiKeyRevocation> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
     {
@@ -350,22 +294,20 @@ internal sealed partial class AccountGrain(
             return ApiKeyRevocation.AccountNotFound;
         }
 
-        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
-        if (key is null)
-        {
-            return ApiKeyRevocation.KeyNotFound;
-        }
-
-        if (key.RevokedAt is not null)
-        {
-            return ApiKeyRevocation.AlreadyRevoked;
-        }
-
         var now = timeProvider.GetUtcNow();
-        key.RevokedAt = now;
-        await CommitAsync(now);
-        LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
-        return ApiKeyRevocation.Revoked;
+        var revocation = Keys.Revoke(keyId, now);
+        if (revocation == ApiKeyRevocation.Revoked)
+        {
+            await CommitAsync(now);
+            LogApiKeyRevoked(logger, this.GetPrimaryKeyString(), keyId);
+        }
+        else if (revocation == ApiKeyRevocation.AlreadyRevoked && Keys.IsUnannounced(keyId))
+        {
+            // A repeated revocation whose index was not told the first time tries again rather than waiting for the timer.
+            await PublishAsync();
+        }
+
+        return Keys.IsUnannounced(keyId) ? throw KeysNotYetAnnounced() : revocation;
     }
 
     public async Task<ApiKeyCheck> CheckApiKeyAsync(string keyId, byte[] keyHash, CancellationToken cancellationToken = default)
@@ -376,83 +318,50 @@ internal sealed partial class AccountGrain(
             return ApiKeyCheck.AccountNotFound;
         }
 
-        var key = Account.ApiKeys.Find(candidate => candidate.KeyId == keyId);
-        if (key is null || !CryptographicOperations.FixedTimeEquals(key.Hash, keyHash))
+        var check = Keys.Check(keyId, keyHash);
+        if (check != ApiKeyCheck.UnknownKey && Keys.Find(keyId) is { } key)
         {
-            return ApiKeyCheck.UnknownKey;
+            // Authentication asks here only when the key's index predates standings: tell it, so it answers alone from now on.
+            await TellIndexAsync(key);
         }
 
-        if (key.RevokedAt is not null)
+        if (check == ApiKeyCheck.Valid)
         {
-            return ApiKeyCheck.Revoked;
+            await RecordApiKeyUseAsync(keyId, cancellationToken);
         }
 
-        if (!Account.Active)
-        {
-            return ApiKeyCheck.AccountInactive;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        if (key.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
-        {
-            key.LastUsedAt = now;
-            try
-            {
-                await PersistAsync();
-            }
-            catch (Exception exception)
-            {
-                // Bookkeeping only: a valid key stays valid when its last-use time cannot be saved.
-                LogLastUsedNotSaved(logger, exception, this.GetPrimaryKeyString(), keyId);
-            }
-        }
-
-        return ApiKeyCheck.Valid;
+        return check;
     }
 
-    private async Task<CreditSettlement> SettleAsync(string generationId, LedgerEntryKind kind, long balanceChange, string reason)
+    public async Task RecordApiKeyUseAsync(string keyId, CancellationToken cancellationToken = default)
     {
-        if (!Account.Created || !Account.OpenReservations.Remove(generationId, out var reservedAt))
+        if (!Keys.RecordUse(keyId, timeProvider.GetUtcNow()))
         {
-            return CreditSettlement.NothingOpen;
+            return;
         }
 
-        if (kind == LedgerEntryKind.Release && UsageMonth.Of(reservedAt) == Account.UsageMonth && Account.GenerationsThisMonth > 0)
+        try
         {
-            // A failed generation does not count against the monthly cap.
-            Account.GenerationsThisMonth--;
+            await PersistAsync();
         }
-
-        var now = timeProvider.GetUtcNow();
-        Record(kind, balanceChange, reservedChange: -1, reason, generationId, now);
-        await CommitAsync(now);
-        return kind == LedgerEntryKind.Charge ? CreditSettlement.Charged : CreditSettlement.Released;
+        catch (Exception exception)
+        {
+            // Bookkeeping only: a valid key stays valid when its last-use time cannot be saved.
+            LogLastUsedNotSaved(logger, exception, this.GetPrimaryKeyString(), keyId);
+        }
     }
 
-    private void RememberBillingEvent(string eventId, DateTimeOffset now)
+    private async Task<CreditSettlement> CommitIfSettledAsync(CreditSettlement settlement, DateTimeOffset now)
     {
-        foreach (var (old, appliedAt) in Account.AppliedBillingEvents)
+        if (settlement != CreditSettlement.NothingOpen)
         {
-            if (now - appliedAt > BillingEventMemory)
-            {
-                Account.AppliedBillingEvents.Remove(old);
-            }
+            await CommitAsync(now);
         }
 
-        Account.AppliedBillingEvents[eventId] = now;
+        return settlement;
     }
 
-    private LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)
-    {
-        Account.CreditBalance = checked(Account.CreditBalance + amount);
-        Account.ReservedCredits = checked(Account.ReservedCredits + reservedChange);
-        Account.LedgerSequence++;
-        var entry = new LedgerEntry(Account.LedgerSequence, kind, amount, Account.CreditBalance, Account.ReservedCredits, reason, reference, now);
-        Account.UnpublishedLedger.Add(entry);
-        return entry;
-    }
-
-    /// <summary>Persists the change, then copies it to the read model.</summary>
+    /// <summary>Persists the change, then tells the key indexes and the read model.</summary>
     private async Task CommitAsync(DateTimeOffset now)
     {
         Account.UpdatedAt = now;
@@ -479,10 +388,30 @@ internal sealed partial class AccountGrain(
 
     private async Task PublishStateAsync()
     {
+        // The key indexes first: they decide authentication, the read model only lists.
+        foreach (var key in Keys.Unannounced())
+        {
+            await TellIndexAsync(key);
+            Keys.Announced(key.KeyId);
+        }
+
         await readModel.PublishAsync(Snapshot(), Account.UnpublishedLedger, CancellationToken.None);
         // Cleared in memory only: the next write persists it, and until then a re-publish is an idempotent no-op.
         Account.UnpublishedLedger.Clear();
     }
+
+    /// <summary>
+    /// A revocation or a change of the active flag is answered only once the keys' indexes know it: otherwise the
+    /// caller hears of the failure (the change is saved, and the outbox keeps telling the indexes until they know).
+    /// </summary>
+    private static InvalidOperationException KeysNotYetAnnounced() =>
+        new("The change is saved, but not every API key's index knows it yet; telling them is retried.");
+
+    private IApiKeyGrain IndexOf(ApiKeyRecord key) => GrainFactory.GetGrain<IApiKeyGrain>(ApiKeySecret.IndexGrainKey(key.Hash));
+
+    /// <summary>Sets the key's standing in its index; a write, so never cancelled by the caller.</summary>
+    private Task TellIndexAsync(ApiKeyRecord key) =>
+        IndexOf(key).SetStandingAsync(new ApiKeyOwner(this.GetPrimaryKeyString(), key.KeyId), Keys.StandingOf(key), CancellationToken.None);
 
     private AccountSnapshot Snapshot() => new(
         this.GetPrimaryKeyString(),

@@ -52,6 +52,12 @@ internal sealed class AccountState
     /// Blobs stored before this count existed are not in it; it never goes below zero.
     /// </summary>
     [Id(20)] public long StoredBytes { get; set; }
+
+    /// <summary>
+    /// Keys whose index grain may not yet know their standing (an outbox, like <see cref="UnpublishedLedger"/>):
+    /// noted with the change that moved it, committed with it, cleared once the index has been told.
+    /// </summary>
+    [Id(21)] public HashSet<string> UnannouncedApiKeys { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A bought credit pack and how much of it has been refunded.</summary>

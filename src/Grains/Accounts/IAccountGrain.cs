@@ -17,7 +17,10 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AccountSnapshot?> GetAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Applies the given fields; omitted fields keep their value. Null when the account does not exist.</summary>
+    /// <summary>
+    /// Applies the given fields; omitted fields keep their value. Null when the account does not exist. A change of the
+    /// active flag is answered once every key's index knows it, as a revocation is.
+    /// </summary>
     [Alias("Update")]
     Task<AccountSnapshot?> UpdateAsync(AccountChanges changes, CancellationToken cancellationToken = default);
 
@@ -90,14 +93,25 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("ListApiKeys")]
     Task<IReadOnlyList<ApiKeyInfo>?> ListApiKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a key; idempotent.</summary>
+    /// <summary>
+    /// Revokes a key; idempotent. Answered once the key's index refuses it; should telling the index fail, the call
+    /// fails (the revocation is saved and the index is told again within seconds, or when the call is repeated).
+    /// </summary>
     [Alias("RevokeApiKey")]
     Task<ApiKeyRevocation> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Whether the key with this id and SHA-256 hash may call the API now (compared in constant time).
-    /// Records when the key was last used, at minute precision.
+    /// Whether the key with this id and SHA-256 hash may call the API now (compared in constant time), and records when
+    /// it was last used, at minute precision. Authentication asks the key's index (<c>IApiKeyGrain.Verify</c>); it asks
+    /// here only for an index entry written before the index held standings, which this call then tells.
     /// </summary>
     [Alias("CheckApiKey")]
     Task<ApiKeyCheck> CheckApiKeyAsync(string keyId, byte[] keyHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A valid key was used: records it at minute precision. One-way, sent by the key's index, so that authentication
+    /// never waits for the account.
+    /// </summary>
+    [Alias("RecordApiKeyUse"), Orleans.Concurrency.OneWay]
+    Task RecordApiKeyUseAsync(string keyId, CancellationToken cancellationToken = default);
 }

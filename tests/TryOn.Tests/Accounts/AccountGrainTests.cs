@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.ApiKeys;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Paging;
+using TryOn.Grains.Persistence;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Accounts;
@@ -17,6 +19,11 @@ public sealed class AccountClusterFixture : IAsyncLifetime
 
     public IAccountReadModel ReadModel => Cluster.Silos[0].ServiceProvider.GetRequiredService<IAccountReadModel>();
 
+    public IGrainStorage Storage => Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+
+    /// <summary>Holds the calls to a grain a test closes it for; grains never closed are not touched.</summary>
+    public GrainCallGate Gate { get; } = new();
+
     /// <summary>The domain clock: it only moves when a test moves it.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
@@ -27,6 +34,7 @@ public sealed class AccountClusterFixture : IAsyncLifetime
         {
             silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
             silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.ServiceKey, Clock);
+            silo.AddIncomingGrainCallFilter(Gate);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

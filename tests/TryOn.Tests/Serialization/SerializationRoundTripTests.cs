@@ -44,6 +44,7 @@ public sealed class SerializationRoundTripTests
             Version = 12,
             OpenReservations = new() { ["gen_1"] = Now, ["gen_2"] = Now.AddSeconds(1) },
             StoredBytes = 123_456,
+            UnannouncedApiKeys = ["key_1"],
         };
 
         var storage = new OrleansGrainStorageSerializer(Serializer);
@@ -66,14 +67,17 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(12, copy.Version);
         Assert.Equal(state.OpenReservations, copy.OpenReservations);
         Assert.Equal(123_456, copy.StoredBytes);
+        Assert.Equal(["key_1"], copy.UnannouncedApiKeys);
     }
 
     [Fact]
     public void ApiKeyIndexState_round_trips_through_the_grain_storage_serializer()
     {
         var storage = new OrleansGrainStorageSerializer(Serializer);
-        var copy = storage.Deserialize<ApiKeyIndexState>(storage.Serialize(new ApiKeyIndexState { Owner = new ApiKeyOwner("acct_1", "key_1") }))!;
+        var copy = storage.Deserialize<ApiKeyIndexState>(storage.Serialize(
+            new ApiKeyIndexState { Owner = new ApiKeyOwner("acct_1", "key_1"), Standing = new ApiKeyStanding(true, 4) }))!;
         Assert.Equal(new ApiKeyOwner("acct_1", "key_1"), copy.Owner);
+        Assert.Equal(new ApiKeyStanding(true, 4), copy.Standing);
     }
 
     private static ProductSnapshot Product() => new(
@@ -176,6 +180,8 @@ public sealed class SerializationRoundTripTests
         new ApiKeyInfo("key_1", "server", "gk_abcdefgh", Now, null, Now),
         new IssuedApiKey(new ApiKeyInfo("key_1", "server", "gk_abcdefgh", Now, null, null), "gk_secret"),
         new ApiKeyOwner("acct_1", "key_1"),
+        new ApiKeyStanding(false, 3),
+        new ApiKeyVerdict(new ApiKeyOwner("acct_1", "key_1"), null),
         new CreditReservation(CreditReservationStatus.QuotaExceeded, 3, 2, 2, 2),
         CreditSettlement.Charged,
         new ImageLookup(ImageLookupStatus.OtherAccount, null),
