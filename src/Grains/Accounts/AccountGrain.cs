@@ -18,7 +18,7 @@ internal sealed partial class AccountGrain(
     /// <summary>How long a change of the stored bytes may wait for a commit of its own (other commits take it sooner).</summary>
     private static readonly TimeSpan StoredBytesWriteDelay = TimeSpan.FromSeconds(5);
 
-    private ReadModelOutbox? _outbox;
+    private ReadModelPublisher? _publisher;
     private IGrainTimer? _storedBytesWrite;
     private bool _storedBytesUnsaved;
 
@@ -31,7 +31,7 @@ internal sealed partial class AccountGrain(
 
     private ApiKeyRing Keys => new(Account);
 
-    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
+    private ReadModelPublisher Publisher => _publisher ??= new ReadModelPublisher(this, PublishStateAsync, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -384,7 +384,7 @@ internal sealed partial class AccountGrain(
         }
     }
 
-    private Task PublishAsync() => Outbox.PublishAsync();
+    private Task PublishAsync() => Publisher.PublishAsync();
 
     private async Task PublishStateAsync()
     {

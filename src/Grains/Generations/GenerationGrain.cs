@@ -83,7 +83,7 @@ internal sealed partial class GenerationGrain(
 
     private static readonly TimeSpan SettleRetryInterval = TimeSpan.FromSeconds(10);
 
-    private ReadModelOutbox? _outbox;
+    private ReadModelPublisher? _publisher;
     private double _progress;
     private IGrainTimer? _settleRetry;
 
@@ -91,7 +91,7 @@ internal sealed partial class GenerationGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
+    private ReadModelPublisher Publisher => _publisher ??= new ReadModelPublisher(this, PublishStateAsync, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -101,7 +101,7 @@ internal sealed partial class GenerationGrain(
             // alone, so waking a finished generation (a poll of an old one) writes nothing.
             if (await PublishedVersionAsync(cancellationToken) < Generation.Version)
             {
-                await Outbox.PublishAsync();
+                await Publisher.PublishAsync();
             }
 
             await RecoverAsync(cancellationToken);
@@ -236,7 +236,7 @@ internal sealed partial class GenerationGrain(
         }
 
         // Listed before it is queued, so recovery can always find it.
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         if (!scheduler.TryEnqueue(Id, request.AccountId, ticket))
         {
             // Lost a race for the last place: recovery queues it once there is room.
@@ -286,7 +286,7 @@ internal sealed partial class GenerationGrain(
         Generation.Version++;
         _progress = 0;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         return Generation.Request;
     }
 
@@ -324,7 +324,7 @@ internal sealed partial class GenerationGrain(
         Generation.UpdatedAt = now;
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
         await SettleCreditAsync();
     }
@@ -353,7 +353,7 @@ internal sealed partial class GenerationGrain(
         Generation.CustomerErased = true;
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         LogErased(logger, Id, Generation.Status);
         return true;
     }
@@ -368,7 +368,7 @@ internal sealed partial class GenerationGrain(
         if (clock.GetUtcNow() < Generation.FilesExpireAt)
         {
             // Listed too early (a row back-filled for a generation older than the index): publish the true expiry.
-            await Outbox.PublishAsync();
+            await Publisher.PublishAsync();
             return false;
         }
 
@@ -376,7 +376,7 @@ internal sealed partial class GenerationGrain(
         await RemoveOwnFilesAsync(request, includingShopperPhoto: request.Shopper.ImageId is null);
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         return true;
     }
 

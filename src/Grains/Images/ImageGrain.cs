@@ -22,15 +22,15 @@ internal sealed partial class ImageGrain(
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
-    private ReadModelOutbox? _outbox;
+    private ReadModelPublisher? _publisher;
 
     private string Id => this.GetPrimaryKeyString();
 
-    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
+    private ReadModelPublisher Publisher => _publisher ??= new ReadModelPublisher(this, PublishStateAsync, logger);
 
     /// <summary>A previous activation may have stopped between its state and the index: bring the index up to date.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.State.Image is null ? Task.CompletedTask : Outbox.PublishAsync();
+        state.State.Image is null ? Task.CompletedTask : Publisher.PublishAsync();
 
     /// <summary>
     /// Indexes the image, then records it; the call returns (and the upload is acknowledged) only once both are written.
@@ -122,7 +122,7 @@ internal sealed partial class ImageGrain(
         state.State.Image = image with { ExternalUserId = null, Person = null };
         state.State.RemovedAt = timeProvider.GetUtcNow();
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
     }
 
     /// <summary>

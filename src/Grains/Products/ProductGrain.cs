@@ -35,9 +35,9 @@ internal sealed partial class ProductGrain(
     /// </summary>
     private static readonly TimeSpan LastUsePrecision = TimeSpan.FromMinutes(1);
 
-    private ReadModelOutbox? _outbox;
+    private ReadModelPublisher? _publisher;
 
-    private ReadModelOutbox Outbox => _outbox ??= new ReadModelOutbox(this, PublishStateAsync, logger);
+    private ReadModelPublisher Publisher => _publisher ??= new ReadModelPublisher(this, PublishStateAsync, logger);
 
     private string AccountId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf("/prod/", StringComparison.Ordinal)];
 
@@ -50,7 +50,7 @@ internal sealed partial class ProductGrain(
             return;
         }
 
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         RequestFetchOfUncachedImages();
     }
 
@@ -198,7 +198,7 @@ internal sealed partial class ProductGrain(
     {
         state.State.Product = null;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
         await DeleteStoredImagesAsync(product.Images, keep: []);
     }
 
@@ -207,7 +207,7 @@ internal sealed partial class ProductGrain(
         state.State.Product = product;
         state.State.LastVersion = product.Version;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await Outbox.PublishAsync();
+        await Publisher.PublishAsync();
     }
 
     private Task PublishStateAsync() => state.State.Product is { } product

@@ -4,10 +4,12 @@ namespace TryOn.Grains.Persistence;
 
 /// <summary>
 /// Copies a grain's committed state to its read-model tables. The copy is idempotent, so when it fails the grain
-/// keeps going (its own state is the truth) and a timer retries until it succeeds; grains also publish on
-/// activation, in case a previous activation stopped in between.
+/// keeps going (its own state is the truth) and a timer retries every 5 s until it succeeds. The timer keeps the
+/// activation alive while a copy is pending, so idle collection cannot drop it; what a silo's death drops, the next
+/// activation publishes again (grains publish on activation; a generation only when its row is behind). Not an outbox: nothing pending
+/// is stored, because the grain's own state already says what the row must become.
 /// </summary>
-internal sealed partial class ReadModelOutbox(IGrainBase grain, Func<Task> publish, ILogger logger)
+internal sealed partial class ReadModelPublisher(IGrainBase grain, Func<Task> publish, ILogger logger)
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
@@ -24,7 +26,7 @@ internal sealed partial class ReadModelOutbox(IGrainBase grain, Func<Task> publi
         catch (Exception exception)
         {
             LogPublishFailed(logger, exception, grain.GrainContext.GrainId.ToString());
-            _retry ??= grain.RegisterGrainTimer(_ => PublishAsync(), new GrainTimerCreationOptions(RetryInterval, RetryInterval) { Interleave = false });
+            _retry ??= grain.RegisterGrainTimer(_ => PublishAsync(), new GrainTimerCreationOptions(RetryInterval, RetryInterval) { Interleave = false, KeepAlive = true });
         }
     }
 
