@@ -6,32 +6,8 @@ namespace TryOn.Api.Json;
 /// <summary>Strings read from request bodies, the one way: only values that are strings of valid Unicode.</summary>
 internal static class JsonStrings
 {
-    /// <summary>What a merchant is told about a value <see cref="TryGetText(JsonElement, out string?)"/> refused for its encoding.</summary>
+    /// <summary>What a merchant is told about a value <see cref="TryGetText"/> refused for its encoding.</summary>
     public const string InvalidUnicode = "Not valid Unicode: the string holds a lone surrogate escape (such as \\ud800).";
-
-    /// <summary>
-    /// The string value of <paramref name="element"/>; false when it is not a string, or when its escapes make invalid
-    /// UTF-16 (a lone <c>\ud800</c>), which no later step could store, compare or encode.
-    /// </summary>
-    public static bool TryGetText(this JsonElement element, [NotNullWhen(true)] out string? text)
-    {
-        text = null;
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        try
-        {
-            text = element.GetString()!;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // System.Text.Json refuses to produce a string from invalid UTF-16; the value is the client's error.
-            return false;
-        }
-    }
 
     /// <summary>
     /// The string (a value or a property name) at <paramref name="reader"/>; false when its escapes make invalid UTF-16
