@@ -27,7 +27,7 @@ internal sealed class TryOnBodyValidator : AbstractValidator<TryOnBody>
             .WithMessage("Expected exactly one product.");
 
         var source = new ImageSourceValidator();
-        RuleFor(body => body.Customer).Must(_ => false).When(body => DeprecatedShapes.PersonShapeOf(body) == PersonShape.Both)
+        RuleFor(body => body.Customer).Must((body, _) => DeprecatedShapes.PersonShapeOf(body) != PersonShape.Both)
             .WithMessage("Send either person or the deprecated customer, not both.");
         When(body => DeprecatedShapes.PersonShapeOf(body) == PersonShape.Person, () =>
         {
