@@ -1,5 +1,4 @@
 using FluentValidation;
-using FluentValidation.Results;
 
 namespace TryOn.Api.Errors;
 
@@ -21,11 +20,8 @@ internal sealed class ValidationFilter<TRequest>(IValidator<TRequest> validator)
         }
 
         var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
-        return result.IsValid ? await next(context) : new ApiErrorResult(ToError(result));
+        return ValidationErrors.From(result) is { } error ? new ApiErrorResult(error) : await next(context);
     }
-
-    private static ApiError ToError(ValidationResult result) =>
-        ApiError.Validation([.. result.Errors.Select(failure => new ValidationIssue(ValidationPaths.ToDotted(failure.PropertyName), failure.ErrorMessage))]);
 }
 
 internal static class ValidationPaths

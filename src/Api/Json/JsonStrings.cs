@@ -10,25 +10,19 @@ internal static class JsonStrings
     public const string InvalidUnicode = "Not valid Unicode: the string holds a lone surrogate escape (such as \\ud800).";
 
     /// <summary>
-    /// The string value of <paramref name="element"/>; false when it is not a string, or when its escapes make invalid
-    /// UTF-16 (a lone <c>\ud800</c>), which no later step could store, compare or encode.
+    /// The string (a value or a property name) at <paramref name="reader"/>; false when its escapes make invalid UTF-16
+    /// (a lone <c>\ud800</c>), which no later step could store, compare or encode.
     /// </summary>
-    public static bool TryGetText(this JsonElement element, [NotNullWhen(true)] out string? text)
+    public static bool TryGetText(ref Utf8JsonReader reader, [NotNullWhen(true)] out string? text)
     {
-        text = null;
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
         try
         {
-            text = element.GetString()!;
-            return true;
+            text = reader.GetString();
+            return text is not null;
         }
         catch (InvalidOperationException)
         {
-            // System.Text.Json refuses to produce a string from invalid UTF-16; the value is the client's error.
+            text = null;
             return false;
         }
     }

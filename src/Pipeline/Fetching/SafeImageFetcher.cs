@@ -139,14 +139,13 @@ public sealed class SafeImageFetcher : IDisposable
     private static bool TryParse(string url, out Uri uri, out FetchOutcome failure)
     {
         failure = FetchOutcome.Fail(FetchFailure.InvalidUrl, "The image URL must be an absolute http or https URL without credentials.");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out uri!)
-            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            || !string.IsNullOrEmpty(uri.UserInfo)
-            || string.IsNullOrEmpty(uri.Host))
+        if (!ImageUrls.TryParse(url, out var parsed) || string.IsNullOrEmpty(parsed.Host))
         {
+            uri = null!;
             return false;
         }
 
+        uri = parsed;
         return true;
     }
 
