@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TryOn.Grains.Accounts;
@@ -32,16 +33,14 @@ internal sealed partial class GenerationAdmission(
     public async Task<(AdmittedGeneration? Admitted, AdmissionRefusal? Refusal)> PrepareAsync(string generationId, AdmissionRequest admission)
     {
         ArgumentNullException.ThrowIfNull(admission);
-        var recorded = false;
+        var shopperRecorded = new StrongBox<bool>();
         try
         {
-            var (admitted, refusal, shopperRecorded) = await PrepareCoreAsync(generationId, admission);
-            recorded = shopperRecorded;
-            return (admitted, refusal);
+            return await PrepareCoreAsync(generationId, admission, shopperRecorded);
         }
         finally
         {
-            if (!recorded)
+            if (!shopperRecorded.Value)
             {
                 // A photo stored for this request that no record points to: nothing could ever find it again.
                 await DiscardAsync(admission.Shopper.Upload);
@@ -65,13 +64,13 @@ internal sealed partial class GenerationAdmission(
         await DeleteAsync(admitted.ProductCopies);
     }
 
-    private async Task<(AdmittedGeneration?, AdmissionRefusal?, bool ShopperRecorded)> PrepareCoreAsync(string generationId, AdmissionRequest admission)
+    private async Task<(AdmittedGeneration?, AdmissionRefusal?)> PrepareCoreAsync(string generationId, AdmissionRequest admission, StrongBox<bool> shopperRecorded)
     {
         var accountId = admission.AccountId;
         var (product, productRefusal) = await ResolveProductAsync(accountId, admission.Product);
         if (productRefusal is not null)
         {
-            return (null, productRefusal, false);
+            return (null, productRefusal);
         }
 
         var choice = engines.Choose(product!);
@@ -81,7 +80,7 @@ internal sealed partial class GenerationAdmission(
             return (null, new AdmissionRefusal(
                 ErrorCodes.CategoryNotSupported,
                 $"No engine is installed for the category '{product!.Category}' of product '{product.ExternalId}'. Categories that can be tried on: {string.Join(", ", supported)}.",
-                new Dictionary<string, object> { ["category"] = product.Category, ["supported"] = supported }), false);
+                new Dictionary<string, object> { ["category"] = product.Category, ["supported"] = supported }));
         }
 
         // A classification the engine needs that every image has already answered "no" to: no attempt could run.
@@ -93,13 +92,13 @@ internal sealed partial class GenerationAdmission(
             return (null, new AdmissionRefusal(
                 ErrorCodes.MissingRequiredClassification,
                 $"No image of product '{product.ExternalId}' is classified '{missing}', which its engine requires{instead}.",
-                new Dictionary<string, object> { ["key"] = missing }), false);
+                new Dictionary<string, object> { ["key"] = missing }));
         }
 
         var (photo, photoRefusal) = await FindShopperPhotoAsync(admission);
         if (photoRefusal is not null)
         {
-            return (null, photoRefusal, false);
+            return (null, photoRefusal);
         }
 
         var account = grains.GetGrain<IAccountGrain>(accountId);
@@ -111,16 +110,15 @@ internal sealed partial class GenerationAdmission(
         if (settings is { } current && current.StoredBytes >= current.Limits.StorageBytes)
         {
             var check = new StorageCheck(false, current.StoredBytes, current.Limits.StorageBytes, 0);
-            return (null, new AdmissionRefusal(StorageRefusal.Code, StorageRefusal.Message(check), StorageRefusal.Details(check)), false);
+            return (null, new AdmissionRefusal(StorageRefusal.Code, StorageRefusal.Message(check), StorageRefusal.Details(check)));
         }
 
-        var recorded = false;
         if (admission.Shopper.Upload is { } upload)
         {
             // The new photo is recorded (and so kept, and found by retention and erasure) with the try-on's retention.
             photo = upload.Image with { ExpiresAt = upload.Image.CreatedAt.AddDays(keepForDays) };
             await grains.GetGrain<IImageGrain>(photo.ImageId).RecordAsync(photo, CancellationToken.None);
-            recorded = true;
+            shopperRecorded.Value = true;
         }
 
         // A photo the engines cannot dress is refused while nothing is held: the shopper can be asked for another;
@@ -129,7 +127,7 @@ internal sealed partial class GenerationAdmission(
             ?? (photo.Person is { } person ? engine.ProblemWith(person, photo.Width, photo.Height, product!) : null);
         if (personProblem is not null)
         {
-            return (null, new AdmissionRefusal(personProblem.Code, personProblem.Message, new Dictionary<string, object>(personProblem.Details)), recorded);
+            return (null, new AdmissionRefusal(personProblem.Code, personProblem.Message, new Dictionary<string, object>(personProblem.Details)));
         }
 
         CreditReservation reservation;
@@ -140,7 +138,7 @@ internal sealed partial class GenerationAdmission(
 
         if (!reservation.Holds)
         {
-            return (null, ReservationRefusal(reservation), recorded);
+            return (null, ReservationRefusal(reservation));
         }
 
         var shopper = new ShopperImage(
@@ -160,7 +158,7 @@ internal sealed partial class GenerationAdmission(
         await RecordProductUseAsync(accountId, product.ExternalId);
         var watermark = admission.Watermark ? settings?.LogoBlobKey : null;
         var request = new GenerationRequest(accountId, product, shopper, keepForDays, watermark, engine.Name);
-        return (new AdmittedGeneration(request, copies), null, recorded);
+        return (new AdmittedGeneration(request, copies), null);
     }
 
     /// <summary>
