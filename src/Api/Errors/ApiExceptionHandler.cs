@@ -5,7 +5,9 @@ using TryOn.Grains.Errors;
 namespace TryOn.Api.Errors;
 
 /// <summary>
-/// The last stop for exceptions: malformed requests become their 4xx code, anything else is a bug and becomes
+/// The last stop for exceptions: malformed requests become their 4xx code; a grain call that failed because the
+/// cluster could not reach the grain (its silo died or is restarting, the call timed out) becomes <c>503
+/// SERVICE_UNAVAILABLE</c> with <c>Retry-After</c>, logged as a warning; anything else is a bug and becomes
 /// <c>INTERNAL_ERROR</c> with the request id, logged with that id so support can find it.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger)
@@ -27,6 +29,16 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             // JSON body binding throws this, not a bad-request exception, for a charset no decoder exists for.
             error = ApiError.Of(ErrorCodes.UnsupportedMediaType, "The charset named in Content-Type cannot be read; send UTF-8 JSON.");
         }
+        else if (IsClusterUnavailable(exception))
+        {
+            LogClusterUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier);
+            var seconds = (int)ClusterRetryAfter.TotalSeconds;
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            error = ApiError.Of(
+                ErrorCodes.ServiceUnavailable,
+                $"A part of the service is moving to another server. Retry after {seconds} s; quote request id '{httpContext.TraceIdentifier}' if it recurs.",
+                new Dictionary<string, object> { ["retryAfterSeconds"] = seconds });
+        }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nobody is left to read an answer.
@@ -45,9 +57,26 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         await ErrorEnvelopeWriter.WriteAsync(httpContext, error);
     }
 
-    /// <summary>Malformed requests are the client's mistake, not ours: the middleware logs no error for them.</summary>
+    /// <summary>
+    /// How long a client is asked to wait when a grain could not be reached: about the time Orleans' default failure
+    /// detection takes to declare a dead silo and let its grains activate elsewhere.
+    /// </summary>
+    private static readonly TimeSpan ClusterRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Malformed requests are the client's mistake, not ours, and an unreachable grain is logged as a warning here: the
+    /// middleware logs no error for either.
+    /// </summary>
     public static bool IsClientFault(HttpContext httpContext, Exception exception) =>
-        exception is BadHttpRequestException || IsUnreadableCharset(httpContext, exception);
+        exception is BadHttpRequestException || IsUnreadableCharset(httpContext, exception) || IsClusterUnavailable(exception);
+
+    /// <summary>A grain call that failed for the cluster's sake, not the request's: the grain's silo is gone, unreachable or too slow to answer.</summary>
+    private static bool IsClusterUnavailable(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsClusterUnavailable),
+        _ => false,
+    };
 
     private static bool IsUnreadableCharset(HttpContext httpContext, Exception exception)
     {
@@ -68,6 +97,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             return true;
         }
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "A grain could not be reached ({Exception}) for request {RequestId}; answered 503 SERVICE_UNAVAILABLE")]
+    private static partial void LogClusterUnavailable(ILogger logger, string exception, string requestId);
 
     [LoggerMessage(1, LogLevel.Error, "Unhandled exception for request {RequestId} {Method} {Route}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string method, string route);
