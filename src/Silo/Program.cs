@@ -1,7 +1,8 @@
-using TryOn.Grains.Persistence.Postgres;
+using TryOn.Grains.Inference;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Logging;
+using TryOn.Storage.Postgres;
 
 namespace TryOn.Silo;
 

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
+using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
-using TryOn.Grains.Storage;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Silo;
 
@@ -24,8 +25,8 @@ internal static class SiloHostingExtensions
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
 
         builder.Services.AddHealthChecks()
-            .AddCheck<ClusterDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);
+            .AddClusterDatabaseCheck(HealthEndpoints.ReadyTag)
+            .AddModelsCheck(HealthEndpoints.ReadyTag);
         return builder;
     }
 

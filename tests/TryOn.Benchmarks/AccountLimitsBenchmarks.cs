@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using TryOn.Api.RateLimiting;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.RateLimits;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.RateLimits;
+using TryOn.Web.RateLimiting;
 
 namespace TryOn.Benchmarks;
 

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;

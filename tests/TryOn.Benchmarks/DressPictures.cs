@@ -4,11 +4,15 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.People;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
+using TryOn.Web.Images;
 
 namespace TryOn.Benchmarks;
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using NetVips;
+using TryOn.Contracts.Generations;
 using TryOn.Grains.Generations;
 
 namespace TryOn.Benchmarks;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;

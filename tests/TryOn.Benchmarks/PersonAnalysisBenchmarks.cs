@@ -2,11 +2,13 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.People;
 using TryOn.Grains.Engines;
 using TryOn.Grains.People;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.People;
 using TryOn.Vision.Pose;
+using TryOn.Web.Images;
 
 namespace TryOn.Benchmarks;
 

@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.People;
 using TryOn.Grains.Engines;
 using TryOn.Grains.People;
 using TryOn.Pipeline.Images;
+using TryOn.Web.Images;
 
 namespace TryOn.Benchmarks;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
-using TryOn.Grains.Storage;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Web.Hosting;
 
 namespace TryOn.Api.Hosting;
 
@@ -27,44 +27,18 @@ internal static class OrleansHostingExtensions
 
         if (hostOptions.Mode == HostingMode.Cluster)
         {
-            var missingSettings = new[] { "Admin:Token", "Files:SigningKey" }
-                .Where(key => string.IsNullOrEmpty(configuration[key]))
-                .Select(key => $"{key} is required in cluster mode (the same value on every API process).")
-                .Concat(string.IsNullOrEmpty(configuration["Files:PublicBaseUrl"])
-                    ? ["Files:PublicBaseUrl is required in cluster mode (the load balancer's public origin, which signed links and the OpenAPI servers entry start with)."]
-                    : []);
-            return builder.AddClusterGateway(ClusterSettings.From(configuration).Validated(isSilo: false, missingSettings));
+            // The same process as src/Gateway: kept so that a deployment started as src/Api in cluster mode still runs.
+            return builder.AddClusterGateway();
         }
 
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(hostOptions.SiloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "tryon-embedded")
             .AddTryOnGrains()
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
-        builder.Services.AddHostedService<EmbeddedBootstrap>();
+        builder.Services.AddEmbeddedBootstrap(hostOptions.DataDirectoryFullPath);
         builder.Services.AddHealthChecks()
-            .AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<ModelsHealthCheck>("models", tags: [HealthEndpoints.ReadyTag]);
-        return builder;
-    }
-
-    /// <summary>
-    /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
-    /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
-    /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
-    /// signing key must be configured (the same on every API process), and so must the public base URL, since a
-    /// gateway's own listening address is not where clients reach it; <paramref name="cluster"/> is validated.
-    /// </summary>
-    private static WebApplicationBuilder AddClusterGateway(this WebApplicationBuilder builder, ClusterSettings cluster)
-    {
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(cluster.Identify)
-            .UseClusterTransport(cluster.Certificates)
-            .UsePostgresClustering(cluster.DatabaseConnectionString!));
-        builder.Services.AddTryOnDomain();
-        builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
-        builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
-        builder.Services.AddHealthChecks()
-            .AddCheck<ClusterDatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+            .AddEmbeddedDatabaseCheck(HealthEndpoints.ReadyTag)
+            .AddModelsCheck(HealthEndpoints.ReadyTag);
         return builder;
     }
 }

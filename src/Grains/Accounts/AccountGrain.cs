@@ -1,11 +1,12 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
-using TryOn.Grains.ApiKeys;
-using TryOn.Grains.Billing;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Ids;
+using Microsoft.Extensions.Logging;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
+using TryOn.Contracts.Billing;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.RateLimits;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.RateLimits;
 
 namespace TryOn.Grains.Accounts;
 

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Accounts;
 namespace TryOn.Grains.Accounts;
 
 /// <summary>The persisted state of <see cref="AccountGrain"/>. Ids are never renumbered.</summary>
@@ -86,12 +87,4 @@ internal sealed class ApiKeyRecord
     [Id(6)] public DateTimeOffset? RevokedAt { get; set; }
 
     public ApiKeyInfo ToInfo() => new(KeyId, Name, Prefix, CreatedAt, LastUsedAt, RevokedAt);
-}
-
-internal static class AccountDefaults
-{
-    public const int RetentionDays = 7;
-
-    /// <summary>Retention presets the API accepts for shopper images and results.</summary>
-    public static readonly IReadOnlySet<int> RetentionPresets = new HashSet<int> { 1, 3, 7 };
 }

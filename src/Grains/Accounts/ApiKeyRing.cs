@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using TryOn.Grains.ApiKeys;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
 
 namespace TryOn.Grains.Accounts;
 

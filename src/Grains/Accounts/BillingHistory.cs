@@ -1,4 +1,5 @@
-using TryOn.Grains.Billing;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Billing;
 
 namespace TryOn.Grains.Accounts;
 

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Accounts;
 namespace TryOn.Grains.Accounts;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
 using TryOn.Grains.Accounts;
-using TryOn.Grains.Hosting;
 using TryOn.Grains.Persistence;
 
 namespace TryOn.Grains.ApiKeys;

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Billing;
 using TryOn.Grains.Persistence;
 
 namespace TryOn.Grains.Billing;

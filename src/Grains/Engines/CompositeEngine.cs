@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using TryOn.Grains.Generations;
+using TryOn.Contracts.Generations;
 using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;

@@ -1,4 +1,4 @@
-using TryOn.Grains.Products;
+using TryOn.Contracts.Products;
 
 namespace TryOn.Grains.Engines;
 

@@ -1,5 +1,5 @@
-using TryOn.Grains.People;
-using TryOn.Grains.Products;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;

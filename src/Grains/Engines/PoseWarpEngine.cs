@@ -1,8 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
-using TryOn.Grains.Errors;
-using TryOn.Grains.Generations;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Grains.People;
-using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.Dressing;
 using TryOn.Vision.People;
@@ -164,7 +165,8 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
     {
         using var decoded = pipeline.DecodePhoto(productImage).Value
             ?? throw new InvalidOperationException("The product image could not be decoded.");
-        var photo = PersonPhoto.Of(decoded);
+        var (rgb, width, height) = decoded.Frame(PersonReading.FrameMaxSide);
+        var photo = new PersonPhoto(rgb, width, height, decoded.Width, decoded.Height);
         var reading = new PersonReader(_modelAnalyzer.Value).Read(photo, cropToPortrait: false, cancellationToken);
         if (!reading.Person.Found || reading.MaskPng is null)
         {

@@ -1,8 +1,10 @@
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
-using TryOn.Grains.Errors;
 using TryOn.Grains.Products;
-using TryOn.Grains.Storage;
 using TryOn.Pipeline.Images;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Generations;
 

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TryOn.Grains.Accounts;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Images;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations.Admission;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Images;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Generations;
 
@@ -75,7 +77,7 @@ internal sealed partial class GenerationGrain(
     public const int MaxAttempts = 3;
 
     private static readonly AdmissionRefusal QueueFull = new(
-        Errors.ErrorCodes.QuotaExceeded,
+        ErrorCodes.QuotaExceeded,
         "The service is at capacity and cannot queue more generations right now. Retry shortly.",
         new Dictionary<string, object> { ["quota"] = "queue", ["reason"] = "queue_full" });
 
@@ -270,13 +272,13 @@ internal sealed partial class GenerationGrain(
 
         if (Generation.CustomerErased)
         {
-            await FinishAsync(GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, ErasedMessage), cancellationToken);
+            await FinishAsync(GenerationOutcome.Failed(ErrorCodes.GenerationFailed, ErasedMessage), cancellationToken);
             return null;
         }
 
         if (Generation.Attempts >= MaxAttempts)
         {
-            await FinishAsync(GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, $"The generation was interrupted {MaxAttempts} times and was given up."), cancellationToken);
+            await FinishAsync(GenerationOutcome.Failed(ErrorCodes.GenerationFailed, $"The generation was interrupted {MaxAttempts} times and was given up."), cancellationToken);
             return null;
         }
 
@@ -313,7 +315,7 @@ internal sealed partial class GenerationGrain(
         {
             // Erased while it ran: whatever it made is not kept, and the credit is given back.
             await RemoveOwnFilesAsync(Generation.Request, includingShopperPhoto: false);
-            outcome = GenerationOutcome.Failed(Errors.ErrorCodes.GenerationFailed, ErasedMessage);
+            outcome = GenerationOutcome.Failed(ErrorCodes.GenerationFailed, ErasedMessage);
         }
 
         Generation.Status = outcome.Succeeded ? GenerationStatus.Completed : GenerationStatus.Failed;

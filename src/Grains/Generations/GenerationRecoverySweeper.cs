@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Generations;
 using TryOn.Grains.Engines;
-using TryOn.Grains.Hosting;
 using TryOn.Grains.Maintenance;
 
 namespace TryOn.Grains.Generations;
@@ -17,7 +19,7 @@ namespace TryOn.Grains.Generations;
 internal sealed partial class GenerationRecoverySweeper(
     IGrainFactory grains,
     IGenerationReadModel readModel,
-    Accounts.IAccountReadModel accounts,
+    IAccountReadModel accounts,
     IOptions<EngineOptions> options,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<GenerationRecoverySweeper> logger) : IPeriodicSweep
@@ -37,7 +39,7 @@ internal sealed partial class GenerationRecoverySweeper(
         var released = 0;
         foreach (var accountId in await accounts.ListAccountsWithReservationsAsync(BatchSize, cancellationToken))
         {
-            var account = grains.GetGrain<Accounts.IAccountGrain>(accountId);
+            var account = grains.GetGrain<IAccountGrain>(accountId);
             foreach (var generationId in await account.ListOpenReservationsAsync(now - options.Value.ReservationGrace, cancellationToken))
             {
                 var generation = grains.GetGrain<IGenerationGrain>(generationId);

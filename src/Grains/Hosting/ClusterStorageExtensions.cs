@@ -4,7 +4,8 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Persistence.Postgres;
+using TryOn.Storage.Postgres;
+using TryOn.Storage.ReadModels;
 
 namespace TryOn.Grains.Hosting;
 
@@ -12,7 +13,7 @@ namespace TryOn.Grains.Hosting;
 /// Cluster mode's storage: one PostgreSQL database for Orleans membership, grain state and reminders (the ADO.NET
 /// providers, invariant "Npgsql") and the read model. Blob storage is configured separately.
 /// </summary>
-internal static partial class ClusterStorageExtensions
+public static partial class ClusterStorageExtensions
 {
     /// <summary>
     /// Silo side: ADO.NET clustering, grain storage <see cref="StorageNames.Grains"/>, reminders and the PostgreSQL
@@ -51,31 +52,6 @@ internal static partial class ClusterStorageExtensions
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types (as in embedded mode).
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
-    }
-
-    /// <summary>
-    /// The PostgreSQL read models and <see cref="PostgresDatabase"/>, for processes that query the read model without
-    /// hosting a silo (the API gateways in cluster mode). Applies no schema.
-    /// </summary>
-    public static IServiceCollection AddPostgresReadModels(this IServiceCollection services, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var normalized = PostgresDatabase.ParseConnectionString(connectionString).ConnectionString;
-        // Made by the container, so the container disposes its connection pool.
-        services.AddSingleton(_ => new PostgresDatabase(normalized));
-        return services.AddReadModels<PostgresDatabase>();
-    }
-
-    /// <summary>Client side: finds the gateways of active silos in the membership table.</summary>
-    public static IClientBuilder UsePostgresClustering(this IClientBuilder client, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var normalized = PostgresDatabase.ParseConnectionString(connectionString).ConnectionString;
-        return client.UseAdoNetClustering(options =>
-        {
-            options.Invariant = PostgresDatabase.Invariant;
-            options.ConnectionString = normalized;
-        });
     }
 
     [LoggerMessage(1, LogLevel.Information, "PostgreSQL schema at {Location}: applied {Scripts}")]

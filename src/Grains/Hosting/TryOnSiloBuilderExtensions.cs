@@ -1,27 +1,27 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Microsoft.Extensions.Options;
-using TryOn.Grains.Accounts;
+using TryOn.Contracts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Generations.Admission;
 using TryOn.Grains.Inference;
 using TryOn.Grains.Maintenance;
-using TryOn.Grains.Images;
 using TryOn.Grains.People;
 using TryOn.Grains.Persistence;
+using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
-using TryOn.Grains.Persistence.Sqlite;
-using TryOn.Grains.Storage;
 using TryOn.Pipeline;
+using TryOn.Storage.Blobs;
+using TryOn.Storage.ReadModels;
+using TryOn.Storage.Sqlite;
 
 namespace TryOn.Grains.Hosting;
 
-internal static class TryOnSiloBuilderExtensions
+public static class TryOnSiloBuilderExtensions
 {
     /// <summary>
     /// The invariant Orleans' ADO.NET provider knows for SQLite; despite its name it maps to Microsoft.Data.Sqlite,
@@ -31,20 +31,6 @@ internal static class TryOnSiloBuilderExtensions
 
     /// <summary>The name the ADO.NET provider is registered under in embedded mode, behind <see cref="SerializedGrainStorage"/>.</summary>
     private const string AdoNetSqliteStorage = StorageNames.Grains + ".adonet";
-
-    /// <summary>
-    /// What both a silo and a cluster-mode API gateway need: the clocks, the image pipeline and URL fetcher, and
-    /// customer erasure. Engines are not among them: only silos choose and run them (<see cref="AddTryOnEngines"/>).
-    /// </summary>
-    public static IServiceCollection AddTryOnDomain(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAdd(ServiceDescriptor.KeyedSingleton(DomainClock.ServiceKey, TimeProvider.System));
-        services.AddTryOnImagePipeline();
-        services.AddSingleton<CustomerErasure>();
-        return services;
-    }
 
     /// <summary>The engines, their models and the registry that chooses among them (<c>Engines</c>, <c>Models</c>); silos only.</summary>
     private static IServiceCollection AddTryOnEngines(this IServiceCollection services)
@@ -66,7 +52,8 @@ internal static class TryOnSiloBuilderExtensions
     public static ISiloBuilder AddTryOnGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.AddTryOnDomain();
+        silo.Services.AddTryOnClocks();
+        silo.Services.AddTryOnImagePipeline();
         silo.Services.AddTryOnEngines();
         silo.Services.AddHostedService<ModelLoader>();
         silo.Services.AddSingleton(services => PoseModels.CreateAnalyzer(services.GetRequiredService<OnnxModels>()));
@@ -107,10 +94,8 @@ internal static class TryOnSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         var database = new SqliteDatabase(dataDirectory);
-        // Through a factory, so that the container disposes it (its writer commits what is queued) when the host ends.
-        silo.Services.AddSingleton(_ => database);
-        silo.Services.AddReadModels<SqliteDatabase>();
-        silo.Services.AddMeteredBlobStore(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs")));
+        silo.Services.AddSqliteReadModels(database);
+        silo.Services.AddFileSystemBlobStore(Path.Combine(dataDirectory, "blobs"));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
         // The sweeps' reminders: one process, and every start registers them again (MaintenanceScheduler), so memory is enough.
         silo.UseInMemoryReminderService();
@@ -129,18 +114,6 @@ internal static class TryOnSiloBuilderExtensions
                 // Orleans' own version-tolerant format, driven by the [Id]s on our state types.
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
-    }
-
-    /// <summary>The four read models over the registered <typeparamref name="TDatabase"/>, in its dialect.</summary>
-    internal static IServiceCollection AddReadModels<TDatabase>(this IServiceCollection services)
-        where TDatabase : class, IReadModelDatabase
-    {
-        services.AddSingleton<IReadModelDatabase>(provider => provider.GetRequiredService<TDatabase>());
-        services.AddSingleton<IAccountReadModel, AccountReadModel>();
-        services.AddSingleton<IImageReadModel, ImageReadModel>();
-        services.AddSingleton<IProductReadModel, ProductReadModel>();
-        services.AddSingleton<IGenerationReadModel, GenerationReadModel>();
-        return services;
     }
 
     private sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>

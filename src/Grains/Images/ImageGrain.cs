@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TryOn.Grains.Hosting;
+using TryOn.Contracts;
+using TryOn.Contracts.Images;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Images;
 

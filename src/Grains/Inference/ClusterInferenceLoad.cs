@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TryOn.Contracts.Inference;
 
 namespace TryOn.Grains.Inference;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TryOn.Contracts.Inference;
 using TryOn.Grains.Hosting;
 
 namespace TryOn.Grains.Inference;

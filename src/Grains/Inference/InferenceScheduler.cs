@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Inference;
 using TryOn.Grains.Engines;
-using TryOn.Grains.Errors;
 using TryOn.Grains.Generations;
 
 namespace TryOn.Grains.Inference;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TryOn.Contracts.Maintenance;
 
 namespace TryOn.Grains.Maintenance;
 

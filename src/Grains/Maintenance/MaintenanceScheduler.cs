@@ -1,3 +1,4 @@
+using TryOn.Contracts.Maintenance;
 namespace TryOn.Grains.Maintenance;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using TryOn.Contracts.People;
 
 namespace TryOn.Grains.People;
 

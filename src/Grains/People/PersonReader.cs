@@ -1,3 +1,4 @@
+using TryOn.Contracts.People;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.People;
 using TryOn.Vision.Pose;
@@ -45,9 +46,9 @@ internal sealed class PersonReader(PersonAnalyzer analyzer)
                 (int)MathF.Round(figure.Box.Height * crop.Height)),
             Framing: figure.Framing switch
             {
-                VisionFraming.FullBody => PersonFraming.FullBody,
-                VisionFraming.UpperBody => PersonFraming.UpperBody,
-                _ => PersonFraming.Partial,
+                VisionFraming.FullBody => Contracts.People.PersonFraming.FullBody,
+                VisionFraming.UpperBody => Contracts.People.PersonFraming.UpperBody,
+                _ => Contracts.People.PersonFraming.Partial,
             },
             FacingCamera: figure.FacingCamera,
             Score: observation.DetectionScore,

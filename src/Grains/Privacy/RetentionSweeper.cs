@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TryOn.Grains.Generations;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Images;
+using TryOn.Contracts;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.Paging;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Maintenance;
-using TryOn.Grains.Paging;
-using TryOn.Grains.Products;
 
 namespace TryOn.Grains.Privacy;
 

@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Ids;
+using TryOn.Contracts;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Products;
 

@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TryOn.Grains.Storage;
+using TryOn.Contracts.Products;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Products;
 

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
-using TryOn.Grains.Errors;
-using TryOn.Grains.Storage;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Products;
 using TryOn.Pipeline.Fetching;
 using TryOn.Pipeline.Images;
 using TryOn.Pipeline.IO;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Products;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using TryOn.Grains.Accounts;
-using TryOn.Grains.Hosting;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.RateLimits;
 
 namespace TryOn.Grains.RateLimits;
 

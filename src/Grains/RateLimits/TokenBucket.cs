@@ -1,3 +1,4 @@
+using TryOn.Contracts.RateLimits;
 namespace TryOn.Grains.RateLimits;
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace TryOn.Hosting.Cluster;
 /// alone, never from the machine's certificate store, and host names are not checked: silos reach each other by
 /// address, and holding a certificate the cluster issued is what admits a process.
 /// </summary>
-internal sealed class ClusterCertificates(X509Certificate2 local, X509Certificate2 trusted)
+public sealed class ClusterCertificates(X509Certificate2 local, X509Certificate2 trusted)
 {
     /// <summary>The subject of certificates made by <see cref="CreateSelfSigned"/>.</summary>
     private const string Subject = "CN=tryon-cluster";

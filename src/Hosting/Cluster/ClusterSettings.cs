@@ -10,7 +10,7 @@ namespace TryOn.Hosting.Cluster;
 /// <c>ConnectionStrings:Blobs</c>, <c>Storage:BlobContainer</c> and <c>Orleans:*</c> (<c>Orleans:Tls:*</c> for the
 /// certificates of <see cref="ClusterTransport"/>).
 /// </summary>
-internal sealed class ClusterSettings
+public sealed class ClusterSettings
 {
     public const string ServiceId = "tryon";
 

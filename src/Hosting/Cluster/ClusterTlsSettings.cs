@@ -7,7 +7,7 @@ namespace TryOn.Hosting.Cluster;
 /// How the processes of a cluster prove who they are to each other: mutual TLS on the silo-to-silo and gateway
 /// connections, each side showing a certificate the other must trust. Bound from <c>Orleans:Tls:*</c>.
 /// </summary>
-internal sealed class ClusterTlsSettings
+public sealed class ClusterTlsSettings
 {
     /// <summary>
     /// On by default. <c>false</c> runs Orleans' protocol in the clear and unauthenticated, for a network only the

@@ -10,7 +10,7 @@ namespace TryOn.Hosting.Cluster;
 /// certificate (mutual TLS). A process without a certificate the cluster trusts cannot open a connection, so it
 /// cannot call a grain. Settings: <see cref="ClusterTlsSettings"/>.
 /// </summary>
-internal static partial class ClusterTransport
+public static partial class ClusterTransport
 {
     public static ISiloBuilder UseClusterTransport(this ISiloBuilder silo, ClusterCertificates? certificates)
     {

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TryOn.Grains.Persistence.Sqlite;
+using TryOn.Storage.Postgres;
+using TryOn.Storage.Sqlite;
 
 namespace TryOn.Hosting.Health;
 
@@ -13,7 +15,7 @@ namespace TryOn.Hosting.Health;
 /// <see cref="ReadyTag"/> pass (storage reachable, models loaded: each host adds its own). Both need no key; they
 /// answer <c>{ status, checks }</c> with 200, or 503 when not ready.
 /// </summary>
-internal static class HealthEndpoints
+public static class HealthEndpoints
 {
     /// <summary>Checks with this tag decide readiness; each hosting mode adds its own.</summary>
     public const string ReadyTag = "ready";
@@ -38,13 +40,14 @@ internal static class HealthEndpoints
     }
 }
 
-/// <summary>Ready once the engines' models are verified, loaded and warmed.</summary>
-internal sealed class ModelsHealthCheck(TryOn.Grains.Engines.OnnxModels models) : IHealthCheck
+/// <summary>The storage checks, one per hosting mode, under the name "database".</summary>
+public static class DatabaseHealthChecks
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(models.IsReady
-            ? HealthCheckResult.Healthy($"Models run on the {models.ExecutionProvider} execution provider.")
-            : HealthCheckResult.Unhealthy("The models are not loaded yet."));
+    public static IHealthChecksBuilder AddEmbeddedDatabaseCheck(this IHealthChecksBuilder checks, params string[] tags) =>
+        checks.AddCheck<EmbeddedDatabaseHealthCheck>("database", tags: tags);
+
+    public static IHealthChecksBuilder AddClusterDatabaseCheck(this IHealthChecksBuilder checks, params string[] tags) =>
+        checks.AddCheck<ClusterDatabaseHealthCheck>("database", tags: tags);
 }
 
 /// <summary>Embedded mode is ready when the SQLite file answers a query against our schema.</summary>
@@ -65,7 +68,7 @@ internal sealed class EmbeddedDatabaseHealthCheck(SqliteDatabase database) : IHe
 }
 
 /// <summary>Cluster mode is ready when PostgreSQL answers.</summary>
-internal sealed class ClusterDatabaseHealthCheck(TryOn.Grains.Persistence.Postgres.PostgresDatabase database) : IHealthCheck
+internal sealed class ClusterDatabaseHealthCheck(PostgresDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using TryOn.Api.Multipart;
 using TryOn.Tests.Infrastructure;
+using TryOn.Web.Multipart;
 
 namespace TryOn.Tests.Abuse;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using TryOn.Grains.Errors;
+using TryOn.Contracts.Errors;
 using TryOn.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -2,10 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
+using TryOn.Contracts.Paging;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.ApiKeys;
 using TryOn.Grains.Hosting;
-using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence;
 using TryOn.Tests.Infrastructure;
 

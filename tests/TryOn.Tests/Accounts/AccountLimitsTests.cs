@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using TryOn.Api.RateLimiting;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.RateLimits;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.RateLimits;
+using TryOn.Web.RateLimiting;
 
 namespace TryOn.Tests.Accounts;
 

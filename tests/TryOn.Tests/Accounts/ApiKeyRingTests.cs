@@ -1,3 +1,5 @@
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.ApiKeys;
 

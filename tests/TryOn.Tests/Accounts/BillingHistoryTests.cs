@@ -1,3 +1,5 @@
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Billing;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Billing;
 

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Accounts;
 using TryOn.Grains.Accounts;
 
 namespace TryOn.Tests.Accounts;

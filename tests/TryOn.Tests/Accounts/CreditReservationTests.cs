@@ -1,5 +1,6 @@
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Paging;
 using TryOn.Grains.Accounts;
-using TryOn.Grains.Paging;
 
 namespace TryOn.Tests.Accounts;
 

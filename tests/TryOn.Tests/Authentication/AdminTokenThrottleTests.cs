@@ -4,9 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TryOn.Api.Authentication;
+using TryOn.Contracts;
 using TryOn.Grains.Hosting;
 using TryOn.Tests.Infrastructure;
+using TryOn.Web.Authentication;
 
 namespace TryOn.Tests.Authentication;
 

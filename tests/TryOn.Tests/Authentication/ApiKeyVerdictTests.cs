@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Core.Internal;
-using TryOn.Api.Authentication;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.ApiKeys;
 using TryOn.Tests.Accounts;
 using TryOn.Tests.Infrastructure;
+using TryOn.Web.Authentication;
 
 namespace TryOn.Tests.Authentication;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using TryOn.Grains.Persistence.Postgres;
 using TryOn.Hosting.Cluster;
+using TryOn.Storage.Postgres;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Cluster;
@@ -84,14 +84,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         var api = new Dictionary<string, string>(_shared)
         {
-            ["Orleans__Mode"] = "Cluster",
             ["Admin__Token"] = AdminToken,
             ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
             ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Api.dll", api)));
+            Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Gateway.dll", api)));
         }
     }
 

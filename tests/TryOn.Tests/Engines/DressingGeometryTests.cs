@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using Microsoft.Extensions.Options;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using NetVips;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using NetVips;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
 using TryOn.Grains.People;
 using TryOn.Grains.Products;

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using NetVips;
+using TryOn.Contracts.Generations;
 using TryOn.Grains.Generations;
 using TryOn.Tests.Infrastructure;
 

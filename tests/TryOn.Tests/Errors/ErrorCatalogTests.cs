@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TryOn.Grains.Errors;
+using TryOn.Contracts.Errors;
 
 namespace TryOn.Tests.Errors;
 

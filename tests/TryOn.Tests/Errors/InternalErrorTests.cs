@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Paging;
 using TryOn.Grains.Accounts;
-using TryOn.Grains.Paging;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Errors;

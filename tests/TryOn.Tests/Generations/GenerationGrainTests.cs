@@ -2,19 +2,24 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Core.Internal;
 using Orleans.TestingHost;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.Paging;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Generations.Admission;
-using TryOn.Grains.Ids;
-using TryOn.Grains.Images;
 using TryOn.Grains.Hosting;
-using Orleans.Core.Internal;
-using TryOn.Grains.Paging;
+using TryOn.Grains.Images;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Generations;
@@ -112,7 +117,7 @@ public sealed class GenerationClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTryOnGrains().UseEmbeddedStorage(_directory.Path);
-            silo.Services.AddSingleton(services => new CountingGenerationReadModel(ActivatorUtilities.CreateInstance<Grains.Persistence.GenerationReadModel>(services)));
+            silo.Services.AddSingleton(services => new CountingGenerationReadModel(ActivatorUtilities.CreateInstance<TryOn.Storage.ReadModels.GenerationReadModel>(services)));
             silo.Services.AddSingleton<IGenerationReadModel>(services => services.GetRequiredService<CountingGenerationReadModel>());
             silo.Services.AddSingleton<ITryOnEngine>(Gate);
             silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.ServiceKey, Clock);

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using TryOn.Api.Errors;
-using TryOn.Api.Products;
-using TryOn.Api.TryOn;
-using TryOn.Grains.Errors;
+using TryOn.Contracts.Errors;
+using TryOn.Web.Errors;
+using TryOn.Web.Products;
+using TryOn.Web.TryOn;
 
 namespace TryOn.Tests.Generations;
 

@@ -1,7 +1,8 @@
-using TryOn.Api.Errors;
+using TryOn.Contracts.ApiKeys;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.Paging;
 using TryOn.Grains.ApiKeys;
-using TryOn.Grains.Ids;
-using TryOn.Grains.Paging;
+using TryOn.Web.Errors;
 
 namespace TryOn.Tests.Ids;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TryOn.Api.Files;
-using TryOn.Api.Hosting;
+using TryOn.Web.Files;
+using TryOn.Web.Hosting;
 
 namespace TryOn.Tests.Images;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using TryOn.Api.Multipart;
 using TryOn.Tests.Infrastructure;
+using TryOn.Web.Multipart;
 
 namespace TryOn.Tests.Images;
 

@@ -3,13 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Images;
-using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence;
 using TryOn.Grains.Privacy;
-using TryOn.Grains.Storage;
 using TryOn.Pipeline.Images;
 using TryOn.Tests.Infrastructure;
 using static TryOn.Tests.Privacy.ShopperCalls;
+using TryOn.Storage.ReadModels;
+using TryOn.Storage.Blobs;
+using TryOn.Contracts;
+using TryOn.Contracts.Paging;
+using TryOn.Contracts.Images;
 
 namespace TryOn.Tests.Images;
 
@@ -53,7 +56,7 @@ public sealed class ImageIndexTests : IAsyncLifetime
     private async Task<StoredImageRecord> IndexedButNeverRecordedAsync(string externalUserId, DateTimeOffset expiresAt)
     {
         var imageId = "img_unrecorded" + Guid.NewGuid().ToString("N")[..8];
-        var blobKey = ImageBlobs.Key(Account, imageId, ImageFormat.Jpeg);
+        var blobKey = ImageBlobs.Key(Account, imageId, png: false);
         await _app.Services.GetRequiredService<IBlobStore>().WriteAsync(blobKey, new MemoryStream(TestImages.Read("person-astronaut.png")), CancellationToken.None);
         var record = new StoredImageRecord(imageId, Account, blobKey, "image/jpeg", 10, 10, externalUserId, _clock.GetUtcNow().AddDays(-1), expiresAt);
         await Index.UpsertAsync(record);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using NetVips;
+using TryOn.Contracts.Images;
 using TryOn.Grains.Images;
 using TryOn.Tests.Infrastructure;
 

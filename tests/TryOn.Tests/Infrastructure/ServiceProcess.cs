@@ -34,7 +34,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         return StartHostAsync("TryOn.Api.dll", environment);
     }
 
-    /// <summary>A host of this build (<c>TryOn.Api.dll</c> or <c>TryOn.Silo.dll</c>) with these environment settings.</summary>
+    /// <summary>A host of this build (<c>TryOn.Api.dll</c>, <c>TryOn.Gateway.dll</c> or <c>TryOn.Silo.dll</c>) with these environment settings.</summary>
     public static async Task<ServiceProcess> StartHostAsync(string assembly, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();

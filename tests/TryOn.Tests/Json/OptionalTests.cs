@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TryOn.Api.Json;
-using TryOn.Api.Products;
+using TryOn.Web.Json;
+using TryOn.Web.Products;
 
 namespace TryOn.Tests.Json;
 

@@ -4,6 +4,8 @@ using TryOn.Grains.Hosting;
 using TryOn.Grains.Maintenance;
 using TryOn.Tests.Infrastructure;
 using static TryOn.Tests.Privacy.ShopperCalls;
+using TryOn.Contracts;
+using TryOn.Contracts.Maintenance;
 
 namespace TryOn.Tests.Maintenance;
 

@@ -1,5 +1,6 @@
 using NetVips;
-using TryOn.Grains.Errors;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.People;
 using TryOn.Grains.People;
 using TryOn.Tests.Infrastructure;
 using TryOn.Vision.People;
@@ -31,7 +32,7 @@ public sealed class PersonAnalysisTests(PoseModelsFixture models) : IClassFixtur
         var person = reading.Person;
 
         Assert.True(person.Found);
-        Assert.Equal((TryOn.Grains.People.PersonFraming.UpperBody, true), (person.Framing, person.FacingCamera));
+        Assert.Equal((TryOn.Contracts.People.PersonFraming.UpperBody, true), (person.Framing, person.FacingCamera));
         Assert.InRange(person.Score, 0.8f, 1f);
         Assert.Equal(33, person.Landmarks.Length);
 

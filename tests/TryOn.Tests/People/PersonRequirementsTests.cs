@@ -1,4 +1,5 @@
-using TryOn.Grains.Errors;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.People;
 using TryOn.Grains.People;
 
 namespace TryOn.Tests.People;

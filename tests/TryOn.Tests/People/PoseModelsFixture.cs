@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TryOn.Contracts.People;
 using TryOn.Grains.Engines;
 using TryOn.Grains.People;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.People;
+using TryOn.Web.Images;
 
 namespace TryOn.Tests.People;
 

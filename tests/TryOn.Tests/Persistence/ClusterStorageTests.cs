@@ -5,12 +5,16 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Maintenance;
+using TryOn.Contracts.Paging;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Hosting;
 using TryOn.Grains.Maintenance;
-using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Storage;
+using TryOn.Hosting.Cluster;
+using TryOn.Storage.Blobs;
+using TryOn.Storage.ReadModels;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Persistence;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Npgsql;
 using Orleans.Configuration;
-using TryOn.Grains.Persistence.Postgres;
+using TryOn.Storage.Postgres;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Persistence;

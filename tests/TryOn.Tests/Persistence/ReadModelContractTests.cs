@@ -1,11 +1,17 @@
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.Paging;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Accounts;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Images;
-using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence;
-using TryOn.Grains.Persistence.Postgres;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Products;
+using TryOn.Storage.Postgres;
+using TryOn.Storage.ReadModels;
+using TryOn.Storage.Sqlite;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Persistence;

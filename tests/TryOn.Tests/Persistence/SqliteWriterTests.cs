@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using TryOn.Grains.Persistence.Sqlite;
+using TryOn.Storage.Sqlite;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Persistence;

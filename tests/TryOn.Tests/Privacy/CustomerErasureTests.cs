@@ -6,6 +6,8 @@ using TryOn.Grains.Images;
 using TryOn.Tests.Generations;
 using TryOn.Tests.Infrastructure;
 using static TryOn.Tests.Privacy.ShopperCalls;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.Generations;
 
 namespace TryOn.Tests.Privacy;
 

@@ -5,11 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Hosting;
-using TryOn.Grains.Paging;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Privacy;
 using TryOn.Tests.Infrastructure;
 using static TryOn.Tests.Privacy.ShopperCalls;
+using TryOn.Storage.Sqlite;
+using TryOn.Contracts;
+using TryOn.Contracts.Paging;
+using TryOn.Contracts.Generations;
 
 namespace TryOn.Tests.Privacy;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using TryOn.Api.Errors;
-using TryOn.Api.Products;
 using TryOn.Tests.Generations;
+using TryOn.Web.Errors;
+using TryOn.Web.Products;
 
 namespace TryOn.Tests.Products;
 

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Products;
 using TryOn.Grains.Products;
 
 namespace TryOn.Tests.Products;

@@ -51,7 +51,7 @@ public sealed class ProductImageFetchTests : IAsyncLifetime
 
         // Later updates, whether they leave the images out or send the same URLs again, fetch nothing again.
         var analyzer = app.Services.GetRequiredService<TryOn.Grains.Products.ProductImageAnalyzer>();
-        var key = TryOn.Grains.Products.ProductKeys.GrainKey("acct_dev", "fetched-1");
+        var key = TryOn.Contracts.Products.ProductKeys.GrainKey("acct_dev", "fetched-1");
         await (await merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "fetched-1", title = "Renamed" })).ShouldBeOkAsync();
         await analyzer.AnalyzeAsync(key, CancellationToken.None);
         var resent = await (await merchant.PostAsJsonAsync("/tryon/v1/products", new { externalId = "fetched-1", imageUrls = new[] { _server.Url("/image.png") } })).ShouldBeOkAsync();
@@ -85,7 +85,7 @@ public sealed class ProductImageFetchTests : IAsyncLifetime
             .ShouldBeOkAsync();
 
         var analyzer = app.Services.GetRequiredService<TryOn.Grains.Products.ProductImageAnalyzer>();
-        await analyzer.AnalyzeAsync(TryOn.Grains.Products.ProductKeys.GrainKey("acct_dev", "ssrf-1"), CancellationToken.None);
+        await analyzer.AnalyzeAsync(TryOn.Contracts.Products.ProductKeys.GrainKey("acct_dev", "ssrf-1"), CancellationToken.None);
         Assert.Equal(0, internalHost.Connections);
         Assert.Equal(0, _server.Requests);
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using TryOn.Contracts.Accounts;
 using TryOn.Grains.Accounts;
 
 namespace TryOn.Tests.Serialization;
@@ -66,7 +67,7 @@ public sealed class GoldenBytesTests
     }
 
     private static IEnumerable<Type> SerializableTypes() =>
-        new[] { typeof(AccountState).Assembly }
+        new[] { typeof(AccountSnapshot).Assembly, typeof(AccountState).Assembly }
             .SelectMany(assembly => assembly.GetTypes())
             .Where(type => type.GetCustomAttribute<GenerateSerializerAttribute>() is not null && !type.IsGenericTypeDefinition)
             .OrderBy(type => type.FullName, StringComparer.Ordinal);

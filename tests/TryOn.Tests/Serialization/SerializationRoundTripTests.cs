@@ -1,8 +1,14 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.ApiKeys;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Accounts;
-using System.Collections.Immutable;
 using TryOn.Grains.ApiKeys;
 using TryOn.Grains.Generations;
 using TryOn.Grains.Images;

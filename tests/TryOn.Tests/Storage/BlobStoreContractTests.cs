@@ -1,6 +1,6 @@
 using System.Text;
 using Azure.Storage.Blobs;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Storage;

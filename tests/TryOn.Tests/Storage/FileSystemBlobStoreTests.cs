@@ -1,5 +1,6 @@
 using System.Text;
-using TryOn.Grains.Storage;
+using TryOn.Contracts.Storage;
+using TryOn.Storage.Blobs;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Storage;

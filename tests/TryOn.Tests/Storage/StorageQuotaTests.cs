@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TryOn.Contracts.Accounts;
 using TryOn.Grains.Accounts;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Storage;

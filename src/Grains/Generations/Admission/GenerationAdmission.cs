@@ -1,15 +1,16 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TryOn.Grains.Accounts;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.Images;
+using TryOn.Contracts.People;
+using TryOn.Contracts.Products;
 using TryOn.Grains.Engines;
-using TryOn.Grains.Errors;
-using TryOn.Grains.Hosting;
-using TryOn.Grains.Ids;
-using TryOn.Grains.Images;
-using TryOn.Grains.People;
-using TryOn.Grains.Products;
-using TryOn.Grains.Storage;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Generations.Admission;
 

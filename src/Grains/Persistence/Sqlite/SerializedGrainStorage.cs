@@ -1,4 +1,5 @@
 using Orleans.Storage;
+using TryOn.Storage.Sqlite;
 
 namespace TryOn.Grains.Persistence.Sqlite;
 

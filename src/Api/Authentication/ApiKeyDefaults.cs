@@ -1,7 +1,0 @@
-namespace TryOn.Api.Authentication;
-
-internal static class ApiKeyDefaults
-{
-    public const string AuthenticationScheme = "ApiKey";
-    public const string HeaderName = "x-api-key";
-}

@@ -1,0 +1,243 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TryOn.Contracts;
+using TryOn.Contracts.Accounts;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Ids;
+using TryOn.Pipeline.Images;
+using TryOn.Storage.Blobs;
+using TryOn.Web.Accounts;
+using TryOn.Web.Authentication;
+using TryOn.Web.Errors;
+using TryOn.Web.Multipart;
+using TryOn.Web.Paging;
+
+namespace TryOn.Web.Admin;
+
+/// <summary>
+/// The operators' API (docs/api.md, Admin API): accounts, credits and keys, behind the admin token. Bodies are declared
+/// nullable so that a missing body reaches the validation filter, which answers for it; handlers run only
+/// with a validated body.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin/v1/accounts")
+            .RequireAuthorization(AuthorizationPolicies.Admin)
+            .WithTags("Admin")
+            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+
+        admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
+            .WithName("CreateAccount").WithSummary("Create an account.").ProducesErrors(400);
+        admin.MapGet("/", ListAccountsAsync)
+            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).").ProducesErrors(400);
+        admin.MapGet("/{accountId}", GetAccountAsync)
+            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(404);
+        admin.MapPatch("/{accountId}", UpdateAccountAsync).Validate<UpdateAccountRequest>()
+            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(400, 404);
+        admin.MapPost("/{accountId}/credits", AdjustCreditsAsync).Validate<AdjustCreditsRequest>()
+            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(400, 402, 404);
+        admin.MapGet("/{accountId}/ledger", ListLedgerAsync)
+            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).").ProducesErrors(400, 404);
+        admin.MapPost("/{accountId}/keys", IssueApiKeyAsync).Validate<IssueApiKeyRequest>()
+            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(400, 404);
+        admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
+            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(404);
+        admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery()
+            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(400, 402, 404, 413, 415);
+        admin.MapDelete("/{accountId}/logo", RemoveLogoAsync)
+            .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(404);
+        admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
+            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(404);
+        return admin;
+    }
+
+    internal static async Task<Results<Created<AccountResponse>, ApiErrorResult>> CreateAccountAsync(
+        CreateAccountRequest? request, IGrainFactory grains, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var accountId = ResourceIds.NewAccountId(timeProvider);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).CreateAsync(
+            new NewAccount(request!.Name!.Trim(), request.Credits ?? 0, request.Limits?.ToPatch(), request.RetentionDays),
+            cancellationToken);
+        return TypedResults.Created($"/admin/v1/accounts/{accountId}", AccountResponse.From(account));
+    }
+
+    internal static async Task<Results<Ok<ListResponse<AccountResponse>>, ApiErrorResult>> ListAccountsAsync(
+        string? limit, string? cursor, IAccountReadModel accounts, CancellationToken cancellationToken)
+    {
+        if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        var result = await accounts.ListAccountsAsync(page, cancellationToken);
+        return TypedResults.Ok(result.ToResponse(AccountResponse.From));
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> GetAccountAsync(
+        string accountId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var account = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken)
+            : null;
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> UpdateAccountAsync(
+        string accountId, UpdateAccountRequest? request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var account = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).UpdateAsync(
+                new AccountChanges(request!.Name?.Trim(), request.Limits?.ToPatch(), request.RetentionDays, request.Active),
+                cancellationToken)
+            : null;
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    internal static async Task<Results<Ok<CreditAdjustmentResponse>, ApiErrorResult>> AdjustCreditsAsync(
+        string accountId, AdjustCreditsRequest? request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.IsAccountId(accountId))
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var amount = request!.Amount!.Value;
+        var result = await grains.GetGrain<IAccountGrain>(accountId).AdjustCreditsAsync(amount, request.Reason!.Trim(), cancellationToken);
+        return result switch
+        {
+            { Status: CreditAdjustmentStatus.Applied, Account: { } account, Entry: { } entry } =>
+                TypedResults.Ok(new CreditAdjustmentResponse(account.AccountId, account.CreditBalance, account.ReservedCredits, LedgerEntryResponse.From(entry))),
+            { Status: CreditAdjustmentStatus.InsufficientCredits, Account: { } account } =>
+                new ApiErrorResult(ApiError.Of(
+                    ErrorCodes.InsufficientCredits,
+                    $"Cannot deduct {-amount} credits: the account has {account.CreditBalance}.",
+                    new Dictionary<string, long> { ["creditBalance"] = account.CreditBalance, ["required"] = -amount })),
+            _ => AccountNotFound(accountId),
+        };
+    }
+
+    internal static async Task<Results<Ok<ListResponse<LedgerEntryResponse>>, ApiErrorResult>> ListLedgerAsync(
+        string accountId, string? limit, string? cursor, IGrainFactory grains, IAccountReadModel accounts, CancellationToken cancellationToken)
+    {
+        if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        if (page.After is not null && !long.TryParse(page.After, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return new ApiErrorResult(ApiError.Validation("cursor", "Not a cursor returned by this list."));
+        }
+
+        if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var entries = await accounts.ListLedgerAsync(accountId, page, cancellationToken);
+        return TypedResults.Ok(entries.ToResponse(LedgerEntryResponse.From));
+    }
+
+    internal static async Task<Results<Created<IssuedApiKeyResponse>, ApiErrorResult>> IssueApiKeyAsync(
+        string accountId, IssueApiKeyRequest? request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var issued = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).IssueApiKeyAsync(request!.Name!.Trim(), cancellationToken)
+            : null;
+        if (issued is null)
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var key = issued.Key;
+        return TypedResults.Created(
+            $"/admin/v1/accounts/{accountId}/keys/{key.KeyId}",
+            new IssuedApiKeyResponse(key.KeyId, key.Name, issued.Secret, key.Prefix, key.CreatedAt));
+    }
+
+    internal static async Task<Results<Ok<ListResponse<ApiKeyResponse>>, ApiErrorResult>> ListApiKeysAsync(
+        string accountId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var keys = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).ListApiKeysAsync(cancellationToken)
+            : null;
+        return keys is null
+            ? AccountNotFound(accountId)
+            : TypedResults.Ok(new ListResponse<ApiKeyResponse>([.. keys.Select(ApiKeyResponse.From)], null, false, keys.Count));
+    }
+
+    internal static async Task<Results<NoContent, ApiErrorResult>> RevokeApiKeyAsync(
+        string accountId, string keyId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.IsAccountId(accountId))
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var outcome = ResourceIds.IsApiKeyId(keyId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).RevokeApiKeyAsync(keyId, cancellationToken)
+            : ApiKeyRevocation.KeyNotFound;
+        return outcome switch
+        {
+            ApiKeyRevocation.Revoked or ApiKeyRevocation.AlreadyRevoked => TypedResults.NoContent(),
+            ApiKeyRevocation.KeyNotFound => new ApiErrorResult(ApiError.Of(ErrorCodes.ApiKeyNotFound, $"API key '{keyId}' not found on account '{accountId}'.")),
+            _ => AccountNotFound(accountId),
+        };
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> SetLogoAsync(
+        string accountId, HttpRequest request, IGrainFactory grains, ImagePipeline pipeline, IBlobStore blobs, StorageQuota quota, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)
+        {
+            return AccountNotFound(accountId);
+        }
+
+        var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles: 1, cancellationToken);
+        if (formError is not null)
+        {
+            return new ApiErrorResult(formError);
+        }
+
+        if (!form!.Files.TryGetValue("file", out var file))
+        {
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.FileRequired));
+        }
+
+        if (ImageSniffer.Detect(file.Content) != ImageFormat.Png)
+        {
+            return new ApiErrorResult(ApiError.Of(ErrorCodes.UnsupportedImageType, "The logo must be a PNG (transparency is kept)."));
+        }
+
+        var normalized = pipeline.Normalize(file.Content);
+        if (normalized.Rejection is { } rejection)
+        {
+            return new ApiErrorResult(Images.ImageErrors.From(rejection));
+        }
+
+        if (await quota.CheckAsync(accountId, normalized.Value!.Bytes.Length, cancellationToken) is { } overQuota)
+        {
+            return new ApiErrorResult(overQuota);
+        }
+
+        // A new key each time: links and generations that hold the old key keep their bytes until it is replaced.
+        var blobKey = $"{accountId}/branding/logo-{Guid.NewGuid():N}{(normalized.Value!.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        await blobs.WriteAsync(blobKey, new MemoryStream(normalized.Value.Bytes, writable: false), CancellationToken.None);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(blobKey, CancellationToken.None);
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> RemoveLogoAsync(
+        string accountId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var account = ResourceIds.IsAccountId(accountId)
+            ? await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(null, cancellationToken)
+            : null;
+        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    private static ApiErrorResult AccountNotFound(string accountId) =>
+        new(ApiError.Of(ErrorCodes.AccountNotFound, $"Account '{accountId}' not found."));
+}

@@ -1,0 +1,21 @@
+namespace TryOn.Web.Errors;
+
+/// <summary>An endpoint's typed result for an expected failure; written by <see cref="ErrorEnvelopeWriter"/>.</summary>
+internal sealed class ApiErrorResult(ApiError error) : IResult, IStatusCodeHttpResult
+{
+    public ApiError Error { get; } = error;
+
+    public int? StatusCode => Error.Status;
+
+    public Task ExecuteAsync(HttpContext httpContext) => ErrorEnvelopeWriter.WriteAsync(httpContext, Error);
+
+    public static implicit operator ApiErrorResult(ApiError error) => new(error);
+}
+
+internal static class ErrorResponseMetadata
+{
+    /// <summary>Declares, for the OpenAPI document, the error statuses an endpoint (or a group) can answer.</summary>
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata([.. statuses.Select(status => new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), [ErrorEnvelopeWriter.ContentType]))]);
+}

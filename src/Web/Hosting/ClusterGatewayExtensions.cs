@@ -1,0 +1,39 @@
+using Orleans.Configuration;
+using TryOn.Hosting.Cluster;
+using TryOn.Hosting.Health;
+using TryOn.Storage.Blobs;
+using TryOn.Storage.ReadModels;
+
+namespace TryOn.Web.Hosting;
+
+public static class ClusterGatewayExtensions
+{
+    /// <summary>
+    /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
+    /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
+    /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
+    /// signing key must be configured (the same on every gateway), and so must the public base URL, since a
+    /// gateway's own listening address is not where clients reach it. The cluster settings are validated here.
+    /// </summary>
+    public static WebApplicationBuilder AddClusterGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var missingSettings = new[] { "Admin:Token", "Files:SigningKey" }
+            .Where(key => string.IsNullOrEmpty(configuration[key]))
+            .Select(key => $"{key} is required in cluster mode (the same value on every gateway).")
+            .Concat(string.IsNullOrEmpty(configuration["Files:PublicBaseUrl"])
+                ? ["Files:PublicBaseUrl is required in cluster mode (the load balancer's public origin, which signed links and the OpenAPI servers entry start with)."]
+                : []);
+        var cluster = ClusterSettings.From(configuration).Validated(isSilo: false, missingSettings);
+
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(cluster.Identify)
+            .UseClusterTransport(cluster.Certificates)
+            .UsePostgresClustering(cluster.DatabaseConnectionString!));
+        builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
+        builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
+        builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);
+        return builder;
+    }
+}

@@ -1,0 +1,41 @@
+namespace TryOn.Web.Hosting;
+
+/// <summary>
+/// Headers every answer carries: <c>X-Content-Type-Options: nosniff</c> everywhere (a browser never guesses a type we
+/// did not send), <c>Cache-Control: no-store</c> on the merchant and admin JSON (balances, keys shown once, signed
+/// links), so no shared or browser cache keeps them, and a Content-Security-Policy on HTML pages (the API reference at
+/// <c>/docs</c>). Set as the answer starts, so error answers have them too.
+/// </summary>
+internal static class SecurityHeaders
+{
+    /// <summary>
+    /// Only this service's own files, never framed, no inline script. Inline styles are allowed because the API
+    /// reference's bundle injects its styles at run time.
+    /// </summary>
+    public const string HtmlContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+
+    private static readonly PathString[] PrivateJson = ["/tryon/v1", "/admin/v1"];
+
+    public static IApplicationBuilder UseTryOnSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var response = context.Response;
+                response.Headers.XContentTypeOptions = "nosniff";
+                if (PrivateJson.Any(prefix => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+                    && response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    response.Headers.CacheControl = "no-store";
+                }
+
+                if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    response.Headers.ContentSecurityPolicy = HtmlContentSecurityPolicy;
+                }
+
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+}

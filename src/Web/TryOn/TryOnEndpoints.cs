@@ -1,0 +1,191 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Web.Authentication;
+using TryOn.Web.Errors;
+using TryOn.Web.Files;
+using TryOn.Web.Paging;
+
+namespace TryOn.Web.TryOn;
+
+/// <summary>
+/// <c>POST /try-on</c> and <c>/try-on/sync</c> (docs/generations.md, admission in <see cref="TryOnIntake"/>),
+/// <c>GET /generations</c> and <c>GET /generations/:id</c> (§3.4–3.5).
+/// </summary>
+internal static class TryOnEndpoints
+{
+    private static readonly TimeSpan SyncPollInterval = TimeSpan.FromMilliseconds(100);
+
+    public static RouteGroupBuilder MapTryOnEndpoints(this RouteGroupBuilder merchant)
+    {
+        merchant.MapPost("/try-on", StartAsync)
+            .DisableAntiforgery()
+            .WithTags("Try-on")
+            .WithName("StartTryOn")
+            .WithSummary("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
+            .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+        merchant.MapPost("/try-on/sync", StartAndWaitAsync)
+            .DisableAntiforgery()
+            .WithTags("Try-on")
+            .WithName("TryOnSync")
+            .WithSummary("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
+            .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+        merchant.MapGet("/generations", ListAsync)
+            .WithTags("Try-on")
+            .WithName("ListGenerations")
+            .WithSummary("The account's generations, newest first (paged; optional status filter).")
+            .ProducesErrors(400);
+        merchant.MapGet("/generations/{generationId}", GetAsync)
+            .WithTags("Try-on")
+            .WithName("GetGeneration")
+            .WithSummary("A generation's status, progress, and its result link once completed.")
+            .ProducesErrors(403, 404);
+        return merchant;
+    }
+
+    internal static async Task<Results<Ok<TryOnStartedResponse>, ApiErrorResult>> StartAsync(
+        HttpRequest request, ClaimsPrincipal user, TryOnIntake intake, CancellationToken cancellationToken)
+    {
+        var (started, error) = await intake.AcceptAsync(request, user, cancellationToken);
+        return started is null ? new ApiErrorResult(error!) : TypedResults.Ok(started);
+    }
+
+    internal static async Task<Results<Ok<GenerationResponse>, Accepted<TryOnStartedResponse>, ApiErrorResult>> StartAndWaitAsync(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        TryOnIntake intake,
+        IGrainFactory grains,
+        FileLinks links,
+        IOptions<TryOnOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (started, error) = await intake.AcceptAsync(request, user, cancellationToken);
+        if (started is null)
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        // Polls its own grain: cheap, bounded, and independent of which silo runs the generation.
+        var generation = grains.GetGrain<IGenerationGrain>(started.GenerationId);
+        var lastStatus = started.Status;
+        var waitUntil = TimeProvider.System.GetTimestamp() + (long)(options.Value.SyncWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (TimeProvider.System.GetTimestamp() < waitUntil)
+        {
+            var lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
+            if (lookup.Generation is { Status: GenerationStatus.Completed or GenerationStatus.Failed } finished)
+            {
+                return TypedResults.Ok(GenerationResponse.From(finished, links));
+            }
+
+            lastStatus = lookup.Generation?.Status.ToString().ToUpperInvariant() ?? lastStatus;
+
+            await Task.Delay(SyncPollInterval, cancellationToken);
+        }
+
+        return TypedResults.Accepted($"/tryon/v1/generations/{started.GenerationId}", started with { Status = lastStatus });
+    }
+
+    internal static async Task<Results<Ok<ListResponse<GenerationListItem>>, ApiErrorResult>> ListAsync(
+        string? limit, string? cursor, string? status, ClaimsPrincipal user, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
+    {
+        if (!ListQuery.TryParse(limit, cursor, out var page, out var error))
+        {
+            return new ApiErrorResult(error!);
+        }
+
+        GenerationStatus? filter = null;
+        if (status is not null)
+        {
+            var parsed = Enum.GetValues<GenerationStatus>().Cast<GenerationStatus?>()
+                .FirstOrDefault(candidate => string.Equals(candidate.ToString(), status, StringComparison.OrdinalIgnoreCase));
+            if (parsed is null)
+            {
+                return new ApiErrorResult(ApiError.Validation("status", "Expected PENDING, PROCESSING, COMPLETED or FAILED."));
+            }
+
+            filter = parsed.Value;
+        }
+
+        var result = await generations.ListAsync(user.GetAccountId(), filter, page, cancellationToken);
+        return TypedResults.Ok(result.ToResponse(generation => GenerationListItem.From(generation, links)));
+    }
+    internal static async Task<Results<Ok<GenerationResponse>, ApiErrorResult>> GetAsync(
+        string generationId, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
+    {
+        var lookup = generationId.StartsWith("gen_", StringComparison.Ordinal) && generationId.Length <= 64
+            ? await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(user.GetAccountId(), cancellationToken)
+            : new GenerationLookup(GenerationLookupStatus.NotFound, null);
+        return lookup.Status switch
+        {
+            GenerationLookupStatus.Found => TypedResults.Ok(GenerationResponse.From(lookup.Generation!, links)),
+            GenerationLookupStatus.OtherAccount => new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Generation '{generationId}' belongs to another account.")),
+            _ => new ApiErrorResult(ApiError.Of(ErrorCodes.GenerationNotFound, $"Generation '{generationId}' not found.")),
+        };
+    }
+}
+
+internal sealed record TryOnStartedResponse(string GenerationId, string Status, string ProductExternalId);
+
+/// <summary>An item of <c>GET /generations</c> (docs/generations.md).</summary>
+internal sealed record GenerationListItem(
+    string Id,
+    string Status,
+    string ProductExternalId,
+    string? ProductDescription,
+    long? GenerationTimeMs,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResultImageUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode)
+{
+    public static GenerationListItem From(GenerationView generation, FileLinks links) => new(
+        generation.GenerationId,
+        generation.Status.ToString().ToUpperInvariant(),
+        generation.ProductExternalId,
+        generation.ProductDescription,
+        generation.GenerationTimeMs,
+        generation.CreatedAt,
+        generation.UpdatedAt,
+        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(blobKey).Url : null,
+        generation.ErrorCode);
+}
+
+/// <summary>Settings of the try-on endpoints (configuration section <c>TryOn</c>).</summary>
+internal sealed class TryOnOptions
+{
+    public const string SectionName = "TryOn";
+
+    /// <summary>How long <c>/try-on/sync</c> holds the request before answering 202.</summary>
+    public TimeSpan SyncWait { get; set; } = TimeSpan.FromSeconds(90);
+}
+
+/// <summary>docs/generations.md, plus progress, queue position, product id and generation time.</summary>
+internal sealed record GenerationResponse(
+    string GenerationId,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResultImageUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorMessage,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    double Progress,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition,
+    string ProductExternalId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? GenerationTimeMs)
+{
+    public static GenerationResponse From(GenerationView generation, FileLinks links) => new(
+        generation.GenerationId,
+        generation.Status.ToString().ToUpperInvariant(),
+        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(blobKey).Url : null,
+        generation.ErrorCode,
+        generation.ErrorMessage,
+        generation.CreatedAt,
+        generation.UpdatedAt,
+        generation.Progress,
+        generation.QueuePosition,
+        generation.ProductExternalId,
+        generation.GenerationTimeMs);
+}

@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using TryOn.Contracts;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
+using TryOn.Contracts.Ids;
+using TryOn.Contracts.Products;
+using TryOn.Pipeline.Fetching;
+using TryOn.Web.Authentication;
+using TryOn.Web.Errors;
+using TryOn.Web.Images;
+using TryOn.Web.Multipart;
+using TryOn.Web.Products;
+
+namespace TryOn.Web.TryOn;
+
+/// <summary>
+/// The gateway's part of a try-on, shared by <c>/try-on</c> and <c>/try-on/sync</c>: read and check the request, take in
+/// its images (an inline product's uploads, the shopper photo from a URL or a multipart part, checked, normalised and
+/// stored), then one call, <see cref="IGenerationGrain.AdmitAsync"/>, which decides the rest (docs/generations.md).
+/// </summary>
+internal sealed class TryOnIntake(
+    IGrainFactory grains,
+    ProductImageIntake productImages,
+    ShopperImages shopperImages,
+    SafeImageFetcher fetcher,
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
+{
+    /// <summary>The accepted generation (PENDING), or the error to answer; no credit is held after an error.</summary>
+    public async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(HttpRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (body, form, bodyError) = await RequestBody.ReadAsync(request, maxFiles: ProductRequest.MaxImages + 1, cancellationToken);
+        if (bodyError is not null)
+        {
+            return (null, bodyError);
+        }
+
+        // The form's place among concurrent uploads is given back once intake is done with its bytes: a synchronous
+        // try-on then waits for its result without holding it.
+        using (form)
+        using (body)
+        {
+            var tryOn = TryOnRequest.Read(body!.RootElement, out var invalid);
+            if (tryOn is null)
+            {
+                return (null, invalid);
+            }
+
+            var accountId = user.GetAccountId();
+            var (product, productError) = await TakeProductAsync(accountId, tryOn.Product, form, cancellationToken);
+            if (productError is not null)
+            {
+                return (null, productError);
+            }
+
+            var (shopper, shopperError) = await TakeShopperAsync(accountId, tryOn, form, cancellationToken);
+            if (shopperError is not null)
+            {
+                await productImages.DiscardAsync(product!.Upsert?.Images?.Select(image => image.StoredBlobKey).OfType<string>() ?? []);
+                return (null, shopperError);
+            }
+
+            var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
+            var admission = new AdmissionRequest(accountId, product!, shopper!, tryOn.ExternalUserId, tryOn.Watermark != false, tryOn.KeepForDays);
+            var result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission);
+            return result.Refusal is { } refusal
+                ? (null, refusal.InvalidPath is { } path ? ApiError.Validation(path, refusal.Message!) : ApiError.Of(refusal.Code, refusal.Message, refusal.Details))
+                : (new TryOnStartedResponse(generationId, "PENDING", result.Generation!.ProductExternalId), null);
+        }
+    }
+
+    /// <summary>
+    /// Admits the try-on; when the call fails without an answer the generation may or may not exist, so it is asked,
+    /// and closes the id (giving back a credit reserved for it) if it does not: a late admission can never take a
+    /// credit that was given back.
+    /// </summary>
+    private static async Task<AdmissionResult> AdmitAsync(IGenerationGrain generation, AdmissionRequest admission)
+    {
+        try
+        {
+            using var stage = GenerationTracing.Stage(GenerationTracing.StartGeneration);
+            return await generation.AdmitAsync(admission, CancellationToken.None);
+        }
+        catch
+        {
+            await generation.AbandonIfNotStartedAsync(admission.AccountId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>A reference as it is; an inline product's uploaded images checked, normalised and stored for its upsert.</summary>
+    private async Task<(AdmittedProduct? Product, ApiError? Error)> TakeProductAsync(
+        string accountId, ProductRequest request, MultipartForm? form, CancellationToken cancellationToken)
+    {
+        if (request.IsReference)
+        {
+            return (new AdmittedProduct(request.ExternalId), null);
+        }
+
+        var (images, imageError) = await productImages.AcceptAsync(accountId, request.Images, form, "products.0.", cancellationToken);
+        if (imageError is not null)
+        {
+            return (null, imageError);
+        }
+
+        var kind = request.ExternalId is null ? ProductKind.OneShot : ProductKind.Inline;
+        return (new AdmittedProduct(request.ExternalId, new ProductUpsert(
+            kind, request.Title, request.Description, images, request.MetadataJson, request.MetadataGiven,
+            request.ValidForDays, request.ValidForDaysGiven, request.Category)), null);
+    }
+
+    /// <summary>An uploaded image by its id (admission checks it), or the photo from a URL or a part, stored for admission to record.</summary>
+    private async Task<(AdmittedShopper? Shopper, ApiError? Error)> TakeShopperAsync(
+        string accountId, TryOnRequest tryOn, MultipartForm? form, CancellationToken cancellationToken)
+    {
+        if (tryOn.Person.ImageId is { } imageId)
+        {
+            return (new AdmittedShopper(imageId), null);
+        }
+
+        byte[] bytes;
+        if (tryOn.Person.Url is { } url)
+        {
+            var fetched = await fetcher.FetchAsync(url, cancellationToken);
+            if (!fetched.Succeeded)
+            {
+                return (null, ApiError.Of(ErrorCodes.CustomerImageFetchFailed, $"The shopper image URL could not be downloaded: {fetched.Message}"));
+            }
+
+            bytes = fetched.Bytes!;
+        }
+        else if (form is not null && form.Files.TryGetValue(tryOn.Person.FileKey!, out var part))
+        {
+            bytes = part.Content;
+        }
+        else
+        {
+            return (null, ApiError.Of(ErrorCodes.MultipartFileNotFound, $"person.image.source.fileKey names the part '{tryOn.Person.FileKey}', which is not in the request."));
+        }
+
+        var (upload, error) = await shopperImages.WriteAsync(accountId, bytes, cropToPortrait: true, tryOn.ExternalUserId, cancellationToken);
+        return upload is null ? (null, error) : (new AdmittedShopper(null, upload), null);
+    }
+}
