@@ -43,7 +43,17 @@ load_ports() {
 alive() {
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != "Z" ]
 }
-recorded_pid() { [ -f "$state/$1.pid" ] && cat "$state/$1.pid" || true; }
+recorded_pid() { cat "$state/$1.pid" 2>/dev/null || true; }
+# A recorded pid is acted on only while it is still the process this script started (a pid file may outlive it).
+ours() { # name pid
+  local mark
+  case "$1" in
+  script) mark="local-cluster.sh" ;;
+  azurite) mark="$state/azurite" ;;
+  *) mark="$PWD/" ;; # the hosts run as `dotnet <this checkout>/src/…/bin/…/TryOn.*.dll`
+  esac
+  alive "$2" && grep -qaF -- "$mark" "/proc/$2/cmdline" 2>/dev/null
+}
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 as_postgres() {
@@ -54,10 +64,10 @@ stop_all() {
   # The API first, then the silos (they drain for up to Engines:DrainTimeout), then the storage they need to stop.
   for name in api silo1 silo2 azurite; do
     pid=$(recorded_pid "$name")
-    if [ -n "$pid" ]; then
+    if ours "$name" "$pid"; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 90); do alive "$pid" || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
+      if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
     fi
     rm -f "$state/$name.pid"
   done
@@ -77,7 +87,7 @@ wait_ready() { # url what log
   done
   echo "$2 did not become ready in 2 minutes; the end of $3:" >&2
   tail -n 20 "$3" >&2 || true
-  exit 1
+  return 1
 }
 
 # Silo N: silo port, gateway port and health port are the base ports plus N - 1. The environment holds the settings.
@@ -101,7 +111,7 @@ case "$command" in
 stop)
   load_ports
   script_pid=$(recorded_pid script)
-  if alive "$script_pid"; then
+  if ours script "$script_pid"; then
     # The start stops everything itself on its way out (the API, the silos' drain, the storage).
     kill -TERM "$script_pid"
     for _ in $(seq 1 300); do alive "$script_pid" || break; sleep 0.5; done
@@ -123,7 +133,7 @@ status)
     silo2) url="http://127.0.0.1:$((health_port + 1))" ;;
     *) url="" ;;
     esac
-    if alive "$pid"; then
+    if ours "$name" "$pid"; then
       ready=""
       [ -z "$url" ] || ready=$(curl -s -o /dev/null -w "  $url/health/ready: %{http_code}" "$url/health/ready" || true)
       printf '%-8s pid %-8s running%s\n' "$name" "$pid" "$ready"
@@ -142,7 +152,10 @@ restart-silo)
   after=${3:-0}
   [[ "$n" =~ ^[12]$ ]] || usage
   [[ "$after" =~ ^[0-9]+$ ]] || usage
-  [ -f "$state/settings.env" ] || { echo "no local cluster started here: run src/Silo/local-cluster.sh first" >&2; exit 1; }
+  if [ ! -f "$state/settings.env" ] || ! ours script "$(recorded_pid script)"; then
+    echo "no local cluster is running here: start one with src/Silo/local-cluster.sh" >&2
+    exit 1
+  fi
   load_ports
   # The start's settings, not this terminal's: the configuration keys of this environment are replaced by those.
   for name in $(compgen -e); do
@@ -154,7 +167,7 @@ restart-silo)
   this_port=$((silo_port + n - 1))
   pid=$(recorded_pid "silo$n")
   generation=$(psql_q "SELECT Generation FROM OrleansMembershipTable WHERE Port = $this_port AND Status = 3" | tail -1 || true)
-  if alive "$pid" && grep -qa "TryOn.Silo" "/proc/$pid/cmdline"; then
+  if ours "silo$n" "$pid"; then
     kill -KILL "$pid"
     for _ in $(seq 1 20); do alive "$pid" || break; sleep 0.1; done
     echo "silo $n (pid $pid) killed with SIGKILL at $(date -u +%T)"
@@ -177,7 +190,10 @@ restart-silo)
     sleep 0.5
   done
   start_silo "$n"
-  wait_ready "http://127.0.0.1:$((health_port + n - 1))" "silo $n" "$state/silo$n.log"
+  if ! wait_ready "http://127.0.0.1:$((health_port + n - 1))" "silo $n" "$state/silo$n.log"; then
+    kill "$(cat "$state/silo$n.pid")" 2>/dev/null || true
+    exit 1
+  fi
   printf 'silo %s restarted (pid %s), ready %s s after the kill\n' "$n" "$(cat "$state/silo$n.pid")" \
     "$(since "$killed_at")"
   if [ -z "$dead_after" ] && [ -n "$generation" ]; then
@@ -192,7 +208,7 @@ start) ;;
 esac
 
 # ---- start ----
-if alive "$(recorded_pid script)"; then
+if ours script "$(recorded_pid script)"; then
   echo "a local cluster is already running here (pid $(cat "$state/script.pid")): src/Silo/local-cluster.sh stop" >&2
   exit 1
 fi
@@ -284,14 +300,14 @@ dotnet "$silo_dll" migrate
 echo "starting two silos…"
 start_silo 1
 start_silo 2
-wait_ready "http://127.0.0.1:$health_port" "silo 1" "$state/silo1.log"
-wait_ready "http://127.0.0.1:$((health_port + 1))" "silo 2" "$state/silo2.log"
+wait_ready "http://127.0.0.1:$health_port" "silo 1" "$state/silo1.log" || exit 1
+wait_ready "http://127.0.0.1:$((health_port + 1))" "silo 2" "$state/silo2.log" || exit 1
 
 echo "starting the API on http://127.0.0.1:$api_port…"
 Orleans__Mode=Cluster Admin__Token="$admin_token" Files__SigningKey="$signing_key" \
   Files__PublicBaseUrl="http://127.0.0.1:$api_port" dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
 echo $! >"$state/api.pid"
-wait_ready "http://127.0.0.1:$api_port" "the API" "$state/api.log"
+wait_ready "http://127.0.0.1:$api_port" "the API" "$state/api.log" || exit 1
 
 account=$(curl -sf -X POST "http://127.0.0.1:$api_port/admin/v1/accounts" -H "Authorization: Bearer $admin_token" \
   -H 'Content-Type: application/json' -d '{"name":"Local cluster","credits":100}' | sed -E 's/.*"accountId":"([^"]+)".*/\1/')
