@@ -15,8 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# The API host: the one project to change when it moves (its assembly's path is asked from the project).
-api_project=${TRYON_API_PROJECT:-src/Api/TryOn.Api.csproj}
+# The API host, the cluster gateway: the one project to change when it moves (its assembly's path is asked from the project).
+api_project=${TRYON_API_PROJECT:-src/Gateway/TryOn.Gateway.csproj}
 silo_project=src/Silo/TryOn.Silo.csproj
 
 state="$PWD/artifacts/local-cluster"
@@ -304,7 +304,7 @@ wait_ready "http://127.0.0.1:$health_port" "silo 1" "$state/silo1.log" || exit 1
 wait_ready "http://127.0.0.1:$((health_port + 1))" "silo 2" "$state/silo2.log" || exit 1
 
 echo "starting the API on http://127.0.0.1:$api_port…"
-Orleans__Mode=Cluster Admin__Token="$admin_token" Files__SigningKey="$signing_key" \
+Admin__Token="$admin_token" Files__SigningKey="$signing_key" \
   Files__PublicBaseUrl="http://127.0.0.1:$api_port" dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
 echo $! >"$state/api.pid"
 wait_ready "http://127.0.0.1:$api_port" "the API" "$state/api.log" || exit 1
