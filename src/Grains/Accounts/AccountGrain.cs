@@ -7,12 +7,14 @@ using TryOn.Contracts.Billing;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.RateLimits;
 using TryOn.Grains.Persistence;
+using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Accounts;
 
 internal sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
     IAccountReadModel readModel,
+    IBlobStore blobs,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
@@ -215,9 +217,37 @@ internal sealed partial class AccountGrain(
             return null;
         }
 
+        var replaced = Account.LogoBlobKey;
         Account.LogoBlobKey = logoBlobKey;
         await CommitAsync(timeProvider.GetUtcNow());
+        if (replaced is not null && replaced != logoBlobKey)
+        {
+            DeleteReplacedLogo(replaced);
+        }
+
         return Snapshot();
+    }
+
+    /// <summary>
+    /// Deletes a logo no longer the account's, once the change is saved. Off this grain's turn: the metered store
+    /// reports the freed bytes to this very account, a call that a turn awaiting it would never see answered.
+    /// Generations queued with the old key stamp the account's current logo instead (<c>GenerationExecutor</c>). A
+    /// crash before the deletion leaves the old file (a leak, never a wrong stamp).
+    /// </summary>
+    private void DeleteReplacedLogo(string blobKey)
+    {
+        var accountId = this.GetPrimaryKeyString();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await blobs.DeleteAsync(blobKey, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                LogReplacedLogoNotDeleted(logger, exception, accountId, blobKey);
+            }
+        });
     }
 
     public Task<StorageCheck?> CheckStorageAsync(long bytes, CancellationToken cancellationToken = default)
@@ -442,4 +472,7 @@ internal sealed partial class AccountGrain(
 
     [LoggerMessage(6, LogLevel.Warning, "The last-use time of key {KeyId} of account {AccountId} was not saved")]
     private static partial void LogLastUsedNotSaved(ILogger logger, Exception exception, string accountId, string keyId);
+
+    [LoggerMessage(7, LogLevel.Warning, "The replaced logo {BlobKey} of account {AccountId} was not deleted")]
+    private static partial void LogReplacedLogoNotDeleted(ILogger logger, Exception exception, string accountId, string blobKey);
 }

@@ -1,3 +1,4 @@
+using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Products;
@@ -81,7 +82,7 @@ internal sealed class GenerationExecutor(
         if (request.WatermarkBlobKey is { } logoKey)
         {
             using var stage = GenerationTracing.Stage(GenerationTracing.Watermark);
-            logo = (await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes;
+            logo = await ReadLogoAsync(request.AccountId, logoKey, cancellationToken);
         }
 
         // The engine's pixels are checked, stamped and encoded once.
@@ -103,6 +104,21 @@ internal sealed class GenerationExecutor(
         }
 
         return GenerationOutcome.Completed(blobKey);
+    }
+
+    /// <summary>
+    /// The logo the admission saw, or, when the account replaced it since (its bytes are deleted then), the account's
+    /// current one; none when the logo was removed.
+    /// </summary>
+    private async Task<byte[]?> ReadLogoAsync(string accountId, string logoKey, CancellationToken cancellationToken)
+    {
+        if ((await loader.ReadStoredAsync(logoKey, cancellationToken)).Bytes is { } admitted)
+        {
+            return admitted;
+        }
+
+        var current = (await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken))?.LogoBlobKey;
+        return current is null || current == logoKey ? null : (await loader.ReadStoredAsync(current, cancellationToken)).Bytes;
     }
 
     /// <summary>
@@ -139,15 +155,9 @@ internal sealed class GenerationExecutor(
         return product with { Images = images };
     }
 
-    private async Task RecordAsync(GenerationRequest request, ProductImageAnalysis analysis)
-    {
-        var product = grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(request.AccountId, request.Product.ExternalId));
-        if (!await product.RecordImageAnalysisAsync(analysis, CancellationToken.None) && analysis.CachedBlobKey is { } orphan)
-        {
-            // The product changed meanwhile; this generation has its bytes, nothing else needs the copy.
-            await blobs.DeleteAsync(orphan, CancellationToken.None);
-        }
-    }
+    /// <summary>Records the analysis on the product; this generation has the bytes either way.</summary>
+    private Task RecordAsync(GenerationRequest request, ProductImageAnalysis analysis) =>
+        loader.RecordAsync(grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(request.AccountId, request.Product.ExternalId)), analysis);
 
     /// <summary>The cached copy when it is still there, otherwise a fresh fetch of a URL image, recorded on the product.</summary>
     private async Task<LoadedProductImage> LoadProductImageAsync(GenerationRequest request, ProductImage image, CancellationToken cancellationToken)

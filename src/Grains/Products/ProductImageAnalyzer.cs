@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TryOn.Contracts.Products;
-using TryOn.Storage.Blobs;
 
 namespace TryOn.Grains.Products;
 
@@ -15,7 +14,6 @@ namespace TryOn.Grains.Products;
 internal sealed partial class ProductImageAnalyzer(
     IGrainFactory grains,
     ProductImageLoader loader,
-    IBlobStore blobs,
     ILogger<ProductImageAnalyzer> logger) : BackgroundService
 {
     private const int Capacity = 1024;
@@ -47,19 +45,7 @@ internal sealed partial class ProductImageAnalyzer(
         foreach (var image in product.Images.Where(image => image.NeedsFetch))
         {
             var (analysis, _) = await loader.FetchAsync(product.AccountId, image, cancellationToken);
-            var recorded = false;
-            try
-            {
-                recorded = await grain.RecordImageAnalysisAsync(analysis, CancellationToken.None);
-            }
-            finally
-            {
-                // A copy nothing points to (the image was replaced meanwhile, or recording failed) is removed.
-                if (!recorded && analysis.CachedBlobKey is { } orphan)
-                {
-                    await blobs.DeleteAsync(orphan, CancellationToken.None);
-                }
-            }
+            await loader.RecordAsync(grain, analysis);
         }
     }
 

@@ -14,7 +14,8 @@ public sealed record LoadedProductImage(byte[]? Bytes, string? ErrorCode, string
 /// <summary>
 /// Gets a product image's normalised bytes: from the blob store when it was uploaded or fetched before, otherwise
 /// through the SSRF-safe fetcher and the image pipeline, caching the copy so it is fetched and decoded once per
-/// product image. Used by the background analyzer and by generations; callers record the analysis on the product.
+/// product image. Used by the background analyzer and by generations, which record the analysis on the product
+/// (<see cref="RecordAsync"/>).
 /// </summary>
 internal sealed class ProductImageLoader(SafeImageFetcher fetcher, ImagePipeline pipeline, IBlobStore blobs)
 {
@@ -26,6 +27,16 @@ internal sealed class ProductImageLoader(SafeImageFetcher fetcher, ImagePipeline
             ? new LoadedProductImage(null, ErrorCodes.ProductImageFetchFailed, "The product image's stored copy is missing.")
             : new LoadedProductImage(bytes, null, null);
     }
+
+    /// <summary>
+    /// Records <paramref name="analysis"/> on <paramref name="product"/>; its cached copy is removed when the product
+    /// does not take it (the image was replaced meanwhile) or recording fails, since nothing else points to it.
+    /// </summary>
+    public Task<bool> RecordAsync(IProductGrain product, ProductImageAnalysis analysis) =>
+        blobs.RecordOrDeleteAsync(
+            analysis.CachedBlobKey is { } copy ? [copy] : [],
+            () => product.RecordImageAnalysisAsync(analysis, CancellationToken.None),
+            recorded: taken => taken);
 
     /// <summary>Fetches, checks, normalises, classifies and caches a URL image.</summary>
     public async Task<(ProductImageAnalysis Analysis, LoadedProductImage Image)> FetchAsync(string accountId, ProductImage image, CancellationToken cancellationToken)
@@ -50,7 +61,7 @@ internal sealed class ProductImageLoader(SafeImageFetcher fetcher, ImagePipeline
 
         var stored = normalized.Value!;
         var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(stored.Bytes)).ToImmutableDictionary();
-        var blobKey = $"{accountId}/products/{image.ImageId}{(stored.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        var blobKey = ProductBlobs.Image(accountId, image.ImageId, png: stored.Format == ImageFormat.Png);
         await blobs.WriteAsync(blobKey, new MemoryStream(stored.Bytes, writable: false), CancellationToken.None);
         return (new ProductImageAnalysis(image.ImageId, blobKey, detected, null), new LoadedProductImage(stored.Bytes, null, null));
     }

@@ -22,12 +22,13 @@ internal interface IReadModelDatabase
     Task WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken);
 }
 
-/// <summary>The SQL of one database engine for every read-model statement, and its timestamp representation.</summary>
+/// <summary>
+/// The SQL of one database engine for every read-model statement, and its timestamp representation: the statements
+/// both engines share (<see cref="StandardReadModelSql"/>) and the few it writes its own way.
+/// </summary>
 internal sealed record ReadModelDialect(
     Func<DateTimeOffset, object> Timestamp,
     Func<DbDataReader, int, DateTimeOffset> ReadTimestamp,
-    AccountSql Accounts,
-    ImageSql Images,
     ProductSql Products,
     GenerationSql Generations)
 {
@@ -36,6 +37,10 @@ internal sealed record ReadModelDialect(
     /// so one statement serves every page.
     /// </summary>
     public static readonly DateTimeOffset EndOfTime = DateTimeOffset.MaxValue;
+
+    public AccountSql Accounts => StandardReadModelSql.Accounts;
+
+    public ImageSql Images => StandardReadModelSql.Images;
 }
 
 // Statement parameters are named in AccountReadModel, ImageReadModel, ProductReadModel and GenerationReadModel.
@@ -47,7 +52,27 @@ internal sealed record AccountSql(string Upsert, string InsertLedgerEntry, strin
 
 internal sealed record ImageSql(string Insert, string Delete, string ListExpired, string ListByExternalUser);
 
-internal sealed record ProductSql(string Upsert, string Delete, string List, string ListExpired);
+/// <summary>The product statements: the upsert and the list are the engine's own (the JSON document, the listed flag).</summary>
+internal sealed record ProductSql(string Upsert, string List)
+{
+    public string Delete => StandardReadModelSql.DeleteProduct;
 
-internal sealed record GenerationSql(
-    string Upsert, string List, string Stats, string ListUnfinished, string ListByExternalUser, string ListFilesExpired, string VersionOf);
+    public string ListExpired => StandardReadModelSql.ListExpiredProducts;
+}
+
+/// <summary>
+/// The generation statements: the engine writes the generation's upsert (its JSON document), the list and the
+/// stats (aggregates); <see cref="Upsert"/> writes the generation's files index with it, in one batch.
+/// </summary>
+internal sealed record GenerationSql(string UpsertGeneration, string List, string Stats)
+{
+    public string Upsert { get; } = UpsertGeneration + "\n" + StandardReadModelSql.UpsertGenerationFiles;
+
+    public string ListUnfinished => StandardReadModelSql.ListUnfinishedGenerations;
+
+    public string ListByExternalUser => StandardReadModelSql.ListGenerationsByExternalUser;
+
+    public string ListFilesExpired => StandardReadModelSql.ListExpiredGenerationFiles;
+
+    public string VersionOf => StandardReadModelSql.GenerationVersion;
+}

@@ -222,10 +222,12 @@ internal static class AdminEndpoints
             return new ApiErrorResult(overQuota);
         }
 
-        // A new key each time: links and generations that hold the old key keep their bytes until it is replaced.
-        var blobKey = $"{accountId}/branding/logo-{Guid.NewGuid():N}{(normalized.Value!.Format == ImageFormat.Png ? ".png" : ".jpg")}";
-        await blobs.WriteAsync(blobKey, new MemoryStream(normalized.Value.Bytes, writable: false), CancellationToken.None);
-        var account = await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(blobKey, CancellationToken.None);
+        var blobKey = AccountBlobs.NewLogo(accountId, png: normalized.Value!.Format == ImageFormat.Png);
+        var account = await blobs.WriteThenRecordAsync(
+            blobKey,
+            normalized.Value.Bytes,
+            () => grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(blobKey, CancellationToken.None),
+            recorded: snapshot => snapshot is not null);
         return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
     }
 

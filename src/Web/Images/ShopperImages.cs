@@ -36,16 +36,7 @@ internal sealed class ShopperImages(
         }
 
         var record = upload.Image with { ExpiresAt = upload.Image.CreatedAt.AddDays(keepForDays) };
-        try
-        {
-            await grains.GetGrain<IImageGrain>(record.ImageId).RecordAsync(record, CancellationToken.None);
-        }
-        catch
-        {
-            await DiscardAsync(upload);
-            throw;
-        }
-
+        await blobs.RecordOrDeleteAsync(BlobKeysOf(upload), () => grains.GetGrain<IImageGrain>(record.ImageId).RecordAsync(record, CancellationToken.None));
         return (record, null);
     }
 
@@ -94,20 +85,13 @@ internal sealed class ShopperImages(
         }
         catch
         {
-            await DiscardAsync(upload);
+            await blobs.DeleteAllAsync(BlobKeysOf(upload));
             throw;
         }
 
         return (upload, null);
     }
 
-    private async Task DiscardAsync(ShopperUpload upload)
-    {
-        if (upload.MaskBlobKey is { } mask)
-        {
-            await blobs.DeleteAsync(mask, CancellationToken.None);
-        }
-
-        await blobs.DeleteAsync(upload.Image.BlobKey, CancellationToken.None);
-    }
+    private static string[] BlobKeysOf(ShopperUpload upload) =>
+        upload.MaskBlobKey is { } mask ? [mask, upload.Image.BlobKey] : [upload.Image.BlobKey];
 }

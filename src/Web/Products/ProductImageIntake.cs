@@ -71,13 +71,7 @@ internal sealed class ProductImageIntake(
     }
 
     /// <summary>Removes stored uploads that no product points to (the request failed before or at the upsert).</summary>
-    public async Task DiscardAsync(IEnumerable<string> blobKeys)
-    {
-        foreach (var blobKey in blobKeys)
-        {
-            await blobs.DeleteAsync(blobKey, CancellationToken.None);
-        }
-    }
+    public Task DiscardAsync(IEnumerable<string> blobKeys) => blobs.DeleteAllAsync(blobKeys);
 
     private async Task<(ProductImageInput? Input, ApiError? Error)> StoreUploadAsync(
         string accountId, ProductImageRequest image, MultipartForm? form, string path, CancellationToken cancellationToken)
@@ -101,7 +95,7 @@ internal sealed class ProductImageIntake(
         }
 
         var imageId = "pimg_" + Ulid.NewUlid(clock).ToLowerInvariant();
-        var blobKey = $"{accountId}/products/{imageId}{(bytes.Format == ImageFormat.Png ? ".png" : ".jpg")}";
+        var blobKey = ProductBlobs.Image(accountId, imageId, png: bytes.Format == ImageFormat.Png);
         await blobs.WriteAsync(blobKey, new MemoryStream(bytes.Bytes, writable: false), CancellationToken.None);
 
         var detected = GarmentPhotoClassifier.ToClassifications(GarmentPhotoClassifier.Classify(bytes.Bytes))

@@ -20,6 +20,9 @@ public sealed class TryOnAppFixture : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>The service's blob files, as the file-system store keeps them.</summary>
+    public string BlobsDirectory => Path.Combine(_directory.Path, "blobs");
+
     public Task InitializeAsync()
     {
         Gate.Open();
@@ -474,6 +477,50 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
         await (await fixture.Admin.PutAsync($"/admin/v1/accounts/{merchant.AccountId}/logo", jpeg)).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "UNSUPPORTED_IMAGE_TYPE");
         var removed = await (await fixture.Admin.DeleteAsync($"/admin/v1/accounts/{merchant.AccountId}/logo")).ShouldBeOkAsync();
         Assert.False(removed.GetProperty("hasLogo").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_replaced_logo_is_deleted_and_a_generation_queued_with_it_stamps_the_current_one()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 5);
+        var branding = Path.Combine(fixture.BlobsDirectory, merchant.AccountId, "branding");
+        async Task PutLogoAsync(byte red, byte green, byte blue)
+        {
+            using var logo = TestImages.Solid(200, 100, red, green, blue, 255);
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Png(logo)), "file", "logo.png" } };
+            await (await fixture.Admin.PutAsync($"/admin/v1/accounts/{merchant.AccountId}/logo", form)).ShouldBeOkAsync();
+        }
+
+        await PutLogoAsync(220, 20, 20);
+        var first = Assert.Single(Directory.GetFiles(branding));
+        var imageId = await UploadAsync(merchant.Client);
+        await CreateProductAsync(merchant.Client, "tee-logo", "Red tee");
+        var request = new { products = new[] { new { externalId = "tee-logo" } }, person = new { image = new { source = new { id = imageId } } } };
+        string generationId;
+        fixture.Gate.Close();
+        try
+        {
+            // Admitted with the red logo's key; the logo is replaced while the engine holds the generation.
+            generationId = (await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", request)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+            await PutLogoAsync(20, 20, 220);
+            await Eventually.HoldsAsync(() => Task.FromResult(!File.Exists(first)), TimeSpan.FromSeconds(10), "the replaced logo to be deleted");
+            Assert.Single(Directory.GetFiles(branding));
+        }
+        finally
+        {
+            fixture.Gate.Open();
+        }
+
+        var done = await PollAsync(merchant.Client, generationId, "COMPLETED");
+        using var result = Image.NewFromBuffer(await fixture.App.CreateHttpClient().GetByteArrayAsync(done.GetProperty("resultImageUrl").GetString()));
+        // The stamp's place (ImagePipeline.Stamp): a sixth of the width, at least 16 px, 4 px or more from the corner.
+        var width = Math.Max(16, result.Width / 6);
+        var margin = Math.Max(4, result.Width / 50);
+        var pixel = result.Getpoint(result.Width - margin - (width / 2), result.Height - margin - (width / 4));
+        Assert.True(pixel[2] > 150 && pixel[0] < 90 && pixel[1] < 90, $"The current (blue) logo should be stamped; the pixel is {string.Join(",", pixel)}.");
+
+        await (await fixture.Admin.DeleteAsync($"/admin/v1/accounts/{merchant.AccountId}/logo")).ShouldBeOkAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(Directory.GetFiles(branding).Length == 0), TimeSpan.FromSeconds(10), "the removed logo to be deleted");
     }
 
     [Fact]
