@@ -36,7 +36,7 @@ public static class TryOnApiExtensions
         builder.Services.AddTryOnBilling();
         builder.Services.AddTryOnImages(builder.Configuration);
         builder.Services.AddTryOnOpenApi();
-        builder.Services.AddSingleton<CustomerErasure>();
+        builder.Services.AddSingleton<EndUserErasure>();
         return builder;
     }
 

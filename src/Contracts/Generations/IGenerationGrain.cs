@@ -61,7 +61,7 @@ public interface IGenerationGrain : IGrainWithStringKey
     /// when this call erased something; idempotent.
     /// </summary>
     [Alias("EraseCustomer")]
-    Task<bool> EraseCustomerAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default);
+    Task<bool> EraseEndUserAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Retention: once a finished generation is <c>keepForDays</c> old, deletes its result and product copy (and a

@@ -40,7 +40,7 @@ internal sealed class GenerationState
     /// The end user's data was erased (docs/privacy.md): the request no longer names them, their photo is gone, and
     /// nothing made for them may be kept, so an unfinished generation fails instead of storing a result.
     /// </summary>
-    [Id(12)] public bool CustomerErased { get; set; }
+    [Id(12)] public bool EndUserErased { get; set; }
 
     /// <summary>When the generation's files (result, product copy) were removed, by retention or erasure.</summary>
     [Id(13)] public DateTimeOffset? FilesRemovedAt { get; set; }
@@ -270,7 +270,7 @@ internal sealed partial class GenerationGrain(
             return null;
         }
 
-        if (Generation.CustomerErased)
+        if (Generation.EndUserErased)
         {
             await FinishAsync(GenerationOutcome.Failed(ErrorCodes.GenerationFailed, ErasedMessage), cancellationToken);
             return null;
@@ -311,7 +311,7 @@ internal sealed partial class GenerationGrain(
         }
 
         var now = clock.GetUtcNow();
-        if (Generation.CustomerErased)
+        if (Generation.EndUserErased)
         {
             // Erased while it ran: whatever it made is not kept, and the credit is given back.
             await RemoveOwnFilesAsync(Generation.Request, includingShopperPhoto: false);
@@ -331,7 +331,7 @@ internal sealed partial class GenerationGrain(
         await SettleCreditAsync();
     }
 
-    public async Task<bool> EraseCustomerAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
+    public async Task<bool> EraseEndUserAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
     {
         if (Generation.Request is not { } request || request.AccountId != accountId || request.Shopper.ExternalUserId != externalUserId)
         {
@@ -352,7 +352,7 @@ internal sealed partial class GenerationGrain(
         }
 
         Generation.Request = request with { Shopper = request.Shopper with { ExternalUserId = null } };
-        Generation.CustomerErased = true;
+        Generation.EndUserErased = true;
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await Publisher.PublishAsync();

@@ -23,7 +23,7 @@ internal static partial class CustomerEndpoints
     }
 
     internal static async Task<Results<NoContent, ApiErrorResult>> EraseAsync(
-        string? customerId, HttpContext context, ClaimsPrincipal user, CustomerErasure erasure, CancellationToken cancellationToken)
+        string? customerId, HttpContext context, ClaimsPrincipal user, EndUserErasure erasure, CancellationToken cancellationToken)
     {
         var sent = DecodedOnce(customerId, context.Features.Get<IHttpRequestFeature>()?.RawTarget);
         if (!ExternalUserIds.TryNormalize(sent, out var externalUserId) || externalUserId is null)

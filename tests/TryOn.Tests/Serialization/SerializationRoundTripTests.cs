@@ -127,7 +127,7 @@ public sealed class SerializationRoundTripTests
             Attempts = 1,
             CreditSettled = true,
             Version = 5,
-            CustomerErased = true,
+            EndUserErased = true,
             FilesRemovedAt = Now.AddSeconds(3),
         };
 
@@ -139,7 +139,7 @@ public sealed class SerializationRoundTripTests
         Assert.Equal(
             (GenerationStatus.Failed, (string?)null, "GENERATION_FAILED", "erased", Now, Now.AddSeconds(2), (DateTimeOffset?)Now.AddSeconds(2), 1, true, 5L, false),
             (copy.Status, copy.ResultBlobKey, copy.ErrorCode, copy.ErrorMessage, copy.CreatedAt, copy.UpdatedAt, copy.FinishedAt, copy.Attempts, copy.CreditSettled, copy.Version, copy.Abandoned));
-        Assert.True(copy.CustomerErased);
+        Assert.True(copy.EndUserErased);
         Assert.Equal(Now.AddSeconds(3), copy.FilesRemovedAt);
         Assert.Equal(Now.AddDays(3), copy.FilesExpireAt);
     }

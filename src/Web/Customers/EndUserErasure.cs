@@ -4,7 +4,7 @@ using TryOn.Contracts.Images;
 namespace TryOn.Web.Customers;
 
 /// <summary>What one erasure removed; zero and zero for a customer the account never named (still a success).</summary>
-internal sealed record CustomerErasureResult(int Images, int Generations);
+internal sealed record EndUserErasureResult(int Images, int Generations);
 
 /// <summary>
 /// Erasure of one end user of one account (docs/privacy.md): every stored image tagged with their external user id and
@@ -13,11 +13,11 @@ internal sealed record CustomerErasureResult(int Images, int Generations);
 /// listed: the indexes are keyed by account first, and the grains check the account again. Erased entries leave the
 /// indexes, so calling again is a no-op.
 /// </summary>
-internal sealed partial class CustomerErasure(
+internal sealed partial class EndUserErasure(
     IGrainFactory grains,
     IImageReadModel images,
     IGenerationReadModel generations,
-    ILogger<CustomerErasure> logger)
+    ILogger<EndUserErasure> logger)
 {
     private const int BatchSize = 100;
 
@@ -25,7 +25,7 @@ internal sealed partial class CustomerErasure(
     /// Erases the customer's data. Pages are read with the caller's token; each grain's erasure, once asked for,
     /// finishes. A call cut short can simply be repeated.
     /// </summary>
-    public async Task<CustomerErasureResult> EraseAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
+    public async Task<EndUserErasureResult> EraseAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(accountId);
         ArgumentException.ThrowIfNullOrEmpty(externalUserId);
@@ -35,11 +35,11 @@ internal sealed partial class CustomerErasure(
             id => grains.GetGrain<IImageGrain>(id).EraseAsync(accountId, CancellationToken.None));
         var erasedGenerations = await EachPageAsync(
             after => generations.ListByExternalUserAsync(accountId, externalUserId, after, BatchSize, cancellationToken),
-            id => grains.GetGrain<IGenerationGrain>(id).EraseCustomerAsync(accountId, externalUserId, CancellationToken.None));
+            id => grains.GetGrain<IGenerationGrain>(id).EraseEndUserAsync(accountId, externalUserId, CancellationToken.None));
 
         // The external user id itself is personal data: it is not logged.
         LogErased(logger, accountId, erasedImages, erasedGenerations);
-        return new CustomerErasureResult(erasedImages, erasedGenerations);
+        return new EndUserErasureResult(erasedImages, erasedGenerations);
     }
 
     private static async Task<int> EachPageAsync(Func<string?, Task<IReadOnlyList<string>>> listAfter, Func<string, Task<bool>> erase)

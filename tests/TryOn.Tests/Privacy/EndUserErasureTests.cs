@@ -15,7 +15,7 @@ namespace TryOn.Tests.Privacy;
 /// <c>DELETE /tryon/v1/customers/:customerId</c> (docs/privacy.md) over HTTP, checked against the files actually on disk
 /// under the data directory, the signed links handed out before, and the records that must stay.
 /// </summary>
-public sealed class CustomerErasureTests(TryOnAppFixture fixture) : IClassFixture<TryOnAppFixture>
+public sealed class EndUserErasureTests(TryOnAppFixture fixture) : IClassFixture<TryOnAppFixture>
 {
     private string DataDirectory => fixture.App.DataDirectory;
 
