@@ -4,6 +4,7 @@ using TryOn.Contracts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Products;
+using TryOn.Storage.Blobs;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
 using TryOn.Web.Multipart;
@@ -34,7 +35,7 @@ internal static class ProductEndpoints
     }
 
     internal static async Task<Results<Ok<ProductResponse>, ApiErrorResult>> UpsertAsync(
-        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ProductImageIntake intake, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ProductImageIntake intake, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var (body, form, bodyError) = await RequestBody.ReadAsync(request, maxFiles: ProductRequest.MaxImages, cancellationToken);
         if (bodyError is not null)
@@ -61,20 +62,12 @@ internal static class ProductEndpoints
                 ProductKind.Catalog, product.Title, product.Description, images, product.MetadataJson, product.MetadataGiven,
                 product.ValidForDays, product.ValidForDaysGiven, product.Category);
             var uploads = images?.Select(image => image.StoredBlobKey).OfType<string>().ToList() ?? [];
-            ProductUpsertResult result;
-            try
-            {
-                result = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product.ExternalId!)).UpsertAsync(upsert, CancellationToken.None);
-            }
-            catch
-            {
-                await intake.DiscardAsync(uploads);
-                throw;
-            }
-
+            var result = await blobs.RecordOrDeleteAsync(
+                uploads,
+                () => grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, product.ExternalId!)).UpsertAsync(upsert, CancellationToken.None),
+                recorded: upserted => upserted.Product is not null);
             if (result.Product is not { } stored)
             {
-                await intake.DiscardAsync(uploads);
                 return new ApiErrorResult(ApiError.Of(ErrorCodes.ProductImagesRequired, $"Product '{product.ExternalId}' needs at least one image."));
             }
 

@@ -54,7 +54,7 @@ internal sealed partial class GenerationAdmission(
     {
         ArgumentNullException.ThrowIfNull(admission);
         await DiscardAsync(admission.Shopper.Upload);
-        await DeleteAsync(admission.Product.Upsert?.Images?.Select(image => image.StoredBlobKey).OfType<string>() ?? []);
+        await blobs.DeleteAllAsync(admission.Product.Upsert?.Images?.Select(image => image.StoredBlobKey).OfType<string>() ?? []);
     }
 
     /// <summary>Gives back what <see cref="PrepareAsync"/> took when the generation could not be stored after all.</summary>
@@ -62,7 +62,7 @@ internal sealed partial class GenerationAdmission(
     {
         ArgumentNullException.ThrowIfNull(admitted);
         await grains.GetGrain<IAccountGrain>(admitted.Request.AccountId).ReleaseCreditAsync(generationId, CancellationToken.None);
-        await DeleteAsync(admitted.ProductCopies);
+        await blobs.DeleteAllAsync(admitted.ProductCopies);
     }
 
     private async Task<(AdmittedGeneration?, AdmissionRefusal?)> PrepareCoreAsync(string generationId, AdmissionRequest admission, StrongBox<bool> shopperRecorded)
@@ -180,21 +180,13 @@ internal sealed partial class GenerationAdmission(
 
         var externalId = requested.ExternalId ?? ProductKeys.AnonymousPrefix + Ulid.NewUlid(clock).ToLowerInvariant();
         var uploads = upsert.Images?.Select(image => image.StoredBlobKey).OfType<string>().ToList() ?? [];
-        ProductUpsertResult result;
-        try
-        {
-            result = await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId))
-                .UpsertAsync(upsert with { Kind = requested.ExternalId is null ? ProductKind.OneShot : ProductKind.Inline }, CancellationToken.None);
-        }
-        catch
-        {
-            await DeleteAsync(uploads);
-            throw;
-        }
-
+        var result = await blobs.RecordOrDeleteAsync(
+            uploads,
+            () => grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId))
+                .UpsertAsync(upsert with { Kind = requested.ExternalId is null ? ProductKind.OneShot : ProductKind.Inline }, CancellationToken.None),
+            recorded: upserted => upserted.Product is not null);
         if (result.Product is null)
         {
-            await DeleteAsync(uploads);
             return (null, new AdmissionRefusal(ErrorCodes.ProductImagesRequired, "A new product needs at least one image."));
         }
 
@@ -275,15 +267,7 @@ internal sealed partial class GenerationAdmission(
     {
         if (upload is not null)
         {
-            await DeleteAsync([upload.Image.BlobKey, .. upload.MaskBlobKey is { } mask ? [mask] : Array.Empty<string>()]);
-        }
-    }
-
-    private async Task DeleteAsync(IEnumerable<string> blobKeys)
-    {
-        foreach (var blobKey in blobKeys)
-        {
-            await blobs.DeleteAsync(blobKey, CancellationToken.None);
+            await blobs.DeleteAllAsync([upload.Image.BlobKey, .. upload.MaskBlobKey is { } mask ? [mask] : Array.Empty<string>()]);
         }
     }
 
