@@ -48,6 +48,13 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<CreditSettlement> ReleaseCreditAsync(string generationId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gives back the credit an admission reserved for <paramref name="generationId"/> when the generation was never
+    /// stored (the ledger says "Admission failed"). Exactly once, and never after the credit was settled otherwise.
+    /// </summary>
+    [Alias("ReleaseAdmissionCredit")]
+    Task<CreditSettlement> ReleaseAdmissionCreditAsync(string generationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Credits a paid pack. Exactly once per provider event and per checkout: replays and second events for the same
     /// checkout change nothing.
     /// </summary>

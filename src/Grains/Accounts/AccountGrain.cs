@@ -161,6 +161,12 @@ internal sealed partial class AccountGrain(
         return await CommitIfSettledAsync(Ledger.Release(generationId, now), now);
     }
 
+    public async Task<CreditSettlement> ReleaseAdmissionCreditAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return await CommitIfSettledAsync(Ledger.ReleaseAdmission(generationId, now), now);
+    }
+
     public async Task<BillingEventResult> ApplyPurchaseAsync(Purchase purchase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(purchase);

@@ -73,6 +73,13 @@ internal sealed class CreditLedger(AccountState account)
     public CreditSettlement Release(string generationId, DateTimeOffset now) =>
         Settle(generationId, LedgerEntryKind.Release, balanceChange: 1, "Generation failed: credit returned", now);
 
+    /// <summary>
+    /// Gives back a credit reserved by an admission that did not store its generation (a later step failed, or its
+    /// silo died mid-call and the id was then closed); exactly once, and named for what happened.
+    /// </summary>
+    public CreditSettlement ReleaseAdmission(string generationId, DateTimeOffset now) =>
+        Settle(generationId, LedgerEntryKind.Release, balanceChange: 1, "Admission failed: credit returned", now);
+
     /// <summary>Applies a movement and appends its ledger entry; the balances after it are in the entry.</summary>
     public LedgerEntry Record(LedgerEntryKind kind, long amount, long reservedChange, string reason, string? reference, DateTimeOffset now)
     {

@@ -202,7 +202,7 @@ internal sealed partial class GenerationGrain(
         }
 
         // An admission that reserved and then lost its activation (its silo died) left the credit held for this id.
-        await GrainFactory.GetGrain<IAccountGrain>(accountId).ReleaseCreditAsync(Id, CancellationToken.None);
+        await GrainFactory.GetGrain<IAccountGrain>(accountId).ReleaseAdmissionCreditAsync(Id, CancellationToken.None);
         return false;
     }
 

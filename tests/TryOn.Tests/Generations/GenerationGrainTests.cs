@@ -439,6 +439,11 @@ public sealed class GenerationGrainTests(GenerationClusterFixture fixture) : ICl
         Assert.False(await Grains.GetGrain<IGenerationGrain>(id).AbandonIfNotStartedAsync(accountId));
 
         Assert.Equal(new CreditBalance(3, 0), await CreditsAsync(accountId));
+        await Eventually.HoldsAsync(
+            async () => (await fixture.Silo.GetRequiredService<IAccountReadModel>().ListLedgerAsync(accountId, new PageRequest(null, 50))).Items
+                .Any(entry => entry.Kind == LedgerEntryKind.Release && entry.Reference == id && entry.Reason == "Admission failed: credit returned"),
+            TimeSpan.FromSeconds(10),
+            "the ledger to say the admission failed, not the generation");
     }
 
     [Fact]

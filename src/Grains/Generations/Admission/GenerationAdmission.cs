@@ -61,7 +61,7 @@ internal sealed partial class GenerationAdmission(
     public async Task UndoAsync(string generationId, AdmittedGeneration admitted)
     {
         ArgumentNullException.ThrowIfNull(admitted);
-        await grains.GetGrain<IAccountGrain>(admitted.Request.AccountId).ReleaseCreditAsync(generationId, CancellationToken.None);
+        await grains.GetGrain<IAccountGrain>(admitted.Request.AccountId).ReleaseAdmissionCreditAsync(generationId, CancellationToken.None);
         await blobs.DeleteAllAsync(admitted.ProductCopies);
     }
 
@@ -152,7 +152,7 @@ internal sealed partial class GenerationAdmission(
         }
         catch
         {
-            await account.ReleaseCreditAsync(generationId, CancellationToken.None);
+            await account.ReleaseAdmissionCreditAsync(generationId, CancellationToken.None);
             throw;
         }
 
