@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.ApiKeys;
+using TryOn.Web.Errors;
 
 namespace TryOn.Web.Authentication;
 
@@ -13,12 +14,14 @@ internal sealed record ApiKeyIdentity(string AccountId, string KeyId);
 /// never waits behind the account's work (reservations, billing); only an index entry written before the index held
 /// verdicts sends the question on to the account, once, which then tells the index. Verdicts, good and bad, are cached
 /// briefly so the hot path is one hash and one dictionary read, while revocations are still seen within
-/// <see cref="ApiKeyAuthenticationOptions.CacheDuration"/>.
+/// <see cref="ApiKeyAuthenticationOptions.CacheDuration"/>. While the index cannot be reached (its silo died), a key's
+/// last verdict stands in for at most <see cref="ApiKeyAuthenticationOptions.StaleWhenUnreachable"/>.
 /// </summary>
-internal sealed class ApiKeyResolver(
+internal sealed partial class ApiKeyResolver(
     IGrainFactory grains,
     TimeProvider timeProvider,
-    IOptionsMonitor<ApiKeyAuthenticationOptions> options)
+    IOptionsMonitor<ApiKeyAuthenticationOptions> options,
+    ILogger<ApiKeyResolver> logger)
 {
     private readonly ConcurrentDictionary<string, CachedVerdict> _verdicts = new(StringComparer.Ordinal);
 
@@ -37,15 +40,26 @@ internal sealed class ApiKeyResolver(
             return cached.Identity;
         }
 
-        var identity = await AskAsync(indexKey, hash, cancellationToken);
         var settings = options.Get(ApiKeyDefaults.AuthenticationScheme);
+        ApiKeyIdentity? identity;
+        try
+        {
+            identity = await AskAsync(indexKey, hash, cancellationToken);
+        }
+        catch (Exception exception) when (ClusterFailures.IsUnreachable(exception)
+            && cached is not null && timeProvider.GetElapsedTime(cached.GivenAt, now) <= settings.StaleWhenUnreachable)
+        {
+            LogStaleVerdict(logger, exception, cached.Identity?.AccountId, timeProvider.GetElapsedTime(cached.GivenAt, now).TotalSeconds);
+            return cached.Identity;
+        }
+
         if (_verdicts.Count >= settings.CacheCapacity)
         {
             _verdicts.Clear();
         }
 
         var lifetime = (long)(settings.CacheDuration.TotalSeconds * timeProvider.TimestampFrequency);
-        _verdicts[indexKey] = new CachedVerdict(identity, now + lifetime);
+        _verdicts[indexKey] = new CachedVerdict(identity, now, now + lifetime);
         return identity;
     }
 
@@ -61,5 +75,9 @@ internal sealed class ApiKeyResolver(
         return valid ? new ApiKeyIdentity(owner.AccountId, owner.KeyId) : null;
     }
 
-    private readonly record struct CachedVerdict(ApiKeyIdentity? Identity, long ExpiresAt);
+    [LoggerMessage(1, LogLevel.Warning, "A key's index grain is unreachable; its verdict of {AgeSeconds:F1} s ago (account {AccountId}) is used")]
+    private static partial void LogStaleVerdict(ILogger logger, Exception exception, string? accountId, double ageSeconds);
+
+    /// <summary>A verdict, when it was given (<see cref="TimeProvider.GetTimestamp"/>), and until when it is fresh.</summary>
+    private sealed record CachedVerdict(ApiKeyIdentity? Identity, long GivenAt, long ExpiresAt);
 }

@@ -31,6 +31,9 @@ internal static class AuthenticationExtensions
             .Validate(
                 options => options.CacheCapacity >= 1,
                 $"{ApiKeyAuthenticationOptions.SectionName}:CacheCapacity must be at least 1.")
+            .Validate(
+                options => options.StaleWhenUnreachable >= TimeSpan.Zero && options.StaleWhenUnreachable <= ApiKeyAuthenticationOptions.MaxStaleWhenUnreachable,
+                $"{ApiKeyAuthenticationOptions.SectionName}:StaleWhenUnreachable must be between 0 and 5 minutes.")
             .ValidateOnStart();
 
         services.AddAuthorizationBuilder()

@@ -29,7 +29,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             // JSON body binding throws this, not a bad-request exception, for a charset no decoder exists for.
             error = ApiError.Of(ErrorCodes.UnsupportedMediaType, "The charset named in Content-Type cannot be read; send UTF-8 JSON.");
         }
-        else if (IsClusterUnavailable(exception))
+        else if (ClusterFailures.IsUnreachable(exception))
         {
             LogClusterUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier);
             var seconds = (int)ClusterRetryAfter.TotalSeconds;
@@ -68,16 +68,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     /// middleware logs no error for either.
     /// </summary>
     public static bool IsClientFault(HttpContext httpContext, Exception exception) =>
-        exception is BadHttpRequestException || IsUnreadableCharset(httpContext, exception) || IsClusterUnavailable(exception);
+        exception is BadHttpRequestException || IsUnreadableCharset(httpContext, exception) || ClusterFailures.IsUnreachable(exception);
 
     /// <summary>A grain call that failed for the cluster's sake, not the request's: the grain's silo is gone, unreachable or too slow to answer.</summary>
-    private static bool IsClusterUnavailable(Exception exception) => exception switch
-    {
-        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsClusterUnavailable),
-        _ => false,
-    };
-
     private static bool IsUnreadableCharset(HttpContext httpContext, Exception exception)
     {
         if (exception is not InvalidOperationException

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Core.Internal;
 using TryOn.Contracts.Accounts;
@@ -24,7 +25,8 @@ public sealed class ApiKeyVerdictTests(AccountClusterFixture fixture) : IClassFi
         new ServiceCollection()
             .Configure<ApiKeyAuthenticationOptions>(ApiKeyDefaults.AuthenticationScheme, options => options.CacheDuration = TimeSpan.Zero)
             .BuildServiceProvider()
-            .GetRequiredService<IOptionsMonitor<ApiKeyAuthenticationOptions>>());
+            .GetRequiredService<IOptionsMonitor<ApiKeyAuthenticationOptions>>(),
+        NullLogger<ApiKeyResolver>.Instance);
 
     private async Task<(IAccountGrain Account, IssuedApiKey Key)> NewKeyAsync()
     {

@@ -13,6 +13,7 @@ public sealed class StartupValidationTests
     [InlineData("Admin:FailedTokensPerMinute", "0", "Admin:FailedTokensPerMinute")]
     [InlineData("Authentication:ApiKeys:CacheDuration", "00:00:05", "Authentication:ApiKeys:CacheDuration")]
     [InlineData("Authentication:ApiKeys:CacheCapacity", "0", "Authentication:ApiKeys:CacheCapacity")]
+    [InlineData("Authentication:ApiKeys:StaleWhenUnreachable", "01:00:00", "Authentication:ApiKeys:StaleWhenUnreachable")]
     [InlineData("Files:SigningKey", "too-short", "Files:SigningKey")]
     [InlineData("Files:PublicBaseUrl", "ftp://tryon.example.test", "Files:PublicBaseUrl")]
     [InlineData("Files:PublicBaseUrl", "tryon.example.test", "Files:PublicBaseUrl")]
