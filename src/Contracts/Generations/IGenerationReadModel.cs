@@ -27,6 +27,12 @@ public interface IGenerationReadModel
     /// <summary>The version of the generation's row, or null when it has none: a grain publishes again only when the row is behind.</summary>
     Task<long?> VersionOfAsync(string generationId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The generation as last published, when it is <paramref name="accountId"/>'s: what a poll answers while the
+    /// generation's grain cannot be reached (progress and queue position are not kept here).
+    /// </summary>
+    Task<GenerationView?> FindAsync(string accountId, string generationId, CancellationToken cancellationToken = default);
+
     /// <summary>The account's generations, newest first, optionally of one status.</summary>
     Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default);
 

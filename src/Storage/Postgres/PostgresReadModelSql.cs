@@ -37,6 +37,7 @@ internal static class PostgresReadModelSql
                     generation_time_ms = EXCLUDED.generation_time_ms, version = EXCLUDED.version, document = EXCLUDED.document
                 WHERE EXCLUDED.version > g.version;
                 """,
+            Find: "SELECT document::text FROM generations WHERE generation_id = @id AND account_id = @account;",
             List: """
                 SELECT document::text FROM generations
                 WHERE account_id = @account AND (CAST(@status AS text) IS NULL OR status = @status)

@@ -39,6 +39,17 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
         return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
+    public async Task<GenerationView?> FindAsync(string accountId, string generationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Generations.Find);
+        command.With("@account", accountId);
+        command.With("@id", generationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string document
+            ? JsonSerializer.Deserialize<GenerationView>(document, DocumentJson)
+            : null;
+    }
+
     public async Task<Page<GenerationView>> ListAsync(string accountId, GenerationStatus? status, PageRequest page, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(page);

@@ -32,6 +32,7 @@ internal static class SqliteReadModelSql
                     generation_time_ms = excluded.generation_time_ms, version = excluded.version, document = excluded.document
                 WHERE excluded.version > generations.version;
                 """,
+            Find: "SELECT document FROM generations WHERE generation_id = @id AND account_id = @account;",
             List: """
                 SELECT document FROM generations
                 WHERE account_id = @account AND (@status IS NULL OR status = @status)

@@ -74,7 +74,17 @@ internal static class TryOnEndpoints
         var waitUntil = TimeProvider.System.GetTimestamp() + (long)(options.Value.SyncWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (TimeProvider.System.GetTimestamp() < waitUntil)
         {
-            var lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
+            GenerationLookup lookup;
+            try
+            {
+                lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
+            }
+            catch (Exception exception) when (ClusterFailures.IsUnreachable(exception))
+            {
+                // Admitted, and its grain out of reach for now: the merchant polls, as after any wait.
+                break;
+            }
+
             if (lookup.Generation is { Status: GenerationStatus.Completed or GenerationStatus.Failed } finished)
             {
                 return TypedResults.Ok(GenerationResponse.From(finished, links));
@@ -112,11 +122,12 @@ internal static class TryOnEndpoints
         var result = await generations.ListAsync(user.GetAccountId(), filter, page, cancellationToken);
         return TypedResults.Ok(result.ToResponse(generation => GenerationListItem.From(generation, links)));
     }
+
     internal static async Task<Results<Ok<GenerationResponse>, ApiErrorResult>> GetAsync(
-        string generationId, ClaimsPrincipal user, IGrainFactory grains, FileLinks links, CancellationToken cancellationToken)
+        string generationId, ClaimsPrincipal user, IGrainFactory grains, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
     {
         var lookup = generationId.StartsWith("gen_", StringComparison.Ordinal) && generationId.Length <= 64
-            ? await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(user.GetAccountId(), cancellationToken)
+            ? await FindAsync(generationId, user.GetAccountId(), grains, generations, cancellationToken)
             : new GenerationLookup(GenerationLookupStatus.NotFound, null);
         return lookup.Status switch
         {
@@ -124,6 +135,29 @@ internal static class TryOnEndpoints
             GenerationLookupStatus.OtherAccount => new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Generation '{generationId}' belongs to another account.")),
             _ => new ApiErrorResult(ApiError.Of(ErrorCodes.GenerationNotFound, $"Generation '{generationId}' not found.")),
         };
+    }
+
+    /// <summary>
+    /// The generation from its grain, or, while the grain cannot be reached (its silo died and the cluster has not
+    /// moved it yet), as the read model last has it for this account, so a poll does not fail for a silo's death.
+    /// </summary>
+    private static async Task<GenerationLookup> FindAsync(
+        string generationId, string accountId, IGrainFactory grains, IGenerationReadModel generations, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(accountId, cancellationToken);
+        }
+        catch (Exception exception) when (ClusterFailures.IsUnreachable(exception))
+        {
+            var published = await generations.FindAsync(accountId, generationId, cancellationToken);
+            if (published is null)
+            {
+                throw;
+            }
+
+            return new GenerationLookup(GenerationLookupStatus.Found, published);
+        }
     }
 }
 

@@ -74,6 +74,9 @@ public sealed class CountingGenerationReadModel(IGenerationReadModel inner) : IG
 
     public int UpsertsOf(string generationId) => _upserts.GetValueOrDefault(generationId);
 
+    public Task<GenerationView?> FindAsync(string accountId, string generationId, CancellationToken cancellationToken = default) =>
+        inner.FindAsync(accountId, generationId, cancellationToken);
+
     public Task UpsertAsync(GenerationRecord record, CancellationToken cancellationToken = default)
     {
         _upserts.AddOrUpdate(record.Generation.GenerationId, 1, (_, count) => count + 1);

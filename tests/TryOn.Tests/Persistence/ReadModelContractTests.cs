@@ -197,6 +197,23 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_generation_is_found_as_last_published_only_for_its_account(string kind)
+    {
+        var database = await StoreAsync(kind);
+        var accountId = NewAccountId();
+        var generations = new GenerationReadModel(database);
+        await generations.UpsertAsync(Generation(accountId, "gen_f", T0, GenerationStatus.Processing, version: 1));
+        await generations.UpsertAsync(Generation(accountId, "gen_f", T0, GenerationStatus.Completed, version: 2, timeMs: 1500));
+
+        var found = await generations.FindAsync(accountId, "gen_f");
+
+        Assert.Equal((GenerationStatus.Completed, 1500L), (found!.Status, found.GenerationTimeMs!.Value));
+        Assert.Null(await generations.FindAsync(NewAccountId(), "gen_f"));
+        Assert.Null(await generations.FindAsync(accountId, "gen_missing"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_generation_row_reports_the_version_it_holds(string kind)
     {
         var generations = new GenerationReadModel(await StoreAsync(kind));
