@@ -42,6 +42,14 @@ public interface IGenerationGrain : IGrainWithStringKey
     Task RecoverAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The scheduler's hand-off of an attempt still waiting under <paramref name="ticket"/> to a silo with less work:
+    /// the grain migrates to <paramref name="silo"/> and queues itself there on arrival. False, and nothing moves, when
+    /// the generation has begun or finished or was queued again under another ticket.
+    /// </summary>
+    [Alias("HandOff")]
+    Task<bool> HandOffAsync(Guid ticket, SiloAddress silo, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// For a caller that does not know whether the generation was stored (its admission failed or timed out, or a
     /// credit is reserved for an id nothing lists): true when the generation exists, and then owns its credit; false
     /// when it does not, and then never will (the id is closed), and a credit reserved for the id on <paramref name="accountId"/> has been given back.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using TryOn.Contracts;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
@@ -292,6 +293,21 @@ internal sealed partial class GenerationGrain(
         return Generation.Request;
     }
 
+    public Task<bool> HandOffAsync(Guid ticket, SiloAddress silo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (Generation.Request is null || Generation.Status != GenerationStatus.Pending || ticket != Generation.AttemptTicket)
+        {
+            return Task.FromResult(false);
+        }
+
+        // The placement director takes the hint; the new activation queues itself (OnActivateAsync, RecoverAsync).
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        this.MigrateOnIdle();
+        LogHandedOff(logger, Id, silo);
+        return Task.FromResult(true);
+    }
+
     public Task ReportProgressAsync(double progress, CancellationToken cancellationToken = default)
     {
         if (Generation.Status == GenerationStatus.Processing)
@@ -502,6 +518,9 @@ internal sealed partial class GenerationGrain(
 
     [LoggerMessage(6, LogLevel.Information, "Generation {GenerationId} was queued again elsewhere; this silo's queued copy is dropped")]
     private static partial void LogSuperseded(ILogger logger, string generationId);
+
+    [LoggerMessage(7, LogLevel.Debug, "Generation {GenerationId} is handed off to silo {Silo}, which has less work")]
+    private static partial void LogHandedOff(ILogger logger, string generationId, SiloAddress silo);
 
     [LoggerMessage(5, LogLevel.Information, "The customer's data of generation {GenerationId} ({Status}) was erased")]
     private static partial void LogErased(ILogger logger, string generationId, GenerationStatus status);

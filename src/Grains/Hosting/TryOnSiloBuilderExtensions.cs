@@ -65,6 +65,7 @@ public static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<ClusterInferenceLoad>();
         // Registered before the scheduler so that it stops after it: it keeps posting "draining" during the drain.
         silo.Services.AddHostedService<InferenceLoadReporter>();
+        silo.Services.AddHostedService<InferenceQueueBalancer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<InferenceScheduler>());
         // A stop drains the inference slots first (Engines:DrainTimeout); the host waits that long and a margin.
         silo.Services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<EngineOptions>>((host, engines) =>
@@ -73,6 +74,7 @@ public static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<ProductImageAnalyzer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<ProductImageAnalyzer>());
         silo.AddPeriodicSweep<GenerationRecoverySweeper>();
+        silo.Services.AddHostedService<SiloLossRecovery>();
         silo.AddPeriodicSweep<RetentionSweeper>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
         return silo;

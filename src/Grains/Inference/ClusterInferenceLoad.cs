@@ -45,6 +45,56 @@ internal sealed class ClusterInferenceLoad
         }
     }
 
+    /// <summary>
+    /// Where to hand generations waiting on <paramref name="self"/> (its load now: <paramref name="own"/>): one entry per
+    /// generation to move, to the posted, non-draining <paramref name="candidates"/> with the least work per slot. A move
+    /// is planned only while the receiving silo, with it, still has less work per slot than this silo has without it;
+    /// then half of those moves (rounded up) are made, because every loaded silo plans from the same reading and the
+    /// receivers' next posts show what arrived. A draining silo (stopping) hands nothing off: once it has left, the
+    /// loss recovery queues what it held on the others. Planned moves count as placements until the next reading.
+    /// </summary>
+    public IReadOnlyList<SiloAddress> PlanHandOffs(SiloAddress self, InferenceLoad own, IEnumerable<SiloAddress> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(own);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (own.Draining || own.Waiting == 0)
+        {
+            return [];
+        }
+
+        lock (_gate)
+        {
+            var receivers = candidates
+                .Where(silo => !silo.Equals(self) && _loads.TryGetValue(silo, out var load) && !load.Draining)
+                .Distinct()
+                .ToDictionary(silo => silo, silo => _loads[silo].Waiting + _loads[silo].Running + _placedSince.GetValueOrDefault(silo));
+            var ownWork = own.Waiting + own.Running;
+            var plan = new List<SiloAddress>();
+            while (plan.Count < own.Waiting && receivers.Count > 0)
+            {
+                var (receiver, work) = receivers.MinBy(entry => PerSlot(entry.Value + 1, _loads[entry.Key].Slots));
+                if (PerSlot(work + 1, _loads[receiver].Slots) > PerSlot(ownWork - 1, own.Slots))
+                {
+                    break;
+                }
+
+                plan.Add(receiver);
+                receivers[receiver] = work + 1;
+                ownWork--;
+            }
+
+            var moves = plan.Take((plan.Count + 1) / 2).ToList();
+            foreach (var receiver in moves)
+            {
+                _placedSince[receiver] = _placedSince.GetValueOrDefault(receiver) + 1;
+            }
+
+            return moves;
+        }
+    }
+
+    private static double PerSlot(int work, int slots) => work / (double)Math.Max(1, slots);
+
     /// <summary>Posted and not draining: the pressure; not posted: after all of those; draining: last.</summary>
     private (int Tier, double Pressure) Rank(SiloAddress silo)
     {

@@ -26,7 +26,7 @@ internal sealed class FairQueue
             _turns.AddLast(line);
         }
 
-        line.Ids.Enqueue(generationId);
+        line.Ids.AddLast(generationId);
         _waiting.Add(generationId, new Waiting(line, ++line.Issued));
     }
 
@@ -39,7 +39,8 @@ internal sealed class FairQueue
         }
 
         var line = turn.Value;
-        generationId = line.Ids.Dequeue();
+        generationId = line.Ids.First!.Value;
+        line.Ids.RemoveFirst();
         line.Taken++;
         _waiting.Remove(generationId);
         _turns.RemoveFirst();
@@ -49,6 +50,34 @@ internal sealed class FairQueue
         }
         else
         {
+            _lines.Remove(line.AccountId);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Removes the generation that would be served last (the newest of the longest line): the one a hand-off to another
+    /// silo helps most. The rest keep their turns and places.
+    /// </summary>
+    public bool TryTakeLast(out string generationId)
+    {
+        if (_turns.Count == 0)
+        {
+            generationId = "";
+            return false;
+        }
+
+        // Turns go round the lines in order, so the last of the longest lines (the later one on a tie) is served last.
+        var longest = _turns.Max(turn => turn.Ids.Count);
+        var line = _turns.Last(turn => turn.Ids.Count == longest);
+        generationId = line.Ids.Last!.Value;
+        line.Ids.RemoveLast();
+        line.Issued--;
+        _waiting.Remove(generationId);
+        if (line.Ids.Count == 0)
+        {
+            _turns.Remove(line);
             _lines.Remove(line.AccountId);
         }
 
@@ -88,7 +117,7 @@ internal sealed class FairQueue
     {
         public string AccountId { get; } = accountId;
 
-        public Queue<string> Ids { get; } = new();
+        public LinkedList<string> Ids { get; } = new();
 
         /// <summary>Tickets handed out and served in this line: a waiting ticket's place is its distance from the last served.</summary>
         public long Issued { get; set; }

@@ -18,7 +18,7 @@ public static class InferenceMetrics
                 .Append(Gauge("tryon_inference_waiting", "Generations waiting in this silo's queue.", load.Waiting))
                 .Append(Gauge("tryon_inference_running", "Generations running in this silo's slots.", load.Running))
                 .Append(Gauge("tryon_inference_slots", "Execution slots of this silo.", load.Slots))
-                .Append(Counter("tryon_inference_attempts_total", "Attempts finished since the silo started.", scheduler.CompletedAttempts))
+                .Append(Counter("tryon_inference_attempts_total", "Attempts run since the silo started.", scheduler.CompletedAttempts))
                 .Append(Counter("tryon_inference_busy_seconds_total", "Slot time spent running attempts.", scheduler.BusyTime.TotalSeconds))
                 .ToString();
             return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");

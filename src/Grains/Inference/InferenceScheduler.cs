@@ -42,7 +42,7 @@ internal sealed partial class InferenceScheduler(
 
     public int Slots => options.Value.Slots;
 
-    /// <summary>Attempts finished since the silo started.</summary>
+    /// <summary>Attempts run since the silo started (begun with the generation's request, whatever their outcome).</summary>
     public long CompletedAttempts => Interlocked.Read(ref _runs);
 
     /// <summary>Slot time spent running attempts (all slots together).</summary>
@@ -107,6 +107,34 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
+    /// <summary>
+    /// Takes up to <paramref name="count"/> generations out of the queue, those that would start last first, for a
+    /// hand-off to another silo; each with the ticket it was queued under. A generation a slot is already taking is
+    /// never among them.
+    /// </summary>
+    public IReadOnlyList<(string GenerationId, Guid Ticket)> TakeForHandOff(int count)
+    {
+        var taken = new List<(string, Guid)>();
+        lock (_gate)
+        {
+            // Each taken generation takes its count from the semaphore too, so no slot wakes for it; a count a slot has
+            // already claimed is not there to take, and that slot finds the generation it woke for.
+            while (taken.Count < count && _queued.Wait(0))
+            {
+                if (!_waiting.TryTakeLast(out var generationId))
+                {
+                    _queued.Release();
+                    break;
+                }
+
+                taken.Add((generationId, _known[generationId].Ticket));
+                _known.Remove(generationId);
+            }
+        }
+
+        return taken;
+    }
+
     /// <summary>1 for the next to run; null when not waiting (running, finished or unknown here).</summary>
     public int? QueuePositionOf(string generationId)
     {
@@ -163,9 +191,10 @@ internal sealed partial class InferenceScheduler(
                 var started = Stopwatch.GetTimestamp();
                 Interlocked.Increment(ref _running);
                 var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
+                var ran = false;
                 try
                 {
-                    await RunAttemptAsync(generationId, ticket, _abandon.Token);
+                    ran = await RunAttemptAsync(generationId, ticket, _abandon.Token);
                 }
                 catch (Exception exception) when (!_abandon.IsCancellationRequested)
                 {
@@ -183,7 +212,10 @@ internal sealed partial class InferenceScheduler(
 
                     trace?.Dispose();
                     Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
-                    Interlocked.Increment(ref _runs);
+                    if (ran)
+                    {
+                        Interlocked.Increment(ref _runs);
+                    }
                 }
             }
         }
@@ -193,7 +225,8 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    private async Task RunAttemptAsync(string generationId, Guid ticket, CancellationToken abandonToken)
+    /// <summary>Runs the attempt; false when the grain did not hand out its request (finished, or queued elsewhere since).</summary>
+    private async Task<bool> RunAttemptAsync(string generationId, Guid ticket, CancellationToken abandonToken)
     {
         var generation = grains.GetGrain<IGenerationGrain>(generationId);
         GenerationRequest? request;
@@ -207,12 +240,12 @@ internal sealed partial class InferenceScheduler(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogAttemptNotStarted(logger, exception, generationId);
-            return;
+            return false;
         }
 
         if (request is null)
         {
-            return;
+            return false;
         }
 
         var deadline = options.Value.AttemptDeadline;
@@ -241,6 +274,8 @@ internal sealed partial class InferenceScheduler(
         {
             await generation.FinishAsync(outcome, CancellationToken.None);
         }
+
+        return true;
     }
 
     /// <summary>Progress goes to the grain as one-way notices (<c>[OneWay]</c>: nothing waits for an answer).</summary>

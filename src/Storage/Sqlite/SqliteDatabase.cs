@@ -14,6 +14,8 @@ namespace TryOn.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
 {
+    private static readonly SemaphoreSlim SchemaGate = new(1, 1);
+
     public const string FileName = "tryon.db";
 
     /// <summary>
@@ -83,6 +85,21 @@ public sealed class SqliteDatabase : IReadModelDatabase, IAsyncDisposable
     /// those of an earlier version included; SQLite gives its <c>-wal</c> and <c>-shm</c> files the database's mode.
     /// </summary>
     public async Task ApplySchemaAsync(CancellationToken cancellationToken = default)
+    {
+        // Switching a file to WAL fails at once ("database is locked") while another connection holds it, so hosts in one
+        // process that share a file (silos of an in-process cluster) apply it one after the other.
+        await SchemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            await ApplySchemaOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            SchemaGate.Release();
+        }
+    }
+
+    private async Task ApplySchemaOnceAsync(CancellationToken cancellationToken)
     {
         PrivateFiles.CreateOrCloseDirectory(Path.GetDirectoryName(FilePath)!);
         PrivateFiles.CreateOrRestrict(FilePath);

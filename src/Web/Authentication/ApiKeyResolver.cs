@@ -44,7 +44,7 @@ internal sealed partial class ApiKeyResolver(
         ApiKeyIdentity? identity;
         try
         {
-            identity = await AskAsync(indexKey, hash, cancellationToken);
+            identity = await AskAsync(indexKey, hash, cancellationToken).WithinReadDeadline(cancellationToken);
         }
         catch (Exception exception) when (ClusterFailures.IsUnreachable(exception)
             && cached is not null && timeProvider.GetElapsedTime(cached.GivenAt, now) <= settings.StaleWhenUnreachable)

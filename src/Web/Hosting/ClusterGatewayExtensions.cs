@@ -9,6 +9,15 @@ namespace TryOn.Web.Hosting;
 public static class ClusterGatewayExtensions
 {
     /// <summary>
+    /// How long the gateway waits for any grain call (Orleans' default is 30 s). A call sent through a silo that then
+    /// dies is never answered (the client does not fail it when the connection drops), so this bounds what a merchant
+    /// waits for a dead silo on the calls without a deadline of their own; every call the API makes to a grain is
+    /// short work (images are read and normalised in the gateway, analysis runs in the background). Polls, API-key
+    /// checks and admissions have shorter deadlines of their own (docs/deployment.md, "When a silo dies").
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Cluster mode: a stateless gateway. An Orleans client finds the silos' gateways in the membership table; the
     /// read model and the blobs are shared storage. Nothing is kept in this process, so any number of them can sit
     /// behind a load balancer. Cluster mode never creates development credentials: the admin token and the file
@@ -29,6 +38,7 @@ public static class ClusterGatewayExtensions
 
         builder.UseOrleansClient(client => client
             .Configure<ClusterOptions>(cluster.Identify)
+            .Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = ResponseTimeout)
             .UseClusterTransport(cluster.Certificates)
             .UsePostgresClustering(cluster.DatabaseConnectionString!));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);

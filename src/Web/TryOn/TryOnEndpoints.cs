@@ -77,7 +77,7 @@ internal static class TryOnEndpoints
             GenerationLookup lookup;
             try
             {
-                lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken);
+                lookup = await generation.FindAsync(user.GetAccountId(), cancellationToken).WithinReadDeadline(cancellationToken);
             }
             catch (Exception exception) when (ClusterFailures.IsUnreachable(exception))
             {
@@ -139,14 +139,15 @@ internal static class TryOnEndpoints
 
     /// <summary>
     /// The generation from its grain, or, while the grain cannot be reached (its silo died and the cluster has not
-    /// moved it yet), as the read model last has it for this account, so a poll does not fail for a silo's death.
+    /// moved it yet) or does not answer within the read deadline, as the read model last has it for this account, so a
+    /// poll neither fails nor hangs for a silo's death.
     /// </summary>
     private static async Task<GenerationLookup> FindAsync(
         string generationId, string accountId, IGrainFactory grains, IGenerationReadModel generations, CancellationToken cancellationToken)
     {
         try
         {
-            return await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(accountId, cancellationToken);
+            return await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(accountId, cancellationToken).WithinReadDeadline(cancellationToken);
         }
         catch (Exception exception) when (ClusterFailures.IsUnreachable(exception))
         {

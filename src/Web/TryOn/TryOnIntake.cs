@@ -25,6 +25,15 @@ internal sealed class TryOnIntake(
     SafeImageFetcher fetcher,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
 {
+    /// <summary>
+    /// How long the gateway waits for an admission before it asks whether the generation exists: well above an
+    /// admission's usual time (tens of milliseconds with a stored photo; docs/PERFORMANCE.md), well below Orleans' 30 s.
+    /// </summary>
+    private static readonly TimeSpan AdmissionPatience = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long that question may take; with <see cref="AdmissionPatience"/>, a try-on answers within 5 s of a silo's death.</summary>
+    private static readonly TimeSpan QuestionPatience = TimeSpan.FromSeconds(1.5);
+
     /// <summary>The accepted generation (PENDING), or the error to answer; no credit is held after an error.</summary>
     public async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(HttpRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -69,20 +78,44 @@ internal sealed class TryOnIntake(
     }
 
     /// <summary>
-    /// Admits the try-on; when the call fails without an answer the generation may or may not exist, so it is asked,
-    /// and closes the id (giving back a credit reserved for it) if it does not: a late admission can never take a
-    /// credit that was given back.
+    /// Admits the try-on. When the call fails without an answer, or gives none within <see cref="AdmissionPatience"/>
+    /// (a call sent through a silo that then died is never answered: the client does not fail it before Orleans' 30 s
+    /// response timeout), the generation may or may not exist, so it is asked (<see
+    /// cref="IGenerationGrain.AdmitAsync"/> and the question run one after the other in its grain): one that exists
+    /// after a late answer is the merchant's accepted try-on; one that does not is closed, and a credit reserved for it
+    /// given back, so a late admission can never take a credit that was given back. A question that cannot be answered
+    /// within <see cref="QuestionPatience"/> answers 503 (the loss recovery reconciles the credit once the cluster
+    /// declares the silo dead).
     /// </summary>
     private static async Task<AdmissionResult> AdmitAsync(IGenerationGrain generation, AdmissionRequest admission)
     {
+        var admitting = generation.AdmitAsync(admission, CancellationToken.None);
         try
         {
             using var stage = GenerationTracing.Stage(GenerationTracing.StartGeneration);
-            return await generation.AdmitAsync(admission, CancellationToken.None);
+            return await admitting.WaitAsync(AdmissionPatience);
         }
-        catch
+        catch (Exception failure)
         {
-            await generation.AbandonIfNotStartedAsync(admission.AccountId, CancellationToken.None);
+            bool exists;
+            try
+            {
+                exists = await generation.AbandonIfNotStartedAsync(admission.AccountId, CancellationToken.None).WaitAsync(QuestionPatience);
+            }
+            catch (Exception questionFailed) when (ClusterFailures.IsUnreachable(questionFailed))
+            {
+                // The grain is unreachable too (its silo died): once the cluster declares the silo dead, its loss
+                // recovery reconciles the reservation (docs/generations.md). The answer is about the admission.
+                throw new TimeoutException("The generation's admission did not answer in time.", failure);
+            }
+
+            if (exists && failure is TimeoutException)
+            {
+                // Admitted, its answer late or lost: the merchant's try-on, as its grain has it now.
+                var lookup = await generation.FindAsync(admission.AccountId, CancellationToken.None).WithinReadDeadline(CancellationToken.None);
+                return AdmissionResult.Accepted(lookup.Generation!);
+            }
+
             throw;
         }
     }

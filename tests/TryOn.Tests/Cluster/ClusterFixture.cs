@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using TryOn.Hosting.Cluster;
 using TryOn.Storage.Postgres;
 using TryOn.Tests.Infrastructure;
@@ -16,9 +18,10 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 /// <summary>
 /// A whole cluster deployment as real child processes: PostgreSQL and Azurite, two silos and two API gateways,
 /// all on 127.0.0.1, their Orleans connections on mutual TLS with one cluster certificate. Each fixture gets its
-/// own database and cluster id. Tests may kill <c>Silos[0]</c>; <c>Silos[1]</c> stays up.
+/// own database and cluster id. Tests may kill <c>Silos[0]</c> (and start it again); <c>Silos[1]</c> stays up. Its silos
+/// notice a dead peer within seconds (<see cref="SiloSettings"/>); a fixture that needs Orleans' defaults overrides it.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const string AdminToken = "cluster-test-admin-token-0123456789";
 
@@ -27,9 +30,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly TempDirectory _secrets = new();
-    private PostgresServer _postgres = null!;
-    private AzuriteServer _azurite = null!;
+    private PostgresServer? _postgres;
+    private AzuriteServer? _azurite;
     private Dictionary<string, string> _shared = null!;
+    private readonly List<Dictionary<string, string>> _siloEnvironments = [];
 
     public List<ServiceProcess> Silos { get; } = [];
 
@@ -63,22 +67,18 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
-        // Silos notice a dead peer within seconds rather than the production default.
-        var silo = new Dictionary<string, string>(_shared)
-        {
-            ["Orleans__AdvertisedAddress"] = "127.0.0.1",
-            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
-            ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
-            ["Engines__MockDuration"] = "00:00:00.400",
-            ["Engines__Slots"] = "2",
-            ["Engines__AttemptDeadline"] = "00:00:15",
-        };
         foreach (var _ in Enumerable.Range(0, 2))
         {
+            var silo = new Dictionary<string, string>(_shared) { ["Orleans__AdvertisedAddress"] = "127.0.0.1" };
+            foreach (var (key, value) in SiloSettings)
+            {
+                silo[key] = value;
+            }
+
             silo["Orleans__SiloPort"] = ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture);
             GatewayPorts.Add(ServiceProcess.FreePort());
             silo["Orleans__GatewayPort"] = GatewayPorts[^1].ToString(CultureInfo.InvariantCulture);
+            _siloEnvironments.Add(silo);
             Silos.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Silo.dll", silo)));
         }
 
@@ -94,6 +94,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The engine and membership settings of every silo: a 400 ms mock engine with two slots, and a dead peer noticed
+    /// within seconds rather than with the production defaults.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string> SiloSettings { get; } = new Dictionary<string, string>
+    {
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        ["Engines__MockDuration"] = "00:00:00.400",
+        ["Engines__Slots"] = "2",
+        ["Engines__AttemptDeadline"] = "00:00:15",
+    };
+
+    /// <summary>Starts silo <paramref name="index"/> again (after a kill) on its ports and settings; returns once it is ready.</summary>
+    public async Task<ServiceProcess> RestartSiloAsync(int index)
+    {
+        Silos[index] = Track(await ServiceProcess.StartHostAsync("TryOn.Silo.dll", _siloEnvironments[index]));
+        return Silos[index];
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var process in _processes)
@@ -101,9 +122,50 @@ public sealed class ClusterFixture : IAsyncLifetime
             await process.DisposeAsync();
         }
 
-        await _azurite.DisposeAsync();
-        await _postgres.DisposeAsync();
+        // Either may be missing when the start failed half-way.
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         _secrets.Dispose();
+    }
+
+    /// <summary>
+    /// A merchant as the tests need one, made through the gateways: an account with <paramref name="credits"/> and
+    /// generous limits, an API key, a shopper photo uploaded through the first gateway and a mock product
+    /// (<c>mock-tee</c>) through the second (they share the blob store).
+    /// </summary>
+    public async Task<ClusterShop> CreateShopAsync(string name, int credits)
+    {
+        using var admin = Client(Apis[0], admin: true);
+        var account = await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name, credits, limits = new { writesPerMinute = 10_000, maxInFlightGenerations = 1000 } }))
+            .ShouldBeOkAsync(HttpStatusCode.Created);
+        var accountId = account.GetProperty("accountId").GetString()!;
+        var key = (await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).ShouldBeOkAsync(HttpStatusCode.Created))
+            .GetProperty("key").GetString()!;
+
+        using var first = Client(Apis[0], key);
+        using var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestImages.Read("person-astronaut.png")) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "me.png" },
+        };
+        var uploaded = await (await first.PostAsync(new Uri("/tryon/v1/images/upload", UriKind.Relative), upload)).ShouldBeOkAsync();
+
+        using var second = Client(Apis[1], key);
+        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
+        using var product = new MultipartFormDataContent
+        {
+            { new StringContent("""{"externalId": "mock-tee", "title": "mock", "category": "tops", "images": [{"source": {"fileKey": "g"}}]}"""), "data" },
+            { new ByteArrayContent(TestImages.Png(garment)) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
+        };
+        await (await second.PostAsync(new Uri("/tryon/v1/products", UriKind.Relative), product)).ShouldBeOkAsync();
+        return new ClusterShop(accountId, key, uploaded.GetProperty("imageId").GetString()!, uploaded.GetProperty("imageUrl").GetString()!);
     }
 
     public HttpClient Client(ServiceProcess api, string? apiKey = null, bool admin = false)
@@ -127,4 +189,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         _processes.Add(process);
         return process;
     }
+}
+
+/// <summary>A merchant of the cluster tests: its account, API key, uploaded shopper photo and that photo's link.</summary>
+public sealed record ClusterShop(string AccountId, string Key, string ImageId, string ImageUrl)
+{
+    /// <summary>A try-on of the mock product on the uploaded photo.</summary>
+    public object TryOnRequest => new { products = new[] { new { externalId = "mock-tee" } }, person = new { image = new { source = new { id = ImageId } } } };
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using TryOn.Tests.Infrastructure;
@@ -21,33 +20,16 @@ public sealed class ClusterKillTests(ClusterFixture cluster)
     [Fact]
     public async Task Killing_a_silo_under_load_loses_no_generation_and_no_credit()
     {
+        // The photo goes through one API process, the product through the other: both share the blob store.
+        var shop = await cluster.CreateShopAsync("Cluster shop", Credits);
+        var (accountId, key) = (shop.AccountId, shop.Key);
         using var admin = cluster.Client(cluster.Apis[0], admin: true);
-        var account = await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Cluster shop", credits = Credits, limits = new { writesPerMinute = 1000, maxInFlightGenerations = 1000 } }))
-            .ShouldBeOkAsync(HttpStatusCode.Created);
-        var accountId = account.GetProperty("accountId").GetString()!;
-        var key = (await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).ShouldBeOkAsync(HttpStatusCode.Created))
-            .GetProperty("key").GetString()!;
         using var first = cluster.Client(cluster.Apis[0], key);
         using var second = cluster.Client(cluster.Apis[1], key);
 
-        // The photo goes through one API process, the product through the other: both share the blob store.
-        using var upload = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(TestImages.Read("person-astronaut.png")) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "me.png" },
-        };
-        var uploaded = await (await first.PostAsync("/tryon/v1/images/upload", upload)).ShouldBeOkAsync();
-        var imageId = uploaded.GetProperty("imageId").GetString()!;
         // Behind a load balancer a link starts with its origin, whichever gateway answered.
-        Assert.StartsWith($"{ClusterFixture.PublicBaseUrl}/files/", uploaded.GetProperty("imageUrl").GetString(), StringComparison.Ordinal);
-        using var garment = TestImages.Solid(200, 240, 30, 90, 200);
-        using var product = new MultipartFormDataContent
-        {
-            { new StringContent("""{"externalId": "mock-tee", "title": "mock", "category": "tops", "images": [{"source": {"fileKey": "g"}}]}"""), "data" },
-            { new ByteArrayContent(TestImages.Png(garment)) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
-        };
-        await (await second.PostAsync("/tryon/v1/products", product)).ShouldBeOkAsync();
-
-        var request = new { products = new[] { new { externalId = "mock-tee" } }, person = new { image = new { source = new { id = imageId } } } };
+        Assert.StartsWith($"{ClusterFixture.PublicBaseUrl}/files/", shop.ImageUrl, StringComparison.Ordinal);
+        var request = shop.TryOnRequest;
         var accepted = new List<string>();
         for (var i = 0; i < Generations; i++)
         {

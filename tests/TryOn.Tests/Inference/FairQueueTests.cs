@@ -87,4 +87,52 @@ public sealed class FairQueueTests
 
         Assert.Null(queue.PositionOf(served[0]));
     }
+
+    [Fact]
+    public void A_hand_off_takes_the_generation_that_would_be_served_last_and_the_rest_keep_their_turns()
+    {
+        var queue = new FairQueue();
+        foreach (var i in Enumerable.Range(1, 4))
+        {
+            queue.Enqueue("busy", $"b{i}");
+        }
+
+        queue.Enqueue("quiet", "q1");
+        queue.Enqueue("quiet", "q2");
+
+        // Served b1 q1 b2 q2 b3 b4: the busy account's newest goes first, then, on a tie of lengths, the later line's.
+        Assert.True(queue.TryTakeLast(out var first));
+        Assert.Equal("b4", first);
+        Assert.True(queue.TryTakeLast(out var second));
+        Assert.Equal("b3", second);
+        Assert.True(queue.TryTakeLast(out var third));
+        Assert.Equal("q2", third);
+        Assert.Equal(3, queue.Count);
+        Assert.Equal(3, queue.PositionOf("b2"));
+        Assert.Null(queue.PositionOf("b3"));
+
+        queue.Enqueue("busy", "b5");
+        Assert.Equal(["b1", "q1", "b2", "b5"], Drain(queue));
+        Assert.False(queue.TryTakeLast(out _));
+    }
+
+    [Fact]
+    public void Taking_an_accounts_last_waiting_generation_takes_its_line_out_of_the_turns()
+    {
+        var queue = new FairQueue();
+        queue.Enqueue("a", "a1");
+        queue.Enqueue("b", "b1");
+        queue.Enqueue("b", "b2");
+        Assert.True(queue.TryTakeLast(out var taken));
+        Assert.Equal("b2", taken);
+        Assert.True(queue.TryTakeLast(out taken));
+        Assert.Equal("b1", taken);
+
+        // b comes back behind a, as a new line.
+        queue.Enqueue("b", "b3");
+        queue.Enqueue("a", "a2");
+        Assert.Equal(1, queue.PositionOf("a1"));
+        Assert.Equal(2, queue.PositionOf("b3"));
+        Assert.Equal(["a1", "b3", "a2"], Drain(queue));
+    }
 }

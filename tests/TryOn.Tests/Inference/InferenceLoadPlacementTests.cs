@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Core.Internal;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 using TryOn.Contracts;
 using TryOn.Contracts.Accounts;
@@ -68,6 +69,63 @@ public sealed class ClusterInferenceLoadTests
         Assert.Equal(Busy, load.Choose([Busy, Big, Idle], new Random(2)));
         Assert.Equal(Idle, load.Choose([Big, Idle], new Random(2)));
         Assert.Equal(Big, load.Choose([Big], new Random(2)));
+    }
+}
+
+public sealed class QueueHandOffPlanTests
+{
+    private static readonly SiloAddress Self = SiloAddress.New(IPAddress.Loopback, 11111, 1);
+    private static readonly SiloAddress Idle = SiloAddress.New(IPAddress.Loopback, 11112, 1);
+    private static readonly SiloAddress Other = SiloAddress.New(IPAddress.Loopback, 11113, 1);
+
+    private static ClusterInferenceLoad Reading(params (SiloAddress Silo, InferenceLoad Load)[] posts)
+    {
+        var load = new ClusterInferenceLoad();
+        load.Update(posts.ToImmutableDictionary(post => post.Silo, post => post.Load));
+        return load;
+    }
+
+    [Fact]
+    public void Half_of_the_moves_that_even_out_the_work_per_slot_are_made_and_counted_until_the_next_reading()
+    {
+        // Self: 1 running and 9 waiting on one slot; Idle: nothing on one slot. Moves even out at 5 and 5; half go now.
+        var load = Reading((Idle, new InferenceLoad(0, 0, 1)));
+        var moves = load.PlanHandOffs(Self, new InferenceLoad(Waiting: 9, Running: 1, Slots: 1), [Self, Idle]);
+        Assert.Equal(3, moves.Count);
+        Assert.All(moves, move => Assert.Equal(Idle, move));
+
+        // The three count on Idle until the next reading: with 7 here and 3 there, two moves even it out, one is made.
+        Assert.Equal([Idle], load.PlanHandOffs(Self, new InferenceLoad(Waiting: 6, Running: 1, Slots: 1), [Self, Idle]));
+        Assert.Empty(load.PlanHandOffs(Self, new InferenceLoad(Waiting: 4, Running: 1, Slots: 1), [Self, Idle]));
+    }
+
+    [Fact]
+    public void A_free_slot_elsewhere_takes_a_single_waiting_generation_but_equal_work_moves_nothing()
+    {
+        Assert.Equal([Idle], Reading((Idle, new InferenceLoad(0, 0, 1))).PlanHandOffs(Self, new InferenceLoad(1, 1, 1), [Self, Idle]));
+        Assert.Empty(Reading((Idle, new InferenceLoad(0, 1, 1))).PlanHandOffs(Self, new InferenceLoad(1, 1, 1), [Self, Idle]));
+        Assert.Empty(Reading((Idle, new InferenceLoad(0, 0, 1))).PlanHandOffs(Self, new InferenceLoad(0, 1, 1), [Self, Idle]));
+    }
+
+    [Fact]
+    public void Only_posted_live_silos_that_are_not_draining_receive_and_a_draining_silo_hands_nothing_off()
+    {
+        var load = Reading((Self, new InferenceLoad(8, 1, 1)), (Idle, new InferenceLoad(0, 0, 1, Draining: true)), (Other, new InferenceLoad(0, 0, 4)));
+        var moves = load.PlanHandOffs(Self, new InferenceLoad(8, 1, 1), [Self, Idle, Other]);
+        Assert.NotEmpty(moves);
+        Assert.All(moves, move => Assert.Equal(Other, move));
+
+        // Other is not in the membership's active list (dead, or not yet joined): nobody receives.
+        Assert.Empty(Reading((Other, new InferenceLoad(0, 0, 4))).PlanHandOffs(Self, new InferenceLoad(8, 1, 1), [Self]));
+        Assert.Empty(Reading((Other, new InferenceLoad(0, 0, 4))).PlanHandOffs(Self, new InferenceLoad(8, 1, 1, Draining: true), [Self, Other]));
+    }
+
+    [Fact]
+    public void More_slots_receive_more()
+    {
+        // Self: 12 on 1 slot; Other: nothing on 4. Nine moves even it out (3 here, 9 there: 2.25 per slot); five are made.
+        var moves = Reading((Other, new InferenceLoad(0, 0, 4))).PlanHandOffs(Self, new InferenceLoad(11, 1, 1), [Self, Other]);
+        Assert.Equal(5, moves.Count);
     }
 }
 
@@ -141,6 +199,20 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
             new AdmissionRequest(accountId, new AdmittedProduct(product.ExternalId), new AdmittedShopper(imageId), null, Watermark: true, KeepForDays: 7));
         Assert.Null(admitted.Refusal);
         return generation;
+    }
+
+    /// <summary>Starts a generation whose grain is placed on <paramref name="silo"/> (a placement hint), whatever the load.</summary>
+    private async Task<IGenerationGrain> StartOnAsync(SiloAddress silo, string accountId, ProductSnapshot product, string imageId)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return await StartAsync(accountId, product, imageId);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
     }
 
     private static async Task WaitForAsync(IGenerationGrain generation, string accountId, GenerationStatus status)
@@ -281,6 +353,125 @@ public sealed class InferenceLoadPlacementTests : IAsyncLifetime
         await WaitForAsync(waiting, accountId, GenerationStatus.Completed);
         Assert.Equal([1, 1, 1], new[] { first, second, third }.Select(product => _gate.RunsOf(product.ExternalId)));
         Assert.Equal(new CreditBalance(17, 0), await _cluster.Client.GetGrain<IAccountGrain>(accountId).GetCreditsAsync());
+    }
+
+    [Fact]
+    public async Task Generations_queued_on_one_silo_are_handed_to_the_silo_with_less_work_and_each_runs_once()
+    {
+        var (accountId, product, shopper) = await ProductAsync("Tee");
+        _gate.Close();
+        await BothSilosOnTheBoardAsync();
+
+        // All four are placed on the first silo (as after the other silo died, or before it joined): one runs in its
+        // only slot and three wait, while the second silo's slot is free.
+        var crowded = _cluster.Silos[0].SiloAddress;
+        var generations = new List<IGenerationGrain>();
+        for (var i = 0; i < 4; i++)
+        {
+            generations.Add(await StartOnAsync(crowded, accountId, product, shopper));
+        }
+
+        // The first silo hands waiting generations over until both hold one running and one waiting.
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<InferenceScheduler>().CurrentLoad is { Running: 1, Waiting: 1 })),
+            TimeSpan.FromSeconds(30),
+            "both silos to run one generation and queue one");
+        var silos = await Task.WhenAll(generations.Select(SiloOfAsync));
+        Assert.Equal(2, silos.Count(silo => silo == crowded));
+
+        _gate.Open();
+        foreach (var generation in generations)
+        {
+            await WaitForAsync(generation, accountId, GenerationStatus.Completed);
+        }
+
+        Assert.Equal(4, _gate.RunsOf(product.ExternalId));
+        Assert.Equal(new CreditBalance(16, 0), await _cluster.Client.GetGrain<IAccountGrain>(accountId).GetCreditsAsync());
+    }
+
+    [Fact]
+    public async Task A_dead_silos_running_and_queued_generations_are_queued_again_on_the_live_silo_without_a_poll()
+    {
+        var (accountId, product, shopper) = await ProductAsync("Tee");
+        _gate.Close();
+        await BothSilosOnTheBoardAsync();
+
+        // One runs on the first silo; one runs and one waits on the second (equal work per slot: nothing is handed off).
+        var survivor = _cluster.Silos[0];
+        var doomed = _cluster.Silos[1];
+        var generations = new List<IGenerationGrain>();
+        foreach (var silo in new[] { survivor, doomed, doomed })
+        {
+            generations.Add(await StartOnAsync(silo.SiloAddress, accountId, product, shopper));
+        }
+
+        await WaitForAsync(generations[1], accountId, GenerationStatus.Processing);
+        Assert.Equal(new InferenceLoad(1, 1, 1), Scheduler(doomed.SiloAddress).CurrentLoad);
+
+        // Nothing polls them: once the cluster declares the silo dead, the survivor asks every unfinished generation to
+        // recover, and the dead silo's two are queued there (the periodic pass would wait until they are stale).
+        await _cluster.KillSiloAsync(doomed);
+        var scheduler = Scheduler(survivor.SiloAddress);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(generations.All(generation => scheduler.IsQueuedOrRunning(generation.GetPrimaryKeyString()))),
+            TimeSpan.FromSeconds(60),
+            "the dead silo's generations to be queued on the survivor");
+
+        _gate.Open();
+        foreach (var generation in generations)
+        {
+            await WaitForAsync(generation, accountId, GenerationStatus.Completed);
+        }
+
+        Assert.Equal(new CreditBalance(17, 0), await _cluster.Client.GetGrain<IAccountGrain>(accountId).GetCreditsAsync());
+    }
+
+    [Fact]
+    public async Task A_stopping_silos_queued_generation_is_queued_on_the_other_silo_once_it_has_left_without_a_poll()
+    {
+        var (accountId, first, shopper) = await ProductAsync("Tee");
+        var products = new List<ProductSnapshot> { first };
+        for (var i = 2; i <= 4; i++)
+        {
+            products.Add(await AnotherProductAsync(accountId, "Tee", $"p-{i}"));
+        }
+
+        products.ForEach(product => _gate.Hold(product.ExternalId));
+        await BothSilosOnTheBoardAsync();
+
+        // Each silo runs one and queues one: equal work, nothing is handed off.
+        var staying = _cluster.Silos[0];
+        var stopping = _cluster.Silos[1];
+        var generations = new List<IGenerationGrain>();
+        foreach (var (product, silo) in products.Zip(new[] { staying, staying, stopping, stopping }))
+        {
+            generations.Add(await StartOnAsync(silo.SiloAddress, accountId, product, shopper));
+        }
+
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(_cluster.Silos.All(silo => silo.ServiceProvider.GetRequiredService<InferenceScheduler>().CurrentLoad is { Running: 1, Waiting: 1 })),
+            TimeSpan.FromSeconds(10),
+            "each silo to run one generation and queue one");
+
+        // The stopping silo finishes its running attempt in the drain; its queued one is not started there, and once
+        // the silo has left the cluster the survivor queues it.
+        var stop = _cluster.StopSiloAsync(stopping);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        _gate.Release(products[2].ExternalId);
+        await stop;
+        var scheduler = Scheduler(staying.SiloAddress);
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(scheduler.IsQueuedOrRunning(generations[3].GetPrimaryKeyString())),
+            TimeSpan.FromSeconds(30),
+            "the stopped silo's queued generation to be queued on the other silo");
+
+        products.ForEach(product => _gate.Release(product.ExternalId));
+        foreach (var generation in generations)
+        {
+            await WaitForAsync(generation, accountId, GenerationStatus.Completed);
+        }
+
+        Assert.Equal([1, 1, 1, 1], products.Select(product => _gate.RunsOf(product.ExternalId)));
     }
 
     [Fact]

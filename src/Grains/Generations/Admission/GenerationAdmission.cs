@@ -30,6 +30,12 @@ internal sealed partial class GenerationAdmission(
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock,
     ILogger<GenerationAdmission> logger)
 {
+    /// <summary>
+    /// How long an admission waits for the product to note its use: a product grain on a silo that just died would hold
+    /// the try-on until the cluster notices or Orleans' 30 s response timeout, for bookkeeping that can be missed.
+    /// </summary>
+    private static readonly TimeSpan ProductUseDeadline = TimeSpan.FromSeconds(2);
+
     /// <summary>The request to store, with the credit reserved for <paramref name="generationId"/>; or why not, with nothing held.</summary>
     public async Task<(AdmittedGeneration? Admitted, AdmissionRefusal? Refusal)> PrepareAsync(string generationId, AdmissionRequest admission)
     {
@@ -247,7 +253,8 @@ internal sealed partial class GenerationAdmission(
     }
 
     /// <summary>
-    /// Bookkeeping (the product's expiry counts from its last use), never a reason to refuse. Recorded before the
+    /// Bookkeeping (the product's expiry counts from its last use), never a reason to refuse nor to wait longer than
+    /// <see cref="ProductUseDeadline"/> (the call carries on unwatched). Recorded before the
     /// generation is stored: a product write racing the generation's first write costs that write a 150 ms busy retry
     /// in Microsoft.Data.Sqlite.
     /// </summary>
@@ -255,7 +262,7 @@ internal sealed partial class GenerationAdmission(
     {
         try
         {
-            await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).RecordUseAsync(CancellationToken.None);
+            await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).RecordUseAsync(CancellationToken.None).WaitAsync(ProductUseDeadline);
         }
         catch (Exception exception)
         {
