@@ -9,6 +9,7 @@ using TryOn.Web.Customers;
 using TryOn.Web.Errors;
 using TryOn.Web.Files;
 using TryOn.Web.Hosting;
+using TryOn.Web.Idempotency;
 using TryOn.Web.Images;
 using TryOn.Web.OpenApi;
 using TryOn.Web.Products;
@@ -49,6 +50,7 @@ public static class TryOnApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAccountRateLimits();
+        app.UseIdempotencyKeys();
 
         app.MapHealthEndpoints();
         app.MapTryOnOpenApi();

@@ -60,6 +60,8 @@ public static class ErrorCatalog
         Ours(ErrorCodes.CategoryNotSupported, 422, "No engine is installed for the product's category."),
         Ours(ErrorCodes.RequestTimeout, 408, "The request body did not arrive in time. Send it again, faster or smaller."),
         Ours(ErrorCodes.ServiceUnavailable, 503, "The server is busy. Retry after the time in Retry-After."),
+        Ours(ErrorCodes.IdempotencyKeyReused, 422, "This Idempotency-Key was used for a different request. Use a new key for a new request."),
+        Ours(ErrorCodes.IdempotencyKeyInUse, 409, "A request with this Idempotency-Key is still running. Retry once it has answered."),
         Ours(ErrorCodes.PoseNotSupported, 422, "The shopper's pose cannot be dressed with this garment. Ask the shopper for a photo facing the camera, arms at the sides."),
     ];
 

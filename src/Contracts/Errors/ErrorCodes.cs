@@ -56,4 +56,6 @@ public static class ErrorCodes
     public const string CategoryNotSupported = "CATEGORY_NOT_SUPPORTED";
     public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE";
 }

@@ -66,4 +66,12 @@ public sealed record AdmissionResult(
     public static AdmissionResult Accepted(GenerationView generation) => new(generation, null);
 
     public static AdmissionResult Refused(AdmissionRefusal refusal) => new(null, refusal);
+
+    /// <summary>
+    /// Neither: the id was given up before (<see cref="IGenerationGrain.AbandonIfNotStartedAsync"/>) and can never be
+    /// admitted; a caller that sent it again (the retry of an idempotent request) admits under a new id.
+    /// </summary>
+    public static AdmissionResult Closed { get; } = new(null, null);
+
+    public bool IsClosed => Generation is null && Refusal is null;
 }

@@ -147,13 +147,16 @@ internal sealed partial class GenerationGrain(
         ArgumentNullException.ThrowIfNull(admission);
         if (Generation.Request is not null)
         {
+            // A retry of an admitted request (the same Idempotency-Key): its own uploads are not needed.
+            await admissions.DiscardAsync(admission);
             return AdmissionResult.Accepted(View());
         }
 
         if (Generation.Abandoned)
         {
-            // Ids are new per request; only a caller that gave this one up (AbandonIfNotStarted) could send it again.
-            throw new InvalidOperationException($"Generation id '{Id}' was given up and cannot be admitted.");
+            // Given up (AbandonIfNotStarted): the retry of an idempotent request that did not get through admits anew,
+            // under a new id and with the same uploads, so they are left alone.
+            return AdmissionResult.Closed;
         }
 
         // Back-pressure before anything is held; checked again once the credit is (another admission may have taken the last place).

@@ -128,7 +128,7 @@ internal static class AdminEndpoints
 
         if (page.After is not null && !long.TryParse(page.After, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            return new ApiErrorResult(ApiError.Validation("cursor", "Not a cursor returned by this list."));
+            return new ApiErrorResult(ApiError.QueryValidation("cursor", "Not a cursor returned by this list."));
         }
 
         if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)

@@ -14,6 +14,12 @@ internal sealed record ApiError(string Code, string Message, object? Details = n
         Of(ErrorCodes.ValidationFailed, details: issues);
 
     public static ApiError Validation(string path, string message) => Validation(new ValidationIssue(path, message));
+
+    /// <summary>A <c>VALIDATION_FAILED</c> about the query string: each issue's path is a query parameter's name.</summary>
+    public static ApiError QueryValidation(params ValidationIssue[] issues) =>
+        Of(ErrorCodes.ValidationFailed, "A query parameter failed validation. See `details` for each parameter.", issues);
+
+    public static ApiError QueryValidation(string parameter, string message) => QueryValidation(new ValidationIssue(parameter, message));
 }
 
 /// <summary>One offending field: a dotted path with numeric array indexes, as in <c>products.0.images.1.source.url</c>.</summary>

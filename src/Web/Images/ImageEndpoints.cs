@@ -10,6 +10,7 @@ using TryOn.Web.Authentication;
 using TryOn.Web.Customers;
 using TryOn.Web.Errors;
 using TryOn.Web.Files;
+using TryOn.Web.Idempotency;
 using TryOn.Web.Multipart;
 
 namespace TryOn.Web.Images;
@@ -25,9 +26,10 @@ internal static class ImageEndpoints
         var group = merchant.MapGroup("/images").WithTags("Images");
         group.MapPost("/upload", UploadAsync)
             .DisableAntiforgery()
+            .AcceptsIdempotencyKey()
             .WithName("UploadImage")
             .WithSummary("Store a shopper photo (multipart: file, crop, externalUserId, keepForDays): its id, a signed link and the person found in it.")
-            .ProducesErrors(400, 402, 413, 415);
+            .ProducesErrors(400, 402, 409, 413, 415, 422);
         group.MapGet("/{imageId}", GetAsync)
             .WithName("GetImage")
             .WithSummary("A stored shopper photo: a fresh signed link, its size and retention, and the person found in it.")

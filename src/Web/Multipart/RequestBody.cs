@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using TryOn.Contracts.Errors;
 using TryOn.Web.Errors;
 
@@ -14,6 +15,14 @@ internal static class RequestBody
     /// </summary>
     public static async Task<(JsonDocument? Body, MultipartForm? Form, ApiError? Error)> ReadAsync(HttpRequest request, int maxFiles, CancellationToken cancellationToken)
     {
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            && mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            // What curl -d sends unless told otherwise: almost always JSON under the wrong header.
+            return (null, null, ApiError.Of(ErrorCodes.UnsupportedMediaType,
+                "A form-encoded body is not read (curl -d sends that header unless told otherwise): send the JSON with 'Content-Type: application/json', or multipart/form-data with the JSON in a 'data' field."));
+        }
+
         if (request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
             var (form, formError) = await MultipartForm.ReadAsync(request, maxFiles, cancellationToken);

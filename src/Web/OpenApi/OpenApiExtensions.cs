@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using TryOn.Contracts.Idempotency;
 using TryOn.Web.Authentication;
 using TryOn.Web.Hosting;
+using TryOn.Web.Idempotency;
 
 namespace TryOn.Web.OpenApi;
 
@@ -9,7 +11,10 @@ namespace TryOn.Web.OpenApi;
 internal static class OpenApiExtensions
 {
     public static IServiceCollection AddTryOnOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemes>().AddDocumentTransformer<PublicServer>());
+        services.AddOpenApi(options => options
+            .AddDocumentTransformer<SecuritySchemes>()
+            .AddDocumentTransformer<PublicServer>()
+            .AddOperationTransformer<IdempotencyKeyHeader>());
 
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
     {
@@ -27,6 +32,29 @@ internal static class OpenApiExtensions
         public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
         {
             document.Servers = [new OpenApiServer { Url = origin.Value is { Length: > 0 } value ? value : "/" }];
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The optional <c>Idempotency-Key</c> header on the operations that honour it (docs/api.md).</summary>
+    private sealed class IdempotencyKeyHeader : IOpenApiOperationTransformer
+    {
+        public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotentEndpointMetadata>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKeys.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = "Makes a retry safe: the same request with the same key within 24 h answers what the first one answered, "
+                        + "and spends nothing more. Another request with the key: 422 IDEMPOTENCY_KEY_REUSED; while the first still runs: 409 IDEMPOTENCY_KEY_IN_USE.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKeys.MaxLength },
+                });
+            }
+
             return Task.CompletedTask;
         }
     }

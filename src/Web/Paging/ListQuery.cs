@@ -21,14 +21,14 @@ internal static class ListQuery
         if (limit is not null
             && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > PageRequest.MaxLimit))
         {
-            error = ApiError.Validation("limit", $"Expected an integer from 1 to {PageRequest.MaxLimit}.");
+            error = ApiError.QueryValidation("limit", $"Expected an integer from 1 to {PageRequest.MaxLimit}.");
             return false;
         }
 
         string? after = null;
         if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
         {
-            error = ApiError.Validation("cursor", "Not a cursor returned by this list.");
+            error = ApiError.QueryValidation("cursor", "Not a cursor returned by this list.");
             return false;
         }
 

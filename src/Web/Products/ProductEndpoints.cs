@@ -7,6 +7,7 @@ using TryOn.Contracts.Products;
 using TryOn.Storage.Blobs;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
+using TryOn.Web.Idempotency;
 using TryOn.Web.Multipart;
 using TryOn.Web.Paging;
 
@@ -20,9 +21,10 @@ internal static class ProductEndpoints
         var group = merchant.MapGroup("/products").WithTags("Products");
         group.MapPost("/", UpsertAsync)
             .DisableAntiforgery()
+            .AcceptsIdempotencyKey()
             .WithName("UpsertProduct")
             .WithSummary("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
-            .ProducesErrors(400, 402, 409, 413, 415);
+            .ProducesErrors(400, 402, 409, 413, 415, 422);
         group.MapGet("/", ListAsync)
             .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(400);
         group.MapGet("/{externalId}", GetAsync)
@@ -119,7 +121,7 @@ internal static class ProductEndpoints
 
         if (issues.Count > 0)
         {
-            return new ApiErrorResult(ApiError.Validation([.. issues]));
+            return new ApiErrorResult(ApiError.QueryValidation([.. issues]));
         }
 
         var accountId = user.GetAccountId();

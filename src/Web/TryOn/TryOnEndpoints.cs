@@ -7,6 +7,7 @@ using TryOn.Contracts.Generations;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
 using TryOn.Web.Files;
+using TryOn.Web.Idempotency;
 using TryOn.Web.Paging;
 
 namespace TryOn.Web.TryOn;
@@ -23,12 +24,14 @@ internal static class TryOnEndpoints
     {
         merchant.MapPost("/try-on", StartAsync)
             .DisableAntiforgery()
+            .AcceptsIdempotencyKey()
             .WithTags("Try-on")
             .WithName("StartTryOn")
             .WithSummary("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
             .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
         merchant.MapPost("/try-on/sync", StartAndWaitAsync)
             .DisableAntiforgery()
+            .AcceptsIdempotencyKey()
             .WithTags("Try-on")
             .WithName("TryOnSync")
             .WithSummary("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
@@ -113,7 +116,7 @@ internal static class TryOnEndpoints
                 .FirstOrDefault(candidate => string.Equals(candidate.ToString(), status, StringComparison.OrdinalIgnoreCase));
             if (parsed is null)
             {
-                return new ApiErrorResult(ApiError.Validation("status", "Expected PENDING, PROCESSING, COMPLETED or FAILED."));
+                return new ApiErrorResult(ApiError.QueryValidation("status", "Expected PENDING, PROCESSING, COMPLETED or FAILED."));
             }
 
             filter = parsed.Value;

@@ -7,6 +7,7 @@ using TryOn.Contracts.Products;
 using TryOn.Pipeline.Fetching;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
+using TryOn.Web.Idempotency;
 using TryOn.Web.Images;
 using TryOn.Web.Multipart;
 using TryOn.Web.Products;
@@ -68,9 +69,19 @@ internal sealed class TryOnIntake(
                 return (null, shopperError);
             }
 
-            var generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
+            // With an Idempotency-Key, every retry of the request admits under the same id: one that follows a lost
+            // answer finds the generation the first attempt stored instead of starting (and charging) a second one.
+            var idempotent = request.HttpContext.Features.Get<IdempotentRequest>();
+            var generationId = "gen_" + (idempotent?.Reference ?? Ulid.NewUlid(clock).ToLowerInvariant());
             var admission = new AdmissionRequest(accountId, product!, shopper!, tryOn.ExternalUserId, tryOn.Watermark != false, tryOn.KeepForDays);
-            var result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission);
+            var result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
+            if (result.IsClosed)
+            {
+                // An earlier attempt of this request gave the id up (its admission failed, its credit went back).
+                generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
+                result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
+            }
+
             return result.Refusal is { } refusal
                 ? (null, refusal.InvalidPath is { } path ? ApiError.Validation(path, refusal.Message!) : ApiError.Of(refusal.Code, refusal.Message, refusal.Details))
                 : (new TryOnStartedResponse(generationId, "PENDING", result.Generation!.ProductExternalId), null);
@@ -87,7 +98,7 @@ internal sealed class TryOnIntake(
     /// within <see cref="QuestionPatience"/> answers 503 (the loss recovery reconciles the credit once the cluster
     /// declares the silo dead).
     /// </summary>
-    private static async Task<AdmissionResult> AdmitAsync(IGenerationGrain generation, AdmissionRequest admission)
+    private static async Task<AdmissionResult> AdmitAsync(IGenerationGrain generation, AdmissionRequest admission, IdempotentRequest? idempotent)
     {
         var admitting = generation.AdmitAsync(admission, CancellationToken.None);
         try
@@ -107,6 +118,12 @@ internal sealed class TryOnIntake(
                 // The grain is unreachable too (its silo died): once the cluster declares the silo dead, its loss
                 // recovery reconciles the reservation (docs/generations.md). The answer is about the admission.
                 throw new TimeoutException("The generation's admission did not answer in time.", failure);
+            }
+
+            if (!exists && idempotent is not null)
+            {
+                // Nothing was stored under the id, and it is closed now: a retry starts afresh.
+                idempotent.NothingCreated = true;
             }
 
             if (exists && failure is TimeoutException)

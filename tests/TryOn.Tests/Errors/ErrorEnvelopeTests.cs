@@ -119,6 +119,17 @@ public sealed class ErrorEnvelopeTests(EmbeddedAppFixture fixture) : IClassFixtu
         var response = await fixture.Admin.GetAsync($"/admin/v1/accounts?{query}");
         var envelope = await response.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal(path, envelope.GetProperty("details")[0].GetProperty("path").GetString());
+        Assert.Contains("query parameter", envelope.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_merchant_json_body_sent_form_encoded_as_curl_d_does_is_told_to_send_application_json()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        using var body = new StringContent("""{"products": [{"externalId": "x"}]}""", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = await merchant.Client.PostAsync(new Uri("/tryon/v1/try-on", UriKind.Relative), body);
+        var envelope = await response.ShouldBeErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+        Assert.Contains("'Content-Type: application/json'", envelope.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
