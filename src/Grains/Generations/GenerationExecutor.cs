@@ -25,7 +25,7 @@ internal sealed class GenerationExecutor(
     public async Task<GenerationOutcome> RunAsync(string generationId, GenerationRequest request, IProgress<double> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var product = await ClassifyUnknownImagesAsync(request, cancellationToken);
+        var (product, unusable) = await ClassifyUnknownImagesAsync(request, cancellationToken);
         var choice = engines.Choose(product, request.EngineName);
         if (choice.Engine is not { } engine)
         {
@@ -34,7 +34,10 @@ internal sealed class GenerationExecutor(
 
         if (choice.Image is not { } productImage)
         {
-            return GenerationOutcome.Failed(ErrorCodes.MissingRequiredClassification, choice.Problem!);
+            // No image has what the engine needs; when an image could not even be loaded, that is the reason to give.
+            return unusable is { ErrorCode: { } code }
+                ? GenerationOutcome.Failed(code, $"No image of product '{product.ExternalId}' can be used: {unusable.ErrorMessage}")
+                : GenerationOutcome.Failed(ErrorCodes.MissingRequiredClassification, choice.Problem!);
         }
 
         LoadedProductImage shopper;
@@ -123,16 +126,19 @@ internal sealed class GenerationExecutor(
 
     /// <summary>
     /// When the engine needs a classification that some URL images have no answer for yet (the background fetch has
-    /// not reached them), fetches and classifies those now, so the choice is made on what the images are.
+    /// not reached them, or failed), fetches and classifies those now, so the choice is made on what the images are;
+    /// with the first image that could not be loaded, if any (why the product may have no usable image).
     /// </summary>
-    private async Task<ProductSnapshot> ClassifyUnknownImagesAsync(GenerationRequest request, CancellationToken cancellationToken)
+    private async Task<(ProductSnapshot Product, LoadedProductImage? Unusable)> ClassifyUnknownImagesAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         var product = request.Product;
         var choice = engines.Choose(product, request.EngineName);
         if (choice.MissingClassification is not { } key)
         {
-            return product;
+            return (product, null);
         }
+
+        LoadedProductImage? unusable = null;
 
         var images = product.Images;
         for (var index = 0; index < images.Length; index++)
@@ -143,8 +149,13 @@ internal sealed class GenerationExecutor(
                 continue;
             }
 
-            var (analysis, _) = await loader.FetchAsync(request.AccountId, image, cancellationToken);
+            var (analysis, loaded) = await loader.FetchAsync(request.AccountId, image, cancellationToken);
             await RecordAsync(request, analysis);
+            if (loaded.ErrorCode is not null)
+            {
+                unusable ??= loaded;
+            }
+
             images = images.SetItem(index, image with
             {
                 CachedBlobKey = analysis.CachedBlobKey ?? image.CachedBlobKey,
@@ -152,7 +163,7 @@ internal sealed class GenerationExecutor(
             });
         }
 
-        return product with { Images = images };
+        return (product with { Images = images }, unusable);
     }
 
     /// <summary>Records the analysis on the product; this generation has the bytes either way.</summary>

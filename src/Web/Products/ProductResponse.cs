@@ -1,10 +1,20 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TryOn.Contracts.Products;
 
 namespace TryOn.Web.Products;
 
-internal sealed record ProductImageResponse(string SourceUrl, int Order, ImmutableDictionary<string, bool> Classifications);
+/// <summary>
+/// A product image; <c>fetchFailure</c> (ext, only when it failed) says why its URL could not be used: <c>InvalidUrl</c>,
+/// <c>BlockedAddress</c>, <c>UnknownHost</c>, <c>Unreachable</c>, <c>Timeout</c>, <c>TooManyRedirects</c>,
+/// <c>HttpStatus</c>, <c>TooLarge</c> (the download), or, for bytes that arrived, <c>UnsupportedType</c> or <c>Invalid</c>.
+/// </summary>
+internal sealed record ProductImageResponse(
+    string SourceUrl,
+    int Order,
+    ImmutableDictionary<string, bool> Classifications,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FetchFailure);
 
 /// <summary>The product object of docs/products.md, plus <c>category</c>.</summary>
 internal sealed record ProductResponse(
@@ -25,7 +35,7 @@ internal sealed record ProductResponse(
         product.Title,
         product.Description,
         product.Category,
-        [.. product.Images.Select(image => new ProductImageResponse(image.SourceUrl, image.Order, image.Classifications))],
+        [.. product.Images.Select(image => new ProductImageResponse(image.SourceUrl, image.Order, image.Classifications, image.FetchFailure))],
         product.MetadataJson is null ? null : JsonDocument.Parse(product.MetadataJson).RootElement.Clone(),
         product.ValidForDays,
         product.LastUsedAt,

@@ -127,6 +127,43 @@ public sealed class TryOnApiTests(TryOnAppFixture fixture) : IClassFixture<TryOn
     }
 
     [Fact]
+    public async Task A_product_whose_image_url_cannot_be_fetched_says_why_and_its_try_on_fails_with_PRODUCT_IMAGE_FETCH_FAILED()
+    {
+        var merchant = await fixture.MerchantAsync(credits: 3);
+        var imageId = await UploadAsync(merchant.Client);
+
+        // A documentation address, which the fetcher refuses to reach: the background fetch records why.
+        await (await merchant.Client.PostAsJsonAsync("/tryon/v1/products", new
+        {
+            externalId = "unfetchable",
+            title = "Tee",
+            category = "tops",
+            images = new[] { new { source = new { url = "https://198.51.100.9/tee.png" } } },
+        })).ShouldBeOkAsync();
+        JsonElement product = default;
+        await Eventually.HoldsAsync(
+            async () => (product = await (await merchant.Client.GetAsync("/tryon/v1/products/unfetchable")).ShouldBeOkAsync())
+                .GetProperty("images")[0].TryGetProperty("fetchFailure", out _),
+            TimeSpan.FromSeconds(20),
+            "the product image's fetch to fail");
+        Assert.Equal("BlockedAddress", product.GetProperty("images")[0].GetProperty("fetchFailure").GetString());
+
+        var started = await (await merchant.Client.PostAsJsonAsync("/tryon/v1/try-on", new
+        {
+            products = new[] { new { externalId = "unfetchable" } },
+            person = new { image = new { source = new { id = imageId } } },
+        })).ShouldBeOkAsync();
+        var failed = await PollAsync(merchant.Client, started.GetProperty("generationId").GetString()!, "FAILED");
+        Assert.Equal("PRODUCT_IMAGE_FETCH_FAILED", failed.GetProperty("errorCode").GetString());
+        Assert.Contains("may not reach", failed.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal((3, 0), await CreditsAsync(merchant.Client));
+
+        // A product whose images load has no fetchFailure at all.
+        await CreateProductAsync(merchant.Client, "fetchable", "Tee");
+        Assert.False((await (await merchant.Client.GetAsync("/tryon/v1/products/fetchable")).ShouldBeOkAsync()).GetProperty("images")[0].TryGetProperty("fetchFailure", out _));
+    }
+
+    [Fact]
     public async Task Deprecated_one_point_zero_multipart_shape_is_accepted()
     {
         var merchant = await fixture.MerchantAsync();
