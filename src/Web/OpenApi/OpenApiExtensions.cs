@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using TryOn.Contracts.Idempotency;
@@ -14,6 +15,8 @@ internal static class OpenApiExtensions
         services.AddOpenApi(options => options
             .AddDocumentTransformer<SecuritySchemes>()
             .AddDocumentTransformer<PublicServer>()
+            .AddDocumentTransformer<Sections>()
+            .AddOperationTransformer<SecurityRequirements>()
             .AddOperationTransformer<IdempotencyKeyHeader>());
 
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
@@ -32,6 +35,55 @@ internal static class OpenApiExtensions
         public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
         {
             document.Servers = [new OpenApiServer { Url = origin.Value is { Length: > 0 } value ? value : "/" }];
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// The sections (tags) in the order a merchant reads them, each with what it is for; the admin API last.
+    /// </summary>
+    private sealed class Sections : IOpenApiDocumentTransformer
+    {
+        private static readonly (string Name, string Description)[] Ordered =
+        [
+            ("Try-on", "Start a generation (a product on a shopper photo), then poll it until it is COMPLETED or FAILED; list the account's generations."),
+            ("Products", "The garments to try on: create or update one by your externalId, with images by URL or upload; list, read, delete, and per-product stats."),
+            ("Images", "Store a shopper photo once (cut to 4:5 around the person) and use it in try-ons by its id."),
+            ("Account", "The credits behind your API key, the account's limits and usage."),
+            ("Billing", "Buy credit packs through Stripe Checkout, when the operator has configured billing; Stripe's webhook."),
+            ("Customers", "Erase an end user: their photos and results are deleted, their generations stay anonymised."),
+            ("Files", "Signed links to stored images and results; they need no key."),
+            ("Admin", "The operator's API (Authorization: Bearer with the admin token): accounts, keys, credits, the ledger, the logo."),
+        ];
+
+        public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        {
+            var used = document.Paths.Values
+                .SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
+                .SelectMany(operation => operation.Tags?.AsEnumerable() ?? [])
+                .Select(tag => tag.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            document.Tags = new HashSet<OpenApiTag>(Ordered
+                .Where(section => used.Contains(section.Name))
+                .Select(section => new OpenApiTag { Name = section.Name, Description = section.Description }));
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Each operation names the scheme it needs: the API key for the merchant API, the admin token for the admin API.</summary>
+    private sealed class SecurityRequirements : IOpenApiOperationTransformer
+    {
+        public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+        {
+            var policies = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(data => data.Policy).ToHashSet(StringComparer.Ordinal);
+            var scheme = policies.Contains(AuthorizationPolicies.Admin) ? AdminTokenDefaults.AuthenticationScheme
+                : policies.Contains(AuthorizationPolicies.Merchant) ? ApiKeyDefaults.AuthenticationScheme
+                : null;
+            if (scheme is not null)
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
+            }
+
             return Task.CompletedTask;
         }
     }
@@ -67,7 +119,7 @@ internal static class OpenApiExtensions
             {
                 Title = "TryOn API",
                 Version = "v1",
-                Description = "Virtual try-on generations. Merchant calls under /tryon/v1 send x-api-key; the admin API under /admin/v1 sends 'Authorization: Bearer <admin token>'.",
+                Description = "Virtual try-on generations. Merchant calls under `/tryon/v1` send the header `x-api-key` with an API key; the admin API under `/admin/v1` sends `Authorization: Bearer` followed by the admin token.",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -15,8 +15,8 @@ public sealed partial class ApiReferenceTests(EmbeddedAppFixture fixture) : ICla
 {
     private const string Policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
-    /// <summary>An operation's summary, which the reference shows once it has read the OpenAPI document.</summary>
-    private const string OperationTitle = "A stored image through its signed, expiring link.";
+    /// <summary>The first section's first operation summary, which the reference shows once it has read the OpenAPI document.</summary>
+    private const string OperationTitle = "Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).";
 
     [GeneratedRegex(@"<script\b(?<attributes>[^>]*)>(?<body>.*?)</script>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex Script();
