@@ -13,7 +13,7 @@ namespace TryOn.Web.Idempotency;
 /// <c>IDEMPOTENCY_KEY_IN_USE</c>. A server error (5xx) is not kept: the key is free for a retry of the same request,
 /// which keeps the reference of what the first attempt may have created (<see cref="IdempotentRequest"/>).
 /// </summary>
-internal sealed class IdempotencyMiddleware(RequestDelegate next, IGrainFactory grains)
+internal sealed partial class IdempotencyMiddleware(RequestDelegate next, IGrainFactory grains, ILogger<IdempotencyMiddleware> logger)
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
 
@@ -68,16 +68,25 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IGrainFactory 
 
         context.Response.Body = original;
         var response = context.Response;
-        if (response.StatusCode >= StatusCodes.Status500InternalServerError)
+        try
         {
-            await grain.ReleaseAsync(claim.Claim, keepReference: !request.NothingCreated, CancellationToken.None);
+            if (response.StatusCode >= StatusCodes.Status500InternalServerError)
+            {
+                await grain.ReleaseAsync(claim.Claim, keepReference: !request.NothingCreated, CancellationToken.None);
+            }
+            else
+            {
+                await grain.CompleteAsync(
+                    claim.Claim,
+                    new StoredAnswer(response.StatusCode, response.ContentType, response.Headers.Location.FirstOrDefault(), answer.ToArray()),
+                    CancellationToken.None);
+            }
         }
-        else
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            await grain.CompleteAsync(
-                claim.Claim,
-                new StoredAnswer(response.StatusCode, response.ContentType, response.Headers.Location.FirstOrDefault(), answer.ToArray()),
-                CancellationToken.None);
+            // The request is done and its answer goes out. The key stays held until its lease ends; a retry then runs
+            // again under the same reference (a try-on finds the generation this one admitted).
+            LogKeyNotUpdated(logger, exception, response.StatusCode);
         }
 
         answer.Position = 0;
@@ -97,6 +106,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IGrainFactory 
         response.Headers[ReplayedHeader] = "true";
         await response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "A request's answer ({Status}) could not be recorded on its Idempotency-Key; the key is held until its lease ends")]
+    private static partial void LogKeyNotUpdated(ILogger logger, Exception exception, int status);
 }
 
 /// <summary>

@@ -122,6 +122,29 @@ public sealed class ClusterKillTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_Idempotency_Key_holds_across_the_gateways()
+    {
+        var shop = await cluster.CreateShopAsync("Idempotent shop", 5);
+        using var first = cluster.Client(cluster.Apis[0], shop.Key);
+        using var second = cluster.Client(cluster.Apis[1], shop.Key);
+        var answers = new List<JsonElement>();
+        foreach (var client in new[] { first, second })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/tryon/v1/try-on") { Content = JsonContent.Create(shop.TryOnRequest) };
+            request.Headers.Add("Idempotency-Key", "cart-7");
+            using var response = await client.SendAsync(request);
+            answers.Add(await response.ShouldBeOkAsync());
+        }
+
+        Assert.Equal(answers[0].GetProperty("generationId").GetString(), answers[1].GetProperty("generationId").GetString());
+        await Eventually.HoldsAsync(
+            async () => (await (await second.GetAsync(new Uri("/tryon/v1/account/credits", UriKind.Relative))).ShouldBeOkAsync()) is var credits
+                && credits.GetProperty("creditBalance").GetInt64() == 4 && credits.GetProperty("reserved").GetInt64() == 0,
+            TimeSpan.FromSeconds(30),
+            "one credit to be charged");
+    }
+
+    [Fact]
     public async Task Two_API_processes_enforce_one_request_budget_per_account()
     {
         using var admin = cluster.Client(cluster.Apis[1], admin: true);
