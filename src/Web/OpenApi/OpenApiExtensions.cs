@@ -1,10 +1,17 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
 using TryOn.Contracts.Idempotency;
+using TryOn.Contracts.Paging;
 using TryOn.Web.Authentication;
+using TryOn.Web.Errors;
 using TryOn.Web.Hosting;
 using TryOn.Web.Idempotency;
+using TryOn.Web.TryOn;
 
 namespace TryOn.Web.OpenApi;
 
@@ -17,6 +24,8 @@ internal static class OpenApiExtensions
             .AddDocumentTransformer<PublicServer>()
             .AddDocumentTransformer<Sections>()
             .AddOperationTransformer<SecurityRequirements>()
+            .AddOperationTransformer<QueryParameterTypes>()
+            .AddSchemaTransformer<ClosedValueSets>()
             .AddOperationTransformer<IdempotencyKeyHeader>());
 
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
@@ -82,6 +91,69 @@ internal static class OpenApiExtensions
             if (scheme is not null)
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Query parameters the endpoints read as raw strings (so that a bad value is a <c>VALIDATION_FAILED</c> naming it)
+    /// are described as what they must be: <c>limit</c> an integer from 1 to 200 (default 50), the generations list's
+    /// <c>status</c> one of the statuses.
+    /// </summary>
+    private sealed class QueryParameterTypes : IOpenApiOperationTransformer
+    {
+        public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+        {
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(parameter => parameter.In == ParameterLocation.Query) ?? [])
+            {
+                parameter.Schema = parameter.Name switch
+                {
+                    "limit" => new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer,
+                        Format = "int32",
+                        Minimum = "1",
+                        Maximum = PageRequest.MaxLimit.ToString(CultureInfo.InvariantCulture),
+                        Default = JsonValue.Create(PageRequest.DefaultLimit),
+                    },
+                    "status" => ClosedValueSets.Statuses(),
+                    _ => parameter.Schema,
+                };
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Values from a closed set are listed as such: a generation's <c>status</c>, and the error <c>code</c> of the
+    /// envelope and of a failed generation (the catalogue's codes, docs/errors.md).
+    /// </summary>
+    private sealed class ClosedValueSets : IOpenApiSchemaTransformer
+    {
+        public static OpenApiSchema Statuses() => Closed(Enum.GetNames<GenerationStatus>().Select(name => name.ToUpperInvariant()));
+
+        private static OpenApiSchema Closed(IEnumerable<string> values) =>
+            new() { Type = JsonSchemaType.String, Enum = [.. values.Select(value => (JsonNode)JsonValue.Create(value))] };
+
+        public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+        {
+            var type = context.JsonTypeInfo.Type;
+            if (schema.Properties is not { } properties)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (type == typeof(GenerationResponse) || type == typeof(GenerationListItem))
+            {
+                properties["status"] = Statuses();
+                properties["errorCode"] = Closed(ErrorCatalog.All.Select(definition => definition.Code));
+            }
+            else if (type == typeof(ErrorEnvelope))
+            {
+                properties["code"] = Closed(ErrorCatalog.All.Select(definition => definition.Code));
             }
 
             return Task.CompletedTask;

@@ -52,4 +52,22 @@ public sealed class OpenApiDocumentTests(EmbeddedAppFixture fixture) : IClassFix
         Assert.Equal(used.Order(), tags.Select(tag => tag.GetProperty("name").GetString()).Order());
         Assert.DoesNotContain("<", document.GetProperty("info").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Closed_value_sets_and_typed_query_parameters_are_described_as_the_server_checks_them()
+    {
+        var document = await DocumentAsync();
+        var list = document.GetProperty("paths").GetProperty("/tryon/v1/generations").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(parameter => parameter.GetProperty("name").GetString()!, parameter => parameter.GetProperty("schema"));
+        Assert.Equal("integer", list["limit"].GetProperty("type").GetString());
+        Assert.Equal((1, 200, 50), (list["limit"].GetProperty("minimum").GetInt32(), list["limit"].GetProperty("maximum").GetInt32(), list["limit"].GetProperty("default").GetInt32()));
+        string[] statuses = ["PENDING", "PROCESSING", "COMPLETED", "FAILED"];
+        Assert.Equal(statuses, list["status"].GetProperty("enum").EnumerateArray().Select(value => value.GetString()));
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(statuses, schemas.GetProperty("GenerationResponse").GetProperty("properties").GetProperty("status").GetProperty("enum").EnumerateArray().Select(value => value.GetString()));
+        var codes = schemas.GetProperty("ErrorEnvelope").GetProperty("properties").GetProperty("code").GetProperty("enum").EnumerateArray().Select(value => value.GetString()).ToList();
+        Assert.Equal(TryOn.Contracts.Errors.ErrorCatalog.All.Select(definition => definition.Code), codes);
+        Assert.Contains("IDEMPOTENCY_KEY_REUSED", codes);
+    }
 }
