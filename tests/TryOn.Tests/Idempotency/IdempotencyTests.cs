@@ -118,17 +118,21 @@ public sealed class IdempotencyTests(TryOnAppFixture fixture) : IClassFixture<Tr
         fixture.Gate.Close();
         try
         {
-            // The synchronous try-on waits for its result (2 s in the fixture) while the engine holds it.
+            // The synchronous try-on waits for its result (2 s in the fixture) while the engine holds it; the same request
+            // sent meanwhile finds the key held. Whichever of the two got the key first, the other is refused.
             var running = merchant.Client.SendAsync(TryOn("/tryon/v1/try-on/sync", "gated-1", imageId, "k-held"));
             await Task.Delay(TimeSpan.FromMilliseconds(700));
             using var meanwhile = await merchant.Client.SendAsync(TryOn("/tryon/v1/try-on/sync", "gated-1", imageId, "k-held"));
-            await meanwhile.ShouldBeErrorAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_IN_USE");
-
             using var first = await running;
-            var accepted = await first.ShouldBeOkAsync(HttpStatusCode.Accepted);
+            var held = Assert.Single(new[] { first, meanwhile }, response => response.StatusCode == HttpStatusCode.Conflict);
+            await held.ShouldBeErrorAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_IN_USE");
+            var ran = Assert.Single(new[] { first, meanwhile }, response => response.StatusCode == HttpStatusCode.Accepted);
+            var accepted = await ran.ShouldBeOkAsync(HttpStatusCode.Accepted);
+
+            // Once it has answered, the same request gets that answer again.
             using var again = await merchant.Client.SendAsync(TryOn("/tryon/v1/try-on/sync", "gated-1", imageId, "k-held"));
             Assert.Equal(accepted.GetRawText(), (await again.ShouldBeOkAsync(HttpStatusCode.Accepted)).GetRawText());
-            Assert.Equal(first.Headers.Location, again.Headers.Location);
+            Assert.Equal(ran.Headers.Location, again.Headers.Location);
         }
         finally
         {
