@@ -47,9 +47,9 @@ public enum IdempotencyOutcome
 }
 
 /// <summary>
-/// The verdict on a request with a key. <see cref="Reference"/> is what a proceeding request names what it creates
-/// with (a try-on's generation id), the same for every retry of the same request, so a retry after a lost answer finds
-/// what the first attempt made instead of making it twice.
+/// The verdict on a request with a key. <see cref="Reference"/> (set to proceed) is what the request names what it
+/// creates with (a try-on's generation id), the same for every retry of the same request, so a retry after a lost
+/// answer finds what the first attempt made instead of making it twice. <see cref="Answer"/> is set to replay.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.idempotency.IdempotencyClaim")]
 public sealed record IdempotencyClaim(

@@ -5,11 +5,11 @@ using TryOn.Grains.Hosting;
 namespace TryOn.Grains.Generations;
 
 /// <summary>
-/// Watches the cluster's membership; when a silo is declared dead, one surviving silo (the active one with the lowest
-/// address, so the pass runs once) asks every unfinished generation to recover
-/// and reconciles every open reservation (<see cref="GenerationRecoverySweeper.RecoverAfterSiloLossAsync"/>): the dead
-/// silo's queued and running work is queued again on the live silos, and a credit held by an admission that died with
-/// it is given back, within seconds of the cluster noticing, whether or not anyone polls.
+/// Watches the cluster's membership; when a silo is declared dead (or has left after a stop), one surviving silo (the
+/// active one with the lowest address, so the pass runs once) asks every unfinished generation to recover and reconciles
+/// every open reservation (<see cref="GenerationRecoverySweeper.RecoverAfterSiloLossAsync"/>): the dead silo's queued
+/// and running work is queued again on the live silos, and a credit held by an admission that died with it is given
+/// back, within seconds of the cluster noticing, whether or not anyone polls.
 /// </summary>
 internal sealed partial class SiloLossRecovery(
     IClusterMembershipService membership,

@@ -52,7 +52,7 @@ internal sealed class IdempotencyKeyGrain(
 
         if (Key.Answer is { } answer)
         {
-            return new IdempotencyClaim(IdempotencyOutcome.Replay, Guid.Empty, Key.Reference, answer);
+            return new IdempotencyClaim(IdempotencyOutcome.Replay, Guid.Empty, null, answer);
         }
 
         if (Key.RunningClaim != Guid.Empty && now < Key.LeaseUntil)

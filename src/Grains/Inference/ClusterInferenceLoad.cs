@@ -64,23 +64,22 @@ internal sealed class ClusterInferenceLoad
 
         lock (_gate)
         {
+            // Each receiver with the generations placed there since its reading and those this plan gives it.
             var receivers = candidates
                 .Where(silo => !silo.Equals(self) && _loads.TryGetValue(silo, out var load) && !load.Draining)
                 .Distinct()
-                .ToDictionary(silo => silo, silo => _loads[silo].Waiting + _loads[silo].Running + _placedSince.GetValueOrDefault(silo));
-            var ownWork = own.Waiting + own.Running;
+                .ToDictionary(silo => silo, silo => _placedSince.GetValueOrDefault(silo));
             var plan = new List<SiloAddress>();
             while (plan.Count < own.Waiting && receivers.Count > 0)
             {
-                var (receiver, work) = receivers.MinBy(entry => PerSlot(entry.Value + 1, _loads[entry.Key].Slots));
-                if (PerSlot(work + 1, _loads[receiver].Slots) > PerSlot(ownWork - 1, own.Slots))
+                var (receiver, placed) = receivers.MinBy(entry => _loads[entry.Key].Pressure(entry.Value + 1));
+                if (_loads[receiver].Pressure(placed + 1) > own.Pressure(-(plan.Count + 1)))
                 {
                     break;
                 }
 
                 plan.Add(receiver);
-                receivers[receiver] = work + 1;
-                ownWork--;
+                receivers[receiver] = placed + 1;
             }
 
             var moves = plan.Take((plan.Count + 1) / 2).ToList();
@@ -92,8 +91,6 @@ internal sealed class ClusterInferenceLoad
             return moves;
         }
     }
-
-    private static double PerSlot(int work, int slots) => work / (double)Math.Max(1, slots);
 
     /// <summary>Posted and not draining: the pressure; not posted: after all of those; draining: last.</summary>
     private (int Tier, double Pressure) Rank(SiloAddress silo)

@@ -23,10 +23,10 @@ internal sealed partial class InferenceQueueBalancer(
     ILogger<InferenceQueueBalancer> logger) : BackgroundService
 {
     /// <summary>Two board readings: the receivers of one round have posted what they received before the next.</summary>
-    public static readonly TimeSpan Interval = 2 * InferenceLoadReporter.Interval;
+    private static readonly TimeSpan Interval = 2 * InferenceLoadReporter.Interval;
 
     /// <summary>How long after a hand-off the generation is asked to recover (a no-op once it is queued on arrival).</summary>
-    public static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

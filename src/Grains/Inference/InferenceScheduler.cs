@@ -191,10 +191,9 @@ internal sealed partial class InferenceScheduler(
                 var started = Stopwatch.GetTimestamp();
                 Interlocked.Increment(ref _running);
                 var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
-                var ran = false;
                 try
                 {
-                    ran = await RunAttemptAsync(generationId, ticket, _abandon.Token);
+                    await RunAttemptAsync(generationId, ticket, _abandon.Token);
                 }
                 catch (Exception exception) when (!_abandon.IsCancellationRequested)
                 {
@@ -212,10 +211,6 @@ internal sealed partial class InferenceScheduler(
 
                     trace?.Dispose();
                     Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
-                    if (ran)
-                    {
-                        Interlocked.Increment(ref _runs);
-                    }
                 }
             }
         }
@@ -225,8 +220,7 @@ internal sealed partial class InferenceScheduler(
         }
     }
 
-    /// <summary>Runs the attempt; false when the grain did not hand out its request (finished, or queued elsewhere since).</summary>
-    private async Task<bool> RunAttemptAsync(string generationId, Guid ticket, CancellationToken abandonToken)
+    private async Task RunAttemptAsync(string generationId, Guid ticket, CancellationToken abandonToken)
     {
         var generation = grains.GetGrain<IGenerationGrain>(generationId);
         GenerationRequest? request;
@@ -240,13 +234,16 @@ internal sealed partial class InferenceScheduler(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogAttemptNotStarted(logger, exception, generationId);
-            return false;
+            return;
         }
 
         if (request is null)
         {
-            return false;
+            // Finished, or queued again elsewhere since: not an attempt.
+            return;
         }
+
+        Interlocked.Increment(ref _runs);
 
         var deadline = options.Value.AttemptDeadline;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(abandonToken);
@@ -274,8 +271,6 @@ internal sealed partial class InferenceScheduler(
         {
             await generation.FinishAsync(outcome, CancellationToken.None);
         }
-
-        return true;
     }
 
     /// <summary>Progress goes to the grain as one-way notices (<c>[OneWay]</c>: nothing waits for an answer).</summary>
