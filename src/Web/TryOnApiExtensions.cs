@@ -1,4 +1,5 @@
 using TryOn.Contracts;
+using TryOn.Contracts.Errors;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Logging;
 using TryOn.Web.Accounts;
@@ -60,7 +61,7 @@ public static class TryOnApiExtensions
         var merchant = app.MapGroup("/tryon/v1")
             .RequireAuthorization(AuthorizationPolicies.Merchant)
             .RequireAccountRateLimits()
-            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+            .ProducesErrors(ErrorCodes.MissingApiKey, ErrorCodes.InvalidApiKey, ErrorCodes.RateLimited);
         merchant.MapAccountEndpoints();
         merchant.MapCheckoutEndpoints();
         merchant.MapImageEndpoints();

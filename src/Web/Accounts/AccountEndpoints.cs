@@ -16,7 +16,7 @@ internal static class AccountEndpoints
         group.MapGet("/credits", GetCreditsAsync)
             .WithName("GetCredits")
             .WithSummary("The account's spendable credits and the credits held by unfinished generations.")
-            .ProducesErrors(404);
+            .ProducesErrors(ErrorCodes.AccountNotFound);
         return group;
     }
 

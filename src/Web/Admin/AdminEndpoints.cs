@@ -26,30 +26,30 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin/v1/accounts")
             .RequireAuthorization(AuthorizationPolicies.Admin)
             .WithTags("Admin")
-            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+            .ProducesErrors(ErrorCodes.Unauthorized, ErrorCodes.RateLimited);
 
         admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
-            .WithName("CreateAccount").WithSummary("Create an account.").ProducesErrors(400);
+            .WithName("CreateAccount").WithSummary("Create an account.");
         admin.MapGet("/", ListAccountsAsync)
-            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).").ProducesErrors(400);
+            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed);
         admin.MapGet("/{accountId}", GetAccountAsync)
-            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(404);
+            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapPatch("/{accountId}", UpdateAccountAsync).Validate<UpdateAccountRequest>()
-            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(400, 404);
+            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapPost("/{accountId}/credits", AdjustCreditsAsync).Validate<AdjustCreditsRequest>()
-            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(400, 402, 404);
+            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(ErrorCodes.InsufficientCredits, ErrorCodes.AccountNotFound);
         admin.MapGet("/{accountId}/ledger", ListLedgerAsync)
-            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).").ProducesErrors(400, 404);
+            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.AccountNotFound);
         admin.MapPost("/{accountId}/keys", IssueApiKeyAsync).Validate<IssueApiKeyRequest>()
-            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(400, 404);
+            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
-            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(404);
-        admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery()
-            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(400, 402, 404, 413, 415);
+            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(ErrorCodes.AccountNotFound);
+        admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery().AcceptsMultipart<LogoForm>()
+            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(ErrorCodes.QuotaExceeded, ErrorCodes.AccountNotFound);
         admin.MapDelete("/{accountId}/logo", RemoveLogoAsync)
-            .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(404);
+            .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
-            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(404);
+            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(ErrorCodes.ApiKeyNotFound, ErrorCodes.AccountNotFound);
         return admin;
     }
 
@@ -242,4 +242,11 @@ internal static class AdminEndpoints
 
     private static ApiErrorResult AccountNotFound(string accountId) =>
         new(ApiError.Of(ErrorCodes.AccountNotFound, $"Account '{accountId}' not found."));
+}
+
+/// <summary>The form of <c>PUT /admin/v1/accounts/{accountId}/logo</c> as the OpenAPI document shows it.</summary>
+internal sealed class LogoForm
+{
+    /// <summary>The logo: a PNG, transparency kept.</summary>
+    public required IFormFile File { get; init; }
 }

@@ -20,7 +20,7 @@ internal static partial class CheckoutEndpoints
         group.MapPost("/checkout", StartCheckoutAsync).Validate<CheckoutRequest>()
             .WithName("StartCheckout")
             .WithSummary("A Stripe Checkout link for one credit pack; the credits are added when the payment succeeds.")
-            .ProducesErrors(400, 502, 503);
+            .ProducesErrors(ErrorCodes.BillingNotConfigured, ErrorCodes.PaymentProviderError);
         return group;
     }
 

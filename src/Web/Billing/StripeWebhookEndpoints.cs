@@ -30,7 +30,7 @@ internal static partial class StripeWebhookEndpoints
             .WithTags("Billing")
             .WithName("StripeWebhook")
             .WithSummary("Stripe events (signed): paid checkouts add credits, refunds deduct them.")
-            .ProducesErrors(400, 409, 503);
+            .ProducesErrors(ErrorCodes.WebhookSignatureInvalid, ErrorCodes.BadRequest, ErrorCodes.PaymentNotRecorded, ErrorCodes.BillingNotConfigured);
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TryOn.Contracts.Errors;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
 
@@ -18,7 +19,7 @@ internal static partial class CustomerEndpoints
             .WithName("EraseCustomer")
             .WithSummary("Erase everything stored for an end user (the externalUserId of uploads and try-ons): shopper photos, "
                 + "generation results; generation records stay, anonymised. Always 204, idempotent.")
-            .ProducesErrors(400);
+            .ProducesErrors(ErrorCodes.ValidationFailed);
         return merchant;
     }
 

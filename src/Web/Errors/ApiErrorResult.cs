@@ -11,11 +11,3 @@ internal sealed class ApiErrorResult(ApiError error) : IResult, IStatusCodeHttpR
 
     public static implicit operator ApiErrorResult(ApiError error) => new(error);
 }
-
-internal static class ErrorResponseMetadata
-{
-    /// <summary>Declares, for the OpenAPI document, the error statuses an endpoint (or a group) can answer.</summary>
-    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata([.. statuses.Select(status => new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), [ErrorEnvelopeWriter.ContentType]))]);
-}

@@ -1,4 +1,5 @@
 using FluentValidation;
+using TryOn.Contracts.Errors;
 
 namespace TryOn.Web.Errors;
 
@@ -43,5 +44,7 @@ internal static class ValidationFilterExtensions
 {
     /// <summary>Validates the request body of type <typeparamref name="TRequest"/> before the handler runs.</summary>
     public static RouteHandlerBuilder Validate<TRequest>(this RouteHandlerBuilder builder)
-        where TRequest : class => builder.AddEndpointFilter<ValidationFilter<TRequest>>();
+        where TRequest : class => builder
+            .AddEndpointFilter<ValidationFilter<TRequest>>()
+            .ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.InvalidJson, ErrorCodes.BadRequest, ErrorCodes.UnsupportedMediaType, ErrorCodes.PayloadTooLarge);
 }

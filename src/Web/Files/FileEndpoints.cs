@@ -15,7 +15,8 @@ internal static class FileEndpoints
             .WithName("GetFile")
             .WithTags("Files")
             .WithSummary("A stored image through its signed, expiring link.")
-            .ProducesErrors(403, 404);
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png", "image/jpeg", "image/webp")
+            .ProducesErrors(ErrorCodes.FileLinkInvalid, ErrorCodes.FileNotFound);
         return endpoints;
     }
 

@@ -136,5 +136,7 @@ internal static class IdempotencyExtensions
     /// <summary>The endpoint honours <c>Idempotency-Key</c> (docs/api.md).</summary>
     public static TBuilder AcceptsIdempotencyKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(IdempotentEndpointMetadata.Instance);
+        builder
+            .WithMetadata(IdempotentEndpointMetadata.Instance)
+            .ProducesErrors(ErrorCodes.IdempotencyKeyReused, ErrorCodes.IdempotencyKeyInUse, ErrorCodes.ValidationFailed);
 }

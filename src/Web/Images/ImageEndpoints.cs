@@ -27,13 +27,14 @@ internal static class ImageEndpoints
         group.MapPost("/upload", UploadAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
+            .AcceptsMultipart<ImageUploadForm>()
             .WithName("UploadImage")
             .WithSummary("Store a shopper photo (multipart: file, crop, externalUserId, keepForDays): its id, a signed link and the person found in it.")
-            .ProducesErrors(400, 402, 409, 413, 415, 422);
+            .ProducesErrors(ErrorCodes.QuotaExceeded);
         group.MapGet("/{imageId}", GetAsync)
             .WithName("GetImage")
             .WithSummary("A stored shopper photo: a fresh signed link, its size and retention, and the person found in it.")
-            .ProducesErrors(403, 404);
+            .ProducesErrors(ErrorCodes.Forbidden, ErrorCodes.ImageNotFound);
         return group;
     }
 
@@ -137,6 +138,22 @@ internal sealed record PersonSummary(
 
 /// <summary>A rectangle in pixels of the stored image, from its top-left corner.</summary>
 internal sealed record PersonBoxResponse(int X, int Y, int Width, int Height);
+
+/// <summary>The form of an upload as the OpenAPI document shows it; <see cref="UploadOptions"/> reads it.</summary>
+internal sealed class ImageUploadForm
+{
+    /// <summary>The shopper photo: JPEG, PNG, WebP or HEIC, at most 10 MB.</summary>
+    public required IFormFile File { get; init; }
+
+    /// <summary>Cut the photo to 4:5 around the person (default true).</summary>
+    public bool? Crop { get; init; }
+
+    /// <summary>Your id for the shopper, for erasure (docs/privacy.md).</summary>
+    public string? ExternalUserId { get; init; }
+
+    /// <summary>Days to keep the photo: 1, 3 or 7 (default: the account's retention).</summary>
+    public int? KeepForDays { get; init; }
+}
 
 /// <summary>The form fields of an upload, with their deprecated aliases (<c>customerId</c>, <c>retentionDays</c>).</summary>
 internal sealed record UploadOptions(bool Crop, string? ExternalUserId, int? KeepForDays)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -20,13 +21,26 @@ internal static class OpenApiExtensions
 {
     public static IServiceCollection AddTryOnOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options => options
+            .InlineSchemasOf(typeof(JsonElement))
             .AddDocumentTransformer<SecuritySchemes>()
             .AddDocumentTransformer<PublicServer>()
             .AddDocumentTransformer<Sections>()
+            .AddDocumentTransformer<InlineFiles>()
             .AddOperationTransformer<SecurityRequirements>()
             .AddOperationTransformer<QueryParameterTypes>()
+            .AddSchemaTransformer<WireSchemas>()
             .AddSchemaTransformer<ClosedValueSets>()
-            .AddOperationTransformer<IdempotencyKeyHeader>());
+            .AddOperationTransformer<IdempotencyKeyHeader>()
+            .AddOperationTransformer<RequestBodies>()
+            .AddOperationTransformer<ErrorResponses>());
+
+    /// <summary>Schemas written where they are used, not as components: any JSON (<c>metadata</c>) is not a type of its own.</summary>
+    private static OpenApiOptions InlineSchemasOf(this OpenApiOptions options, params Type[] types)
+    {
+        options.CreateSchemaReferenceId = type =>
+            types.Contains(Nullable.GetUnderlyingType(type.Type) ?? type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        return options;
+    }
 
     public static IEndpointRouteBuilder MapTryOnOpenApi(this IEndpointRouteBuilder endpoints)
     {
@@ -75,6 +89,41 @@ internal static class OpenApiExtensions
             document.Tags = new HashSet<OpenApiTag>(Ordered
                 .Where(section => used.Contains(section.Name))
                 .Select(section => new OpenApiTag { Name = section.Name, Description = section.Description }));
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// A file in an answer (an image behind a signed link) is written in place as a binary string, not as a component
+    /// that the framework names after <c>IFormFile</c>.
+    /// </summary>
+    private sealed class InlineFiles : IOpenApiDocumentTransformer
+    {
+        public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        {
+            if (document.Components?.Schemas is not { } components)
+            {
+                return Task.CompletedTask;
+            }
+
+            var files = components.Where(entry => entry.Value is { Type: JsonSchemaType.String, Format: "binary" }).Select(entry => entry.Key).ToHashSet(StringComparer.Ordinal);
+            var contents = document.Paths.Values
+                .SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
+                .SelectMany(operation => operation.Responses?.Values.AsEnumerable() ?? [])
+                .SelectMany(response => response.Content?.Values.AsEnumerable() ?? []);
+            foreach (var content in contents)
+            {
+                if (content.Schema is OpenApiSchemaReference { Reference.Id: { } id } && files.Contains(id))
+                {
+                    content.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                }
+            }
+
+            foreach (var id in files)
+            {
+                components.Remove(id);
+            }
+
             return Task.CompletedTask;
         }
     }
@@ -150,6 +199,10 @@ internal static class OpenApiExtensions
             {
                 properties["status"] = Statuses();
                 properties["errorCode"] = Closed(ErrorCatalog.All.Select(definition => definition.Code));
+            }
+            else if (type == typeof(TryOnStartedResponse))
+            {
+                properties["status"] = Statuses();
             }
             else if (type == typeof(ErrorEnvelope))
             {

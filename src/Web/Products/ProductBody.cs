@@ -33,6 +33,7 @@ internal sealed record ProductBody
     public Dictionary<string, JsonElement>? Unnamed { get; init; }
 
     /// <summary>A reference names a product and nothing else: it sends <c>externalId</c> alone.</summary>
+    [JsonIgnore]
     public bool IsReference => ExternalId.HasValue && (Unnamed is null || Unnamed.Count == 0)
         && !(Title.IsGiven || Description.IsGiven || Category.IsGiven || Images.IsGiven || ImageUrls.IsGiven || Metadata.IsGiven || ValidForDays.IsGiven);
 }

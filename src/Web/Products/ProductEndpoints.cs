@@ -22,17 +22,20 @@ internal static class ProductEndpoints
         group.MapPost("/", UpsertAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
+            .AcceptsJsonOrMultipart<ProductBody>()
             .WithName("UpsertProduct")
             .WithSummary("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
-            .ProducesErrors(400, 402, 409, 413, 415, 422);
+            .ProducesErrors(
+                ErrorCodes.ExternalIdRequired, ErrorCodes.ProductImagesRequired, ErrorCodes.InvalidImageInput, ErrorCodes.ReservedExternalId,
+                ErrorCodes.ProductImageFetchFailed, ErrorCodes.QuotaExceeded);
         group.MapGet("/", ListAsync)
-            .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(400);
+            .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(ErrorCodes.ValidationFailed);
         group.MapGet("/{externalId}", GetAsync)
-            .WithName("GetProduct").WithSummary("One product, one-shot ids included.").ProducesErrors(404);
+            .WithName("GetProduct").WithSummary("One product, one-shot ids included.").ProducesErrors(ErrorCodes.ProductNotFound);
         group.MapGet("/{externalId}/stats", StatsAsync)
-            .WithName("GetProductStats").WithSummary("Generations of the product in a window: counts and average time of completed ones.").ProducesErrors(400, 404);
+            .WithName("GetProductStats").WithSummary("Generations of the product in a window: counts and average time of completed ones.").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.ProductNotFound);
         group.MapDelete("/{externalId}", DeleteAsync)
-            .WithName("DeleteProduct").WithSummary("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(404);
+            .WithName("DeleteProduct").WithSummary("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(ErrorCodes.ProductNotFound);
         return group;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using TryOn.Contracts.Accounts;
 using TryOn.Web.Json;
+using TryOn.Web.Multipart;
 using TryOn.Web.Products;
 
 namespace TryOn.Web.TryOn;
@@ -34,7 +35,21 @@ internal enum PersonShape
 /// </summary>
 internal static class DeprecatedShapes
 {
+    /// <summary>The three shapes of a try-on body, as the OpenAPI document shows them: 1.4 first.</summary>
+    public static readonly BodyShape[] Documented =
+    [
+        new("TryOnRequest", "A try-on (1.4): the product to put on the shopper, the shopper photo, whose photo it is, and the output.",
+            Fields("products", "person", "externalUserId", "output"), ["products", "person"]),
+        new("TryOnRequestV13", "Deprecated (1.3): one product, the shopper photo under customer.source.",
+            Fields("product", "customer", "customerId", "useWatermark", "retentionDays"), ["product", "customer"]),
+        new("TryOnRequestV10", "Deprecated (1.0): one product, the shopper photo's reference on customer itself.",
+            new Dictionary<string, Type?>(Fields("product", "customerId", "useWatermark", "retentionDays")) { ["customer"] = typeof(ImageSourceBody) },
+            ["product", "customer"]),
+    ];
+
     private static readonly OutputBody Unset = new();
+
+    private static Dictionary<string, Type?> Fields(params string[] names) => names.ToDictionary(name => name, _ => (Type?)null, StringComparer.Ordinal);
 
     /// <summary>The product and the path it was sent at; a valid body has exactly one.</summary>
     public static (Optional<ProductBody> Product, string Path) Product(TryOnBody body)

@@ -8,6 +8,7 @@ using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
 using TryOn.Web.Files;
 using TryOn.Web.Idempotency;
+using TryOn.Web.Multipart;
 using TryOn.Web.Paging;
 
 namespace TryOn.Web.TryOn;
@@ -25,27 +26,29 @@ internal static class TryOnEndpoints
         merchant.MapPost("/try-on", StartAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
+            .AcceptsJsonOrMultipart<TryOnBody>(DeprecatedShapes.Documented)
             .WithTags("Try-on")
             .WithName("StartTryOn")
             .WithSummary("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
-            .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+            .ProducesErrors(TryOnIntake.Refusals);
         merchant.MapPost("/try-on/sync", StartAndWaitAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
+            .AcceptsJsonOrMultipart<TryOnBody>(DeprecatedShapes.Documented)
             .WithTags("Try-on")
             .WithName("TryOnSync")
             .WithSummary("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
-            .ProducesErrors(400, 402, 403, 404, 409, 413, 415, 422);
+            .ProducesErrors(TryOnIntake.Refusals);
         merchant.MapGet("/generations", ListAsync)
             .WithTags("Try-on")
             .WithName("ListGenerations")
             .WithSummary("The account's generations, newest first (paged; optional status filter).")
-            .ProducesErrors(400);
+            .ProducesErrors(ErrorCodes.ValidationFailed);
         merchant.MapGet("/generations/{generationId}", GetAsync)
             .WithTags("Try-on")
             .WithName("GetGeneration")
             .WithSummary("A generation's status, progress, and its result link once completed.")
-            .ProducesErrors(403, 404);
+            .ProducesErrors(ErrorCodes.Forbidden, ErrorCodes.GenerationNotFound);
         return merchant;
     }
 

@@ -36,6 +36,18 @@ internal sealed class TryOnIntake(
     /// <summary>How long that question may take; with <see cref="AdmissionPatience"/>, a try-on answers within 5 s of a silo's death.</summary>
     private static readonly TimeSpan QuestionPatience = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>
+    /// The codes a try-on can be refused with, beside reading its body (<see cref="RequestBodyConventions"/>): its own
+    /// rules, its images, and the admission (<see cref="IGenerationGrain.AdmitAsync"/>).
+    /// </summary>
+    public static readonly string[] Refusals =
+    [
+        ErrorCodes.CustomerImageRequired, ErrorCodes.InvalidImageInput, ErrorCodes.CustomerImageFetchFailed, ErrorCodes.ExternalIdRequired,
+        ErrorCodes.ProductImagesRequired, ErrorCodes.ReservedExternalId, ErrorCodes.ProductImageFetchFailed, ErrorCodes.InsufficientCredits,
+        ErrorCodes.QuotaExceeded, ErrorCodes.Forbidden, ErrorCodes.ProductNotFound, ErrorCodes.ImageNotFound, ErrorCodes.PersonNotFound,
+        ErrorCodes.PersonTooSmall, ErrorCodes.CategoryNotSupported, ErrorCodes.MissingRequiredClassification,
+    ];
+
     /// <summary>The accepted generation (PENDING), or the error to answer; no credit is held after an error.</summary>
     public async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(HttpRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TryOn.Contracts.Errors;
+using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Errors;
 
@@ -50,7 +51,7 @@ public sealed partial class ErrorCatalogTests
         Assert.Equal(File.ReadAllText(CustomerCataloguePath), File.ReadAllText(SeedCopyPath));
 
     /// <summary>The customer's own catalogue, in the shared folder beside the repository when the checkout has one.</summary>
-    internal static string CustomerCataloguePath => Path.Combine(RepositoryRoot, "..", "shared", "seeds", "errors.md");
+    internal static string CustomerCataloguePath => Path.Combine(Repository.Root, "..", "shared", "seeds", "errors.md");
 
     /// <summary>A fact that compares with the customer's catalogue: skipped, with the reason, in a clone without it.</summary>
     private sealed class CustomerCatalogueFactAttribute : FactAttribute
@@ -67,7 +68,7 @@ public sealed partial class ErrorCatalogTests
     [Fact]
     public void Merchant_docs_list_every_code_with_its_status()
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "errors.md"));
+        var docs = File.ReadAllText(Path.Combine(Repository.Root, "docs", "errors.md"));
         Assert.All(ErrorCatalog.All, definition =>
             Assert.Matches(new Regex($@"\|\s*`{definition.Code}`(\s\*\(ext\)\*)?\s*\|\s*{definition.Status}\s*\|"), docs));
     }
@@ -116,20 +117,6 @@ public sealed partial class ErrorCatalogTests
     }
 
     private static string SeedCopyPath => Path.Combine(AppContext.BaseDirectory, "Errors", "errors.seed.md");
-
-    internal static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TryOn.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
-        }
-    }
 
     [GeneratedRegex(@"\((\d{3})\)\s*$")]
     private static partial Regex HeadingStatus();

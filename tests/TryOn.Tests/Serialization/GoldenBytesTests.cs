@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using TryOn.Contracts.Accounts;
 using TryOn.Grains.Accounts;
+using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Serialization;
 
@@ -21,7 +22,7 @@ public sealed class GoldenBytesTests
 {
     private static readonly IServiceProvider Services = new ServiceCollection().AddSerializer().BuildServiceProvider();
 
-    private static readonly string GoldenDirectory = Path.Combine(RepositoryRoot(), "tests", "TryOn.Tests", "Serialization", "Golden");
+    private static readonly string GoldenDirectory = Path.Combine(Repository.Root, "tests", "TryOn.Tests", "Serialization", "Golden");
 
     public static TheoryData<string> Types()
     {
@@ -85,19 +86,6 @@ public sealed class GoldenBytesTests
     {
         var serializer = Services.GetRequiredService(typeof(Serializer<>).MakeGenericType(type));
         return serializer.GetType().GetMethod("Deserialize", [typeof(byte[])])!.Invoke(serializer, [bytes])!;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TryOn.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (TryOn.sln) was not found above the test assembly.");
     }
 
     /// <summary>
