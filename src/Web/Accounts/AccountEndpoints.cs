@@ -15,7 +15,8 @@ internal static class AccountEndpoints
         var group = merchant.MapGroup("/account").WithTags("Account");
         group.MapGet("/credits", GetCreditsAsync)
             .WithName("GetCredits")
-            .WithSummary("The account's spendable credits and the credits held by unfinished generations.")
+            .WithSummary("Get credits")
+            .WithDescription("The account's spendable credits and the credits held by unfinished generations.")
             .ProducesErrors(ErrorCodes.AccountNotFound);
         return group;
     }

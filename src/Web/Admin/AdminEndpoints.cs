@@ -29,27 +29,27 @@ internal static class AdminEndpoints
             .ProducesErrors(ErrorCodes.Unauthorized, ErrorCodes.RateLimited);
 
         admin.MapPost("/", CreateAccountAsync).Validate<CreateAccountRequest>()
-            .WithName("CreateAccount").WithSummary("Create an account.");
+            .WithName("CreateAccount").WithSummary("Create an account").WithDescription("An account with its name, starting credits and limits; the answer holds its id.");
         admin.MapGet("/", ListAccountsAsync)
-            .WithName("ListAccounts").WithSummary("Accounts, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed);
+            .WithName("ListAccounts").WithSummary("List accounts").WithDescription("Accounts, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed);
         admin.MapGet("/{accountId}", GetAccountAsync)
-            .WithName("GetAccount").WithSummary("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(ErrorCodes.AccountNotFound);
+            .WithName("GetAccount").WithSummary("Get an account").WithDescription("One account with balance, reserved credits, limits, retention and status.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapPatch("/{accountId}", UpdateAccountAsync).Validate<UpdateAccountRequest>()
-            .WithName("UpdateAccount").WithSummary("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(ErrorCodes.AccountNotFound);
+            .WithName("UpdateAccount").WithSummary("Update an account").WithDescription("Change name, limits, retention or active flag; omitted fields keep their value.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapPost("/{accountId}/credits", AdjustCreditsAsync).Validate<AdjustCreditsRequest>()
-            .WithName("AdjustCredits").WithSummary("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(ErrorCodes.InsufficientCredits, ErrorCodes.AccountNotFound);
+            .WithName("AdjustCredits").WithSummary("Adjust credits").WithDescription("Grant (positive) or deduct (negative) credits; recorded in the ledger.").ProducesErrors(ErrorCodes.InsufficientCredits, ErrorCodes.AccountNotFound);
         admin.MapGet("/{accountId}/ledger", ListLedgerAsync)
-            .WithName("ListLedger").WithSummary("Credit movements, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.AccountNotFound);
+            .WithName("ListLedger").WithSummary("List the ledger").WithDescription("Credit movements, newest first (paged).").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.AccountNotFound);
         admin.MapPost("/{accountId}/keys", IssueApiKeyAsync).Validate<IssueApiKeyRequest>()
-            .WithName("IssueApiKey").WithSummary("Issue an API key; the key is shown only in this answer.").ProducesErrors(ErrorCodes.AccountNotFound);
+            .WithName("IssueApiKey").WithSummary("Issue an API key").WithDescription("Issue an API key; the key is shown only in this answer.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapGet("/{accountId}/keys", ListApiKeysAsync)
-            .WithName("ListApiKeys").WithSummary("The account's keys, never their secrets.").ProducesErrors(ErrorCodes.AccountNotFound);
+            .WithName("ListApiKeys").WithSummary("List API keys").WithDescription("The account's keys, never their secrets.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapPut("/{accountId}/logo", SetLogoAsync).DisableAntiforgery().AcceptsMultipart<LogoForm>()
-            .WithName("SetLogo").WithSummary("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(ErrorCodes.QuotaExceeded, ErrorCodes.AccountNotFound);
+            .WithName("SetLogo").WithSummary("Set the logo").WithDescription("Set the logo stamped on results (multipart field 'file': a PNG, transparency kept).").ProducesErrors(ErrorCodes.QuotaExceeded, ErrorCodes.AccountNotFound);
         admin.MapDelete("/{accountId}/logo", RemoveLogoAsync)
-            .WithName("RemoveLogo").WithSummary("Stop stamping results.").ProducesErrors(ErrorCodes.AccountNotFound);
+            .WithName("RemoveLogo").WithSummary("Remove the logo").WithDescription("Stop stamping results.").ProducesErrors(ErrorCodes.AccountNotFound);
         admin.MapDelete("/{accountId}/keys/{keyId}", RevokeApiKeyAsync)
-            .WithName("RevokeApiKey").WithSummary("Revoke a key; it is refused everywhere within a second.").ProducesErrors(ErrorCodes.ApiKeyNotFound, ErrorCodes.AccountNotFound);
+            .WithName("RevokeApiKey").WithSummary("Revoke an API key").WithDescription("Revoke a key; it is refused everywhere within a second.").ProducesErrors(ErrorCodes.ApiKeyNotFound, ErrorCodes.AccountNotFound);
         return admin;
     }
 

@@ -16,10 +16,12 @@ internal static partial class CheckoutEndpoints
         var group = merchant.MapGroup("/account").WithTags("Billing");
         group.MapGet("/packs", ListPacks)
             .WithName("ListCreditPacks")
-            .WithSummary("The credit packs on sale, and whether buying is enabled on this server.");
+            .WithSummary("List credit packs")
+            .WithDescription("The credit packs on sale, and whether buying is enabled on this server.");
         group.MapPost("/checkout", StartCheckoutAsync).Validate<CheckoutRequest>()
             .WithName("StartCheckout")
-            .WithSummary("A Stripe Checkout link for one credit pack; the credits are added when the payment succeeds.")
+            .WithSummary("Buy a credit pack")
+            .WithDescription("A Stripe Checkout link for one credit pack; the credits are added when the payment succeeds.")
             .ProducesErrors(ErrorCodes.BillingNotConfigured, ErrorCodes.PaymentProviderError);
         return group;
     }

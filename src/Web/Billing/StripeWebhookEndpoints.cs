@@ -29,7 +29,8 @@ internal static partial class StripeWebhookEndpoints
         app.MapPost("/webhooks/stripe", ReceiveAsync)
             .WithTags("Billing")
             .WithName("StripeWebhook")
-            .WithSummary("Stripe events (signed): paid checkouts add credits, refunds deduct them.")
+            .WithSummary("Receive Stripe events")
+            .WithDescription("Stripe events (signed): paid checkouts add credits, refunds deduct them.")
             .ProducesErrors(ErrorCodes.WebhookSignatureInvalid, ErrorCodes.BadRequest, ErrorCodes.PaymentNotRecorded, ErrorCodes.BillingNotConfigured);
         return app;
     }

@@ -17,7 +17,8 @@ internal static partial class CustomerEndpoints
         merchant.MapDelete("/customers/{**customerId}", EraseAsync)
             .WithTags("Customers")
             .WithName("EraseCustomer")
-            .WithSummary("Erase everything stored for an end user (the externalUserId of uploads and try-ons): shopper photos, "
+            .WithSummary("Erase an end user")
+            .WithDescription("Erase everything stored for an end user (the externalUserId of uploads and try-ons): shopper photos, "
                 + "generation results; generation records stay, anonymised. Always 204, idempotent.")
             .ProducesErrors(ErrorCodes.ValidationFailed);
         return merchant;

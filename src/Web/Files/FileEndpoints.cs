@@ -14,7 +14,8 @@ internal static class FileEndpoints
         endpoints.MapGet(FileLinks.RoutePrefix + "{**blobKey}", GetFileAsync)
             .WithName("GetFile")
             .WithTags("Files")
-            .WithSummary("A stored image through its signed, expiring link.")
+            .WithSummary("Download a file")
+            .WithDescription("A stored image through its signed, expiring link (the URL the API answered with; it needs no key).")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png", "image/jpeg", "image/webp")
             .ProducesErrors(ErrorCodes.FileLinkInvalid, ErrorCodes.FileNotFound);
         return endpoints;

@@ -29,11 +29,13 @@ internal static class ImageEndpoints
             .AcceptsIdempotencyKey()
             .AcceptsMultipart<ImageUploadForm>()
             .WithName("UploadImage")
-            .WithSummary("Store a shopper photo (multipart: file, crop, externalUserId, keepForDays): its id, a signed link and the person found in it.")
+            .WithSummary("Upload a shopper photo")
+            .WithDescription("Store a shopper photo (multipart: file, crop, externalUserId, keepForDays): its id, a signed link and the person found in it.")
             .ProducesErrors(ErrorCodes.QuotaExceeded);
         group.MapGet("/{imageId}", GetAsync)
             .WithName("GetImage")
-            .WithSummary("A stored shopper photo: a fresh signed link, its size and retention, and the person found in it.")
+            .WithSummary("Get a shopper photo")
+            .WithDescription("A stored shopper photo: a fresh signed link, its size and retention, and the person found in it.")
             .ProducesErrors(ErrorCodes.Forbidden, ErrorCodes.ImageNotFound);
         return group;
     }

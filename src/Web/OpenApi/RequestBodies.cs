@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using TryOn.Web.Multipart;
@@ -28,7 +29,7 @@ internal sealed class RequestBodies : IOpenApiOperationTransformer
             {
                 BodyForms.JsonOrMultipart => new Dictionary<string, OpenApiMediaType>
                 {
-                    [Json] = new() { Schema = await JsonAsync(body, context, cancellationToken) },
+                    [Json] = new() { Schema = await JsonAsync(body, context, cancellationToken), Example = body.Example is { } example ? JsonNode.Parse(example) : null },
                     [Multipart] = new()
                     {
                         Schema = JsonWithImages(),

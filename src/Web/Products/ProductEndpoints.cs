@@ -22,20 +22,22 @@ internal static class ProductEndpoints
         group.MapPost("/", UpsertAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
-            .AcceptsJsonOrMultipart<ProductBody>()
+            .AcceptsJsonOrMultipart<ProductBody>(
+                """{ "externalId": "shirt-1", "title": "Denim shirt", "category": "tops", "images": [{ "source": { "url": "https://cdn.example.com/denim-shirt.jpg" }, "classifications": { "flat_lay": true } }] }""")
             .WithName("UpsertProduct")
-            .WithSummary("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
+            .WithSummary("Create or update a product")
+            .WithDescription("Create or update a product (JSON, or multipart with a 'data' field and image parts named by fileKey).")
             .ProducesErrors(
                 ErrorCodes.ExternalIdRequired, ErrorCodes.ProductImagesRequired, ErrorCodes.InvalidImageInput, ErrorCodes.ReservedExternalId,
                 ErrorCodes.ProductImageFetchFailed, ErrorCodes.QuotaExceeded);
         group.MapGet("/", ListAsync)
-            .WithName("ListProducts").WithSummary("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(ErrorCodes.ValidationFailed);
+            .WithName("ListProducts").WithSummary("List products").WithDescription("The account's products, newest first (paged; one-shots are not listed).").ProducesErrors(ErrorCodes.ValidationFailed);
         group.MapGet("/{externalId}", GetAsync)
-            .WithName("GetProduct").WithSummary("One product, one-shot ids included.").ProducesErrors(ErrorCodes.ProductNotFound);
+            .WithName("GetProduct").WithSummary("Get a product").WithDescription("One product, one-shot ids included.").ProducesErrors(ErrorCodes.ProductNotFound);
         group.MapGet("/{externalId}/stats", StatsAsync)
-            .WithName("GetProductStats").WithSummary("Generations of the product in a window: counts and average time of completed ones.").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.ProductNotFound);
+            .WithName("GetProductStats").WithSummary("Get product stats").WithDescription("Generations of the product in a window: counts and average time of completed ones.").ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.ProductNotFound);
         group.MapDelete("/{externalId}", DeleteAsync)
-            .WithName("DeleteProduct").WithSummary("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(ErrorCodes.ProductNotFound);
+            .WithName("DeleteProduct").WithSummary("Delete a product").WithDescription("Delete a product and its stored images; past generations keep their snapshot.").ProducesErrors(ErrorCodes.ProductNotFound);
         return group;
     }
 

@@ -19,6 +19,10 @@ namespace TryOn.Web.TryOn;
 /// </summary>
 internal static class TryOnEndpoints
 {
+    /// <summary>A try-on as the reference shows it: a stored product on an uploaded photo, for end user u-77.</summary>
+    private const string Example =
+        """{ "products": [{ "externalId": "shirt-1" }], "person": { "image": { "source": { "id": "img_01kbz2m3q5r7t9v1x3z5b7d9f1" } } }, "externalUserId": "u-77", "output": { "keepForDays": 7 } }""";
+
     private static readonly TimeSpan SyncPollInterval = TimeSpan.FromMilliseconds(100);
 
     public static RouteGroupBuilder MapTryOnEndpoints(this RouteGroupBuilder merchant)
@@ -26,28 +30,32 @@ internal static class TryOnEndpoints
         merchant.MapPost("/try-on", StartAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
-            .AcceptsJsonOrMultipart<TryOnBody>(DeprecatedShapes.Documented)
+            .AcceptsJsonOrMultipart<TryOnBody>(Example, DeprecatedShapes.Documented)
             .WithTags("Try-on")
             .WithName("StartTryOn")
-            .WithSummary("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
+            .WithSummary("Start a try-on")
+            .WithDescription("Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).")
             .ProducesErrors(TryOnIntake.Refusals);
         merchant.MapPost("/try-on/sync", StartAndWaitAsync)
             .DisableAntiforgery()
             .AcceptsIdempotencyKey()
-            .AcceptsJsonOrMultipart<TryOnBody>(DeprecatedShapes.Documented)
+            .AcceptsJsonOrMultipart<TryOnBody>(Example, DeprecatedShapes.Documented)
             .WithTags("Try-on")
             .WithName("TryOnSync")
-            .WithSummary("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
+            .WithSummary("Try on and wait")
+            .WithDescription("Like /try-on, but waits (up to 90 s) for the result: 200 with the finished generation, or 202 while it runs.")
             .ProducesErrors(TryOnIntake.Refusals);
         merchant.MapGet("/generations", ListAsync)
             .WithTags("Try-on")
             .WithName("ListGenerations")
-            .WithSummary("The account's generations, newest first (paged; optional status filter).")
+            .WithSummary("List generations")
+            .WithDescription("The account's generations, newest first (paged; optional status filter).")
             .ProducesErrors(ErrorCodes.ValidationFailed);
         merchant.MapGet("/generations/{generationId}", GetAsync)
             .WithTags("Try-on")
             .WithName("GetGeneration")
-            .WithSummary("A generation's status, progress, and its result link once completed.")
+            .WithSummary("Get a generation")
+            .WithDescription("A generation's status, progress, and its result link once completed.")
             .ProducesErrors(ErrorCodes.Forbidden, ErrorCodes.GenerationNotFound);
         return merchant;
     }
