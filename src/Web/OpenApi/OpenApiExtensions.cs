@@ -7,9 +7,10 @@ using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Idempotency;
 using TryOn.Contracts.Paging;
+using TryOn.Hosting.Files;
+using TryOn.Hosting.Generations;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
-using TryOn.Web.Hosting;
 using TryOn.Web.Idempotency;
 using TryOn.Web.TryOn;
 
