@@ -196,10 +196,9 @@ internal sealed partial class WebhookDeliveryGrain(
         }
     }
 
+    /// <summary>Ended: the reminder goes. The timer is one-shot and is not armed again (disposing it here would cancel the running look).</summary>
     private async Task StopRemindingAsync()
     {
-        _timer?.Dispose();
-        _timer = null;
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
