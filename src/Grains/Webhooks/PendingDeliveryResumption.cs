@@ -14,15 +14,10 @@ namespace TryOn.Grains.Webhooks;
 internal sealed partial class PendingDeliveryResumption(
     IGrainFactory grains, IAccountReadModel accounts, ILogger<PendingDeliveryResumption> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private Task _resumption = Task.CompletedTask;
-
-    /// <summary>The pass started at this start, for tests to wait on.</summary>
-    public Task Completion => _resumption;
-
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(PendingDeliveryResumption), ServiceLifecycleStage.Active, cancellationToken =>
+        lifecycle.Subscribe(nameof(PendingDeliveryResumption), ServiceLifecycleStage.Active, _ =>
         {
-            _resumption = Task.Run(() => ResumeAllAsync(CancellationToken.None), CancellationToken.None);
+            _ = Task.Run(() => ResumeAllAsync(CancellationToken.None), CancellationToken.None);
             return Task.CompletedTask;
         });
 
