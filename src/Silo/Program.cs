@@ -36,7 +36,11 @@ internal static class SiloProgram
         }
 
         builder.Logging.AddTryOnLogDefaults();
-        builder.AddTryOnSilo(settings.Validated(isSilo: true));
+        // Webhook events carry the generation with its signed result link, which the silo signs as the API does.
+        var missingSettings = new[] { "Files:SigningKey", "Files:PublicBaseUrl" }
+            .Where(key => string.IsNullOrEmpty(builder.Configuration[key]))
+            .Select(key => $"{key} is required on silos (the same value as on the gateways: webhook events carry signed result links).");
+        builder.AddTryOnSilo(settings.Validated(isSilo: true, missingSettings));
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapInferenceMetrics();

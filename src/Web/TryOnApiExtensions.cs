@@ -16,6 +16,7 @@ using TryOn.Web.OpenApi;
 using TryOn.Web.Products;
 using TryOn.Web.RateLimiting;
 using TryOn.Web.TryOn;
+using TryOn.Web.Webhooks;
 
 namespace TryOn.Web;
 
@@ -68,6 +69,7 @@ public static class TryOnApiExtensions
         merchant.MapProductEndpoints();
         merchant.MapTryOnEndpoints();
         merchant.MapCustomerEndpoints();
+        merchant.MapWebhookEndpoints();
         return app;
     }
 }

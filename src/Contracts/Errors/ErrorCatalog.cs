@@ -63,6 +63,7 @@ public static class ErrorCatalog
         Ours(ErrorCodes.IdempotencyKeyReused, 422, "This Idempotency-Key was used for a different request. Use a new key for a new request."),
         Ours(ErrorCodes.IdempotencyKeyInUse, 409, "A request with this Idempotency-Key is still running. Retry once it has answered."),
         Ours(ErrorCodes.PoseNotSupported, 422, "The shopper's pose cannot be dressed with this garment. Ask the shopper for a photo facing the camera, arms at the sides."),
+        Ours(ErrorCodes.WebhookEndpointNotFound, 404, "Webhook endpoint not found."),
     ];
 
     private static readonly FrozenDictionary<string, ErrorDefinition> ByCode =

@@ -58,4 +58,5 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE";
+    public const string WebhookEndpointNotFound = "WEBHOOK_ENDPOINT_NOT_FOUND";
 }

@@ -9,6 +9,7 @@ public static class ResourceIds
     public const string AccountPrefix = "acct_";
     public const string ApiKeyPrefix = "key_";
     public const string ImagePrefix = "img_";
+    public const string WebhookEndpointPrefix = "whe_";
 
     /// <summary>The account the embedded development bootstrap creates.</summary>
     public const string DevelopmentAccountId = "acct_dev";
@@ -18,6 +19,8 @@ public static class ResourceIds
     public static string NewApiKeyId(TimeProvider timeProvider) => ApiKeyPrefix + Ulid.NewUlid(timeProvider).ToLowerInvariant();
 
     public static string NewImageId(DateTimeOffset now) => ImagePrefix + Ulid.NewUlid(now).ToLowerInvariant();
+
+    public static string NewWebhookEndpointId(TimeProvider timeProvider) => WebhookEndpointPrefix + Ulid.NewUlid(timeProvider).ToLowerInvariant();
 
     /// <summary>Account ids come from clients on the admin API; only our own shape reaches a grain.</summary>
     public static bool IsAccountId(string? value) =>
@@ -32,6 +35,11 @@ public static class ResourceIds
     public static bool IsImageId(string? value) =>
         value is { Length: > 4 and <= 64 } && value.StartsWith(ImagePrefix, StringComparison.Ordinal)
         && value.AsSpan(ImagePrefix.Length).ContainsOnlyIdCharacters();
+
+    /// <summary>Webhook endpoint ids come from clients (<c>DELETE /webhook-endpoints/:id</c>); only our own shape reaches a grain.</summary>
+    public static bool IsWebhookEndpointId(string? value) =>
+        value is { Length: > 4 and <= 64 } && value.StartsWith(WebhookEndpointPrefix, StringComparison.Ordinal)
+        && value.AsSpan(WebhookEndpointPrefix.Length).ContainsOnlyIdCharacters();
 
     private static bool ContainsOnlyIdCharacters(this ReadOnlySpan<char> value)
     {

@@ -7,6 +7,7 @@ using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Images;
+using TryOn.Contracts.Webhooks;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations.Admission;
 using TryOn.Grains.Inference;
@@ -55,6 +56,13 @@ internal sealed class GenerationState
     /// <summary>The silo whose scheduler holds the attempt under <see cref="AttemptTicket"/>.</summary>
     [Id(15)] public SiloAddress? AttemptSilo { get; set; }
 
+    /// <summary>
+    /// The generation finished and its webhook event (docs/api.md, "Webhooks") is not yet handed to the account's
+    /// endpoints. Set in the same write that makes it terminal, so a silo that dies right after that write still raises
+    /// it: the credit is not settled yet either, so the reservation sweep wakes the generation, which recovers both.
+    /// </summary>
+    [Id(16)] public bool WebhookEventPending { get; set; }
+
     public bool IsTerminal => Status is GenerationStatus.Completed or GenerationStatus.Failed;
 
     /// <summary>When retention removes the files of a finished generation: <c>keepForDays</c> after it was created.</summary>
@@ -88,7 +96,7 @@ internal sealed partial class GenerationGrain(
 
     private ReadModelPublisher? _publisher;
     private double _progress;
-    private IGrainTimer? _settleRetry;
+    private IGrainTimer? _followUpRetry;
 
     private GenerationState Generation => state.State;
 
@@ -136,9 +144,9 @@ internal sealed partial class GenerationGrain(
                 LogRequeued(logger, Id, Generation.Status);
             }
         }
-        else if (Generation.IsTerminal && !Generation.CreditSettled)
+        else if (Generation.IsTerminal && (!Generation.CreditSettled || Generation.WebhookEventPending))
         {
-            await SettleCreditAsync();
+            await FollowUpFinishAsync();
         }
     }
 
@@ -343,11 +351,12 @@ internal sealed partial class GenerationGrain(
         Generation.ErrorMessage = outcome.ErrorMessage;
         Generation.FinishedAt = now;
         Generation.UpdatedAt = now;
+        Generation.WebhookEventPending = true;
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await Publisher.PublishAsync();
         LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
-        await SettleCreditAsync();
+        await FollowUpFinishAsync();
     }
 
     public async Task<bool> EraseEndUserAsync(string accountId, string externalUserId, CancellationToken cancellationToken = default)
@@ -426,9 +435,73 @@ internal sealed partial class GenerationGrain(
         Generation.FilesRemovedAt ??= clock.GetUtcNow();
     }
 
-    /// <summary>Charges (completed) or releases (failed) the reserved credit, once; retried until the account answers.</summary>
-    private async Task SettleCreditAsync()
+    /// <summary>
+    /// What follows a finish, each once: the webhook event is raised, then the credit is settled, and both are recorded
+    /// in one write. Neither waits for the other (a webhook failure never holds a credit); whatever did not succeed is
+    /// retried on a timer until it does. Both are idempotent on the other side, so a failed write only repeats them.
+    /// </summary>
+    private async Task FollowUpFinishAsync()
     {
+        var raised = await RaiseWebhookEventAsync();
+        var settled = await SettleCreditAsync();
+        var written = false;
+        try
+        {
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+            written = true;
+        }
+        catch (Exception exception)
+        {
+            LogSettleFailed(logger, exception, Id);
+        }
+
+        if (raised && settled && written)
+        {
+            _followUpRetry?.Dispose();
+            _followUpRetry = null;
+        }
+        else
+        {
+            _followUpRetry ??= this.RegisterGrainTimer(
+                _ => FollowUpFinishAsync(),
+                new GrainTimerCreationOptions(SettleRetryInterval, SettleRetryInterval) { Interleave = false });
+        }
+    }
+
+    /// <summary>
+    /// Hands the finished generation's event to its own account's endpoints (which store a delivery per subscribed
+    /// endpoint and return); true once done (the caller writes it). The event's id follows from the generation's, so
+    /// raising it again after a failed write names the same event.
+    /// </summary>
+    private async Task<bool> RaiseWebhookEventAsync()
+    {
+        if (!Generation.WebhookEventPending)
+        {
+            return true;
+        }
+
+        try
+        {
+            var raised = WebhookEvents.Finished(View(), Generation.FinishedAt ?? Generation.UpdatedAt);
+            await GrainFactory.GetGrain<IWebhookEndpointsGrain>(Generation.Request!.AccountId).RaiseAsync(raised, CancellationToken.None);
+            Generation.WebhookEventPending = false;
+            return true;
+        }
+        catch (Exception exception)
+        {
+            LogWebhookRaiseFailed(logger, exception, Id);
+            return false;
+        }
+    }
+
+    /// <summary>Charges (completed) or releases (failed) the reserved credit, once; true once settled (the caller writes it).</summary>
+    private async Task<bool> SettleCreditAsync()
+    {
+        if (Generation.CreditSettled)
+        {
+            return true;
+        }
+
         try
         {
             var account = GrainFactory.GetGrain<IAccountGrain>(Generation.Request!.AccountId);
@@ -436,17 +509,13 @@ internal sealed partial class GenerationGrain(
                 ? await account.ChargeCreditAsync(Id, CancellationToken.None)
                 : await account.ReleaseCreditAsync(Id, CancellationToken.None);
             Generation.CreditSettled = true;
-            await state.WriteOrReloadAsync(DeactivateOnIdle);
-            _settleRetry?.Dispose();
-            _settleRetry = null;
+            return true;
         }
         catch (Exception exception)
         {
             // The account settles each generation at most once, so retrying is safe.
             LogSettleFailed(logger, exception, Id);
-            _settleRetry ??= this.RegisterGrainTimer(
-                _ => SettleCreditAsync(),
-                new GrainTimerCreationOptions(SettleRetryInterval, SettleRetryInterval) { Interleave = false });
+            return false;
         }
     }
 
@@ -524,6 +593,9 @@ internal sealed partial class GenerationGrain(
 
     [LoggerMessage(7, LogLevel.Debug, "Generation {GenerationId} is handed off to silo {Silo}, which has less work")]
     private static partial void LogHandedOff(ILogger logger, string generationId, SiloAddress silo);
+
+    [LoggerMessage(8, LogLevel.Warning, "The webhook event of generation {GenerationId} could not be raised yet; retrying")]
+    private static partial void LogWebhookRaiseFailed(ILogger logger, Exception exception, string generationId);
 
     [LoggerMessage(5, LogLevel.Information, "The customer's data of generation {GenerationId} ({Status}) was erased")]
     private static partial void LogErased(ILogger logger, string generationId, GenerationStatus status);

@@ -14,6 +14,8 @@ using TryOn.Grains.Persistence;
 using TryOn.Grains.Persistence.Sqlite;
 using TryOn.Grains.Privacy;
 using TryOn.Grains.Products;
+using TryOn.Grains.Webhooks;
+using TryOn.Hosting.Files;
 using TryOn.Pipeline;
 using TryOn.Storage.Blobs;
 using TryOn.Storage.ReadModels;
@@ -77,6 +79,8 @@ public static class TryOnSiloBuilderExtensions
         silo.Services.AddHostedService<SiloLossRecovery>();
         silo.AddPeriodicSweep<RetentionSweeper>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
+        silo.Services.AddFileLinks();
+        silo.Services.AddTryOnWebhooks();
         return silo;
     }
 
@@ -101,6 +105,9 @@ public static class TryOnSiloBuilderExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedSchemaMigration>();
         // The sweeps' reminders: one process, and every start registers them again (MaintenanceScheduler), so memory is enough.
         silo.UseInMemoryReminderService();
+        // And so are the reminders of pending webhook deliveries: each start resumes them from their endpoint lists.
+        silo.Services.AddSingleton<PendingDeliveryResumption>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<PendingDeliveryResumption>());
 
         // Orleans' ADO.NET provider does the work under a name of its own; the grains' provider takes each of its
         // writes in the database writer's turn.

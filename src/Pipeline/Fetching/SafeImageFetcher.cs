@@ -7,19 +7,18 @@ namespace TryOn.Pipeline.Fetching;
 
 /// <summary>
 /// Downloads merchant-supplied image URLs without letting them reach our own network (SSRF). The address rule is
-/// applied in the connect callback, to the address actually being connected to, so DNS tricks (a name that
-/// resolves to 127.0.0.1, rebinding between check and use) cannot get around it. Redirects are followed by hand,
+/// applied in the connect callback (<see cref="GuardedConnection"/>), to the address actually being connected to, so
+/// DNS tricks (a name that resolves to 127.0.0.1, rebinding between check and use) cannot get around it. Redirects are followed by hand,
 /// at most <see cref="SafeImageFetcherOptions.MaxRedirects"/>, each one checked again. The body is read with a cap
 /// and everything runs under a connect and a total timeout. Thread-safe; one instance per process.
 /// </summary>
 public sealed class SafeImageFetcher : IDisposable
 {
     private readonly SafeImageFetcherOptions _options;
-    private readonly Func<IPAddress, bool> _mayConnect;
     private readonly HttpClient _client;
 
     public SafeImageFetcher(IOptions<SafeImageFetcherOptions> options)
-        : this(options, options?.Value.AllowPrivateNetworks == true ? _ => true : NetworkAddressPolicy.IsPublic)
+        : this(options, GuardedConnection.RuleOf(options?.Value ?? throw new ArgumentNullException(nameof(options))))
     {
     }
 
@@ -28,7 +27,6 @@ public sealed class SafeImageFetcher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _mayConnect = mayConnect;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -37,7 +35,7 @@ public sealed class SafeImageFetcher : IDisposable
             ConnectTimeout = _options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             AutomaticDecompression = DecompressionMethods.None,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = GuardedConnection.Callback(mayConnect),
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("TryOn-ImageFetcher/1.0");
@@ -128,7 +126,7 @@ public sealed class SafeImageFetcher : IDisposable
     }
 
     /// <summary>Only the web ports, so a URL cannot make us talk HTTP to a mail or database server; any port when testing.</summary>
-    private bool PortAllowed(Uri uri) => _options.AllowPrivateNetworks || _options.AllowedPorts.Contains(uri.Port);
+    private bool PortAllowed(Uri uri) => _options.AllowsPort(uri.Port);
 
     private static FetchOutcome BlockedPort() =>
         FetchOutcome.Fail(FetchFailure.BlockedAddress, "The image URL uses a port the server may not reach.");
@@ -151,38 +149,4 @@ public sealed class SafeImageFetcher : IDisposable
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
-
-    /// <summary>Resolves the host and connects only to an address the rule allows; refused addresses are never dialled.</summary>
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = addresses.Where(_mayConnect).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new BlockedAddressException();
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private sealed class BlockedAddressException : Exception
-    {
-        public BlockedAddressException()
-            : base("Every address of the host is refused by the network address policy.")
-        {
-        }
-    }
 }

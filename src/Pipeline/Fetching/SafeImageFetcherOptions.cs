@@ -24,6 +24,9 @@ public sealed class SafeImageFetcherOptions
     /// <summary>Ports URLs may use (not enforced while <see cref="AllowPrivateNetworks"/> is on, for local testing).</summary>
     public ISet<int> AllowedPorts { get; set; } = new HashSet<int> { 80, 443 };
 
+    /// <summary>Whether a merchant-supplied URL may use <paramref name="port"/> (image URLs, webhook endpoints).</summary>
+    public bool AllowsPort(int port) => AllowPrivateNetworks || AllowedPorts.Contains(port);
+
     public IEnumerable<string> Validate()
     {
         if (MaxBytes < 1)

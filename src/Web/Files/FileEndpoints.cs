@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Storage;
+using TryOn.Hosting.Files;
 using TryOn.Storage.Blobs;
 using TryOn.Web.Errors;
 

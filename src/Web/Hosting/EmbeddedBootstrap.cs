@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.Paging;
+using TryOn.Hosting.Files;
 using TryOn.Storage.Blobs;
 using TryOn.Web.Authentication;
-using TryOn.Web.Files;
 
 namespace TryOn.Web.Hosting;
 

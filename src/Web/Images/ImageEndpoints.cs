@@ -6,10 +6,10 @@ using TryOn.Contracts.Errors;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.Images;
 using TryOn.Contracts.People;
+using TryOn.Hosting.Files;
 using TryOn.Web.Authentication;
 using TryOn.Web.Customers;
 using TryOn.Web.Errors;
-using TryOn.Web.Files;
 using TryOn.Web.Idempotency;
 using TryOn.Web.Multipart;
 

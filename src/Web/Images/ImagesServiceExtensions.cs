@@ -1,6 +1,5 @@
+using TryOn.Hosting.Files;
 using TryOn.Pipeline;
-using TryOn.Web.Files;
-using TryOn.Web.Hosting;
 
 namespace TryOn.Web.Images;
 
@@ -19,21 +18,7 @@ internal static class ImagesServiceExtensions
             .Validate(options => options.SyncWait > TimeSpan.Zero && options.SyncWait <= TimeSpan.FromMinutes(5), "TryOn:SyncWait must be positive and at most 5 minutes.")
             .ValidateOnStart();
 
-        services.AddOptions<FileLinkOptions>()
-            .Bind(configuration.GetSection(FileLinkOptions.SectionName))
-            .Validate(
-                options => string.IsNullOrEmpty(options.SigningKey) || options.SigningKey.Length >= FileLinks.MinimumKeyLength,
-                $"Files:SigningKey must have at least {FileLinks.MinimumKeyLength} characters.")
-            .Validate(
-                options => options.LinkLifetime > TimeSpan.Zero && options.LinkLifetime <= TimeSpan.FromDays(7),
-                "Files:LinkLifetime must be positive and at most 7 days.")
-            .Validate(
-                options => options.PublicBaseUrl is null
-                    || (options.PublicBaseUrl.IsAbsoluteUri && (options.PublicBaseUrl.Scheme == Uri.UriSchemeHttps || options.PublicBaseUrl.Scheme == Uri.UriSchemeHttp)),
-                "Files:PublicBaseUrl must be an absolute http(s) URL, e.g. https://tryon.example.com.")
-            .ValidateOnStart();
-        services.AddSingleton<PublicOrigin>();
-        services.AddSingleton<FileLinks>();
+        services.AddFileLinks();
 
         services.AddOptions<Multipart.FormIntakeOptions>()
             .Bind(configuration.GetSection(Multipart.FormIntakeOptions.SectionName))

@@ -8,9 +8,10 @@ using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Idempotency;
 using TryOn.Contracts.Paging;
+using TryOn.Hosting.Files;
+using TryOn.Hosting.Generations;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
-using TryOn.Web.Hosting;
 using TryOn.Web.Idempotency;
 using TryOn.Web.TryOn;
 
@@ -75,6 +76,7 @@ internal static class OpenApiExtensions
             ("Account", "The credits behind your API key, the account's limits and usage."),
             ("Billing", "Buy credit packs through Stripe Checkout, when the operator has configured billing; Stripe's webhook."),
             ("Customers", "Erase an end user: their photos and results are deleted, their generations stay anonymised."),
+            ("Webhooks", "Endpoints that receive signed generation.completed and generation.failed events, retried for 24 h; their deliveries."),
             ("Files", "Signed links to stored images and results; they need no key."),
             ("Admin", "The operator's API (Authorization: Bearer with the admin token): accounts, keys, credits, the ledger, the logo."),
         ];

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
+using TryOn.Hosting.Files;
+using TryOn.Hosting.Generations;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
-using TryOn.Web.Files;
 using TryOn.Web.Idempotency;
 using TryOn.Web.Multipart;
 using TryOn.Web.Paging;
@@ -209,32 +210,4 @@ internal sealed class TryOnOptions
 
     /// <summary>How long <c>/try-on/sync</c> holds the request before answering 202.</summary>
     public TimeSpan SyncWait { get; set; } = TimeSpan.FromSeconds(90);
-}
-
-/// <summary>docs/generations.md, plus progress, queue position, product id and generation time.</summary>
-internal sealed record GenerationResponse(
-    string GenerationId,
-    string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ResultImageUrl,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorMessage,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    double Progress,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition,
-    string ProductExternalId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? GenerationTimeMs)
-{
-    public static GenerationResponse From(GenerationView generation, FileLinks links) => new(
-        generation.GenerationId,
-        generation.Status.ToString().ToUpperInvariant(),
-        generation is { Status: GenerationStatus.Completed, ResultBlobKey: { } blobKey } ? links.Create(blobKey).Url : null,
-        generation.ErrorCode,
-        generation.ErrorMessage,
-        generation.CreatedAt,
-        generation.UpdatedAt,
-        generation.Progress,
-        generation.QueuePosition,
-        generation.ProductExternalId,
-        generation.GenerationTimeMs);
 }

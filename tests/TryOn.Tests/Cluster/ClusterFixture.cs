@@ -65,6 +65,8 @@ public class ClusterFixture : IAsyncLifetime
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__Tls__Certificate"] = CertificatePath,
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
+            ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
 
         foreach (var _ in Enumerable.Range(0, 2))
@@ -85,8 +87,6 @@ public class ClusterFixture : IAsyncLifetime
         var api = new Dictionary<string, string>(_shared)
         {
             ["Admin__Token"] = AdminToken,
-            ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
-            ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
         foreach (var _ in Enumerable.Range(0, 2))
         {

@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TryOn.Contracts.Generations;
+using TryOn.Hosting.Files;
+using TryOn.Hosting.Generations;
 using TryOn.Storage.ReadModels;
 using TryOn.Storage.Sqlite;
 using TryOn.Tests.Infrastructure;
 using TryOn.Web.Authentication;
-using TryOn.Web.Files;
-using TryOn.Web.Hosting;
 using TryOn.Web.TryOn;
 
 namespace TryOn.Tests.Generations;

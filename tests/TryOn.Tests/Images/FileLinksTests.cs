@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TryOn.Web.Files;
-using TryOn.Web.Hosting;
+using TryOn.Hosting.Files;
 
 namespace TryOn.Tests.Images;
 

@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using TryOn.Contracts;
-using TryOn.Web.Hosting;
 
-namespace TryOn.Web.Files;
+namespace TryOn.Hosting.Files;
 
-internal sealed class FileLinkOptions
+public sealed class FileLinkOptions
 {
     public const string SectionName = "Files";
 
@@ -28,7 +28,7 @@ internal sealed class FileLinkOptions
     public Uri? PublicBaseUrl { get; set; }
 }
 
-internal enum FileLinkCheck
+public enum FileLinkCheck
 {
     Valid,
     Expired,
@@ -37,9 +37,10 @@ internal enum FileLinkCheck
 
 /// <summary>
 /// Signed, expiring links to stored files: <c>/files/&lt;blob key&gt;?expires=&lt;unix&gt;&amp;signature=&lt;HMAC&gt;</c>.
-/// They need no API key, so a storefront can show the image, and they cannot be altered or extended.
+/// They need no API key, so a storefront can show the image, and they cannot be altered or extended. Every host that
+/// hands out links has one: the API (answers) and the silo (the generation documents that webhook events carry).
 /// </summary>
-internal sealed class FileLinks(
+public sealed class FileLinks(
     IOptions<FileLinkOptions> options, PublicOrigin origin, [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider timeProvider)
 {
     public const string RoutePrefix = "/files/";

@@ -2,9 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
-using TryOn.Web.Files;
 
-namespace TryOn.Web.Hosting;
+namespace TryOn.Hosting.Files;
 
 /// <summary>
 /// The origin that signed links and the OpenAPI <c>servers</c> entry start with; never the request's <c>Host</c>
@@ -14,7 +13,7 @@ namespace TryOn.Web.Hosting;
 /// (<c>http://127.0.0.1:5000</c>, not <c>http://[::]:8080</c>); otherwise none, and links are relative
 /// (<c>/files/…</c>), for the client to resolve against the address it called.
 /// </summary>
-internal sealed class PublicOrigin(IOptions<FileLinkOptions> options, IServer server)
+public sealed class PublicOrigin(IOptions<FileLinkOptions> options, IServer server)
 {
     /// <summary>The origin without a trailing slash (<c>https://tryon.example.com</c>), or empty for relative links.</summary>
     public string Value =>
