@@ -15,7 +15,7 @@ internal sealed partial class PendingDeliveryResumption(
     IGrainFactory grains, IAccountReadModel accounts, ILogger<PendingDeliveryResumption> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(PendingDeliveryResumption), ServiceLifecycleStage.Active, _ =>
+        lifecycle.Subscribe(nameof(PendingDeliveryResumption), ServiceLifecycleStage.Active, cancellationToken =>
         {
             _ = Task.Run(() => ResumeAllAsync(CancellationToken.None), CancellationToken.None);
             return Task.CompletedTask;

@@ -22,22 +22,25 @@ internal static class WebhookEndpoints
         merchant.MapPost("/webhook-endpoints", CreateAsync).Validate<WebhookEndpointRequest>()
             .WithTags("Webhooks")
             .WithName("CreateWebhookEndpoint")
-            .WithSummary("Add an endpoint for generation.completed and/or generation.failed events; its signing secret is shown only in this answer.")
-            .ProducesErrors(400, 415);
+            .WithSummary("Add a webhook endpoint")
+            .WithDescription("Add an endpoint for generation.completed and/or generation.failed events; its signing secret is shown only in this answer.");
         merchant.MapGet("/webhook-endpoints", ListAsync)
             .WithTags("Webhooks")
             .WithName("ListWebhookEndpoints")
-            .WithSummary("The account's webhook endpoints, never their secrets.");
+            .WithSummary("List webhook endpoints")
+            .WithDescription("The account's webhook endpoints, never their secrets.");
         merchant.MapDelete("/webhook-endpoints/{endpointId}", DeleteAsync)
             .WithTags("Webhooks")
             .WithName("DeleteWebhookEndpoint")
-            .WithSummary("Remove an endpoint; its pending deliveries stop.")
-            .ProducesErrors(404);
+            .WithSummary("Remove a webhook endpoint")
+            .WithDescription("Remove an endpoint; its pending deliveries stop.")
+            .ProducesErrors(ErrorCodes.WebhookEndpointNotFound);
         merchant.MapGet("/webhook-endpoints/{endpointId}/deliveries", ListDeliveriesAsync)
             .WithTags("Webhooks")
             .WithName("ListWebhookDeliveries")
-            .WithSummary("The endpoint's deliveries, newest first (paged): status, attempts, last error and next attempt.")
-            .ProducesErrors(400, 404);
+            .WithSummary("List an endpoint's deliveries")
+            .WithDescription("The endpoint's deliveries, newest first (paged): status, attempts, last error and next attempt.")
+            .ProducesErrors(ErrorCodes.ValidationFailed, ErrorCodes.WebhookEndpointNotFound);
         return merchant;
     }
 
