@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TryOn.Client.Webhooks;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Webhooks;
@@ -23,9 +24,9 @@ public sealed class WebhookDeliveryTests(WebhookAppFixture fixture) : IClassFixt
         await ReceivedAsync("/signed", 1);
 
         var request = Receiver.ReceivedAt("/signed").Single();
-        Assert.True(WebhookSignatureCheck.Verifies(request.Signature, request.Body, secret, out var timestamp), $"signature '{request.Signature}' does not verify");
-        Assert.Equal(fixture.Clock.GetUtcNow().ToUnixTimeSeconds(), timestamp);
-        Assert.False(WebhookSignatureCheck.Verifies(request.Signature, [.. request.Body, (byte)' '], secret, out _));
+        // A tolerance of zero: signed at the server's (fake) clock's second.
+        Assert.Equal(WebhookSignatureVerdict.Valid, WebhookSignature.Verify(request.Signature, request.Body, secret, fixture.Clock, TimeSpan.Zero));
+        Assert.Equal(WebhookSignatureVerdict.Mismatch, WebhookSignature.Verify(request.Signature, [.. request.Body, (byte)' '], secret, fixture.Clock));
         Assert.Equal("application/json", request.ContentType);
         Assert.Equal("TryOn-Webhooks/1", request.UserAgent);
         var body = request.Json;
@@ -63,7 +64,7 @@ public sealed class WebhookDeliveryTests(WebhookAppFixture fixture) : IClassFixt
 
         var requests = Receiver.ReceivedAt("/flaky");
         Assert.Equal(requests[0].Json.GetProperty("id").GetString(), requests[1].Json.GetProperty("id").GetString());
-        Assert.All(requests, request => Assert.True(WebhookSignatureCheck.Verifies(request.Signature, request.Body, secret, out _)));
+        Assert.All(requests, request => Assert.Equal(WebhookSignatureVerdict.Valid, WebhookSignature.Verify(request.Signature, request.Body, secret, fixture.Clock)));
         var delivered = await merchant.Client.DeliveryWhenAsync(endpointId, item => item.GetProperty("status").GetString() == "delivered", "the retry to be recorded as delivered");
         Assert.Equal(2, delivered.GetProperty("attempts").GetInt32());
     }

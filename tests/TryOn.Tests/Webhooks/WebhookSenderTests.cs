@@ -43,7 +43,7 @@ public sealed class WebhookSenderTests
 
         Assert.Null(await allowing.GetRequiredService<WebhookSender>().SendAsync(new WebhookTarget(url, "whsec_test"), Completed, CancellationToken.None));
         var received = Assert.Single(receiver.ReceivedAt("/rebound"));
-        Assert.True(WebhookSignatureCheck.Verifies(received.Signature, received.Body, "whsec_test", out _));
+        Assert.Equal(TryOn.Client.Webhooks.WebhookSignatureVerdict.Valid, TryOn.Client.Webhooks.WebhookSignature.Verify(received.Signature, received.Body, "whsec_test"));
         Assert.Equal("evt_01m94hd1t96w7vngfeb59vf063", received.Json.GetProperty("id").GetString());
     }
 }
