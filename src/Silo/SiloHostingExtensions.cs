@@ -5,6 +5,7 @@ using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Hosting.Operators;
 using TryOn.Storage.Blobs;
 
 namespace TryOn.Silo;
@@ -21,6 +22,7 @@ internal static class SiloHostingExtensions
             // Failure detection settings (ProbeTimeout, NumMissedProbesLimit, …) can be tuned under Orleans:Membership.
             .Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"))
             .AddTryOnGrains()
+            .AddOrleansDashboardWhenEnabled(builder.Configuration)
             .UseClusterStorage(cluster.DatabaseConnectionString!, cluster.MigrateAtStartup));
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
 

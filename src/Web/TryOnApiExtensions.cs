@@ -2,6 +2,7 @@ using TryOn.Contracts;
 using TryOn.Contracts.Errors;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Logging;
+using TryOn.Hosting.Operators;
 using TryOn.Web.Accounts;
 using TryOn.Web.Admin;
 using TryOn.Web.Authentication;
@@ -57,6 +58,9 @@ public static class TryOnApiExtensions
         app.MapHealthEndpoints();
         app.MapTryOnOpenApi();
         app.MapAdminEndpoints();
+        app.MapOrleansDashboardWhenEnabled(app.Configuration)?
+            .RequireAuthorization(AuthorizationPolicies.Admin)
+            .ExcludeFromDescription();
         app.MapFileEndpoints();
         app.MapStripeWebhook();
         var merchant = app.MapGroup("/tryon/v1")

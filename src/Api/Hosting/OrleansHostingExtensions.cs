@@ -3,6 +3,7 @@ using TryOn.Grains.Engines;
 using TryOn.Grains.Hosting;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Hosting.Operators;
 using TryOn.Web.Hosting;
 
 namespace TryOn.Api.Hosting;
@@ -34,6 +35,7 @@ internal static class OrleansHostingExtensions
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(hostOptions.SiloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "tryon-embedded")
             .AddTryOnGrains()
+            .AddOrleansDashboardWhenEnabled(configuration)
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
         builder.Services.AddEmbeddedBootstrap(hostOptions.DataDirectoryFullPath);
         builder.Services.AddHealthChecks()

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TryOn.Contracts.Errors;
+using TryOn.Hosting.Operators;
 using TryOn.Web.Errors;
 
 namespace TryOn.Web.Authentication;
@@ -15,7 +17,9 @@ internal static class AdminTokenDefaults
 }
 
 /// <summary>
-/// Authenticates operators by <c>Authorization: Bearer &lt;admin token&gt;</c>. Merchant keys are never accepted
+/// Authenticates operators by <c>Authorization: Bearer &lt;admin token&gt;</c>, and on the Orleans Dashboard's pages
+/// (<see cref="OrleansDashboard.Path"/>), opened in a browser that cannot send a bearer header, by
+/// <c>Basic</c> credentials whose password is the admin token (the browser asks for it). Merchant keys are never accepted
 /// here: whatever is missing or wrong answers <c>UNAUTHORIZED</c>. Wrong tokens count against the client address
 /// (<see cref="AdminTokenThrottle"/>); an address past its allowance is answered <c>RATE_LIMITED</c> without its
 /// token being looked at.
@@ -28,6 +32,7 @@ internal sealed class AdminTokenAuthenticationHandler(
     AdminTokenThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";
+    private const string BasicPrefix = "Basic ";
 
     /// <summary>Set when this request's address is refused: how long until it may try again. The challenge answers 429.</summary>
     private TimeSpan? _refusedFor;
@@ -48,8 +53,7 @@ internal sealed class AdminTokenAuthenticationHandler(
         }
 
         var value = values.Count == 1 ? values[0] : null;
-        if (value is null || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-            || !credential.Matches(value[BearerPrefix.Length..].Trim()))
+        if (value is null || PresentedToken(value) is not { } token || !credential.Matches(token))
         {
             throttle.RecordFailure(address);
             return Task.FromResult(AuthenticateResult.Fail("The admin token was rejected."));
@@ -59,9 +63,40 @@ internal sealed class AdminTokenAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
+    private bool IsDashboard => Request.Path.StartsWithSegments(OrleansDashboard.Path, StringComparison.OrdinalIgnoreCase);
+
+    private string? PresentedToken(string value)
+    {
+        if (value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return value[BearerPrefix.Length..].Trim();
+        }
+
+        if (!IsDashboard || !value.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var decoded = new byte[value.Length];
+        if (!Convert.TryFromBase64String(value[BasicPrefix.Length..].Trim(), decoded, out var length))
+        {
+            return null;
+        }
+
+        // user:password; the user name is anything, the password the admin token.
+        var pair = Encoding.UTF8.GetString(decoded[..length]);
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : pair[(colon + 1)..];
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (IsDashboard)
+        {
+            Response.Headers.WWWAuthenticate = "Basic realm=\"TryOn operators\", charset=\"UTF-8\"";
+        }
+
         if (_refusedFor is { } refusedFor)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(refusedFor.TotalSeconds));
@@ -78,7 +113,9 @@ internal sealed class AdminTokenAuthenticationHandler(
             return;
         }
 
-        await ErrorEnvelopeWriter.WriteAsync(Context, ApiError.Of(ErrorCodes.Unauthorized, result.Failure?.Message));
+        await ErrorEnvelopeWriter.WriteAsync(Context, ApiError.Of(
+            ErrorCodes.Unauthorized,
+            result.Failure?.Message ?? (IsDashboard ? "The Orleans Dashboard needs the admin token: as the password (any user name), or as 'Authorization: Bearer <admin token>'." : null)));
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

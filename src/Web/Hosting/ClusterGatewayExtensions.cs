@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
+using TryOn.Hosting.Operators;
 using TryOn.Storage.Blobs;
 using TryOn.Storage.ReadModels;
 
@@ -40,7 +41,8 @@ public static class ClusterGatewayExtensions
             .Configure<ClusterOptions>(cluster.Identify)
             .Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = ResponseTimeout)
             .UseClusterTransport(cluster.Certificates)
-            .UsePostgresClustering(cluster.DatabaseConnectionString!));
+            .UsePostgresClustering(cluster.DatabaseConnectionString!)
+            .AddOrleansDashboardWhenEnabled(configuration));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
         builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);

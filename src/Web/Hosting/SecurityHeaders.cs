@@ -4,15 +4,16 @@ namespace TryOn.Web.Hosting;
 /// Headers every answer carries: <c>X-Content-Type-Options: nosniff</c> everywhere (a browser never guesses a type we
 /// did not send), <c>Cache-Control: no-store</c> on the merchant and admin JSON (balances, keys shown once, signed
 /// links), so no shared or browser cache keeps them, and a Content-Security-Policy on HTML pages (the API reference at
-/// <c>/docs</c>). Set as the answer starts, so error answers have them too.
+/// <c>/docs</c>, the Orleans Dashboard). Set as the answer starts, so error answers have them too.
 /// </summary>
 internal static class SecurityHeaders
 {
     /// <summary>
     /// Only this service's own files, never framed, no inline script. Inline styles are allowed because the API
-    /// reference's bundle injects its styles at run time.
+    /// reference's bundle injects its styles at run time; fonts inlined as <c>data:</c> URLs because the Orleans
+    /// Dashboard's stylesheet carries its icon font so.
     /// </summary>
-    public const string HtmlContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+    public const string HtmlContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'none'";
 
     private static readonly PathString[] PrivateJson = ["/tryon/v1", "/admin/v1"];
 

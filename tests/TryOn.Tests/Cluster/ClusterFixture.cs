@@ -68,6 +68,10 @@ public class ClusterFixture : IAsyncLifetime
             ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
             ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
+        foreach (var (key, value) in SharedSettings)
+        {
+            _shared[key] = value;
+        }
 
         foreach (var _ in Enumerable.Range(0, 2))
         {
@@ -93,6 +97,9 @@ public class ClusterFixture : IAsyncLifetime
             Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Gateway.dll", api)));
         }
     }
+
+    /// <summary>Settings every process of the cluster gets besides the fixture's own (none here).</summary>
+    protected virtual IReadOnlyDictionary<string, string> SharedSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>
     /// The engine and membership settings of every silo: a 400 ms mock engine with two slots, and a dead peer noticed

@@ -13,7 +13,7 @@ namespace TryOn.Tests.OpenApi;
 /// </summary>
 public sealed partial class ApiReferenceTests(EmbeddedAppFixture fixture) : IClassFixture<EmbeddedAppFixture>
 {
-    private const string Policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+    private const string Policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'none'";
 
     /// <summary>The first section's first operation summary, which the reference shows once it has read the OpenAPI document.</summary>
     private const string OperationTitle = "Start a generation (1 credit): a product (reference, inline or one-shot) on a shopper photo (id, url or fileKey).";
