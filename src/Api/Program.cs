@@ -1,9 +1,11 @@
 using TryOn.Api.Hosting;
+using TryOn.Hosting.Telemetry;
 using TryOn.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTryOnApi();
 builder.AddTryOnOrleans();
+builder.AddTryOnTelemetry("tryon-api");
 
 var app = builder.Build();
 app.MapTryOnApi();

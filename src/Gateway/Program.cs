@@ -1,3 +1,4 @@
+using TryOn.Hosting.Telemetry;
 using TryOn.Web;
 using TryOn.Web.Hosting;
 
@@ -15,6 +16,7 @@ internal static class GatewayProgram
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTryOnApi();
         builder.AddClusterGateway();
+        builder.AddTryOnTelemetry("tryon-gateway");
 
         var app = builder.Build();
         app.MapTryOnApi();

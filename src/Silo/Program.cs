@@ -1,7 +1,7 @@
-using TryOn.Grains.Inference;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Logging;
+using TryOn.Hosting.Telemetry;
 using TryOn.Storage.Postgres;
 
 namespace TryOn.Silo;
@@ -9,7 +9,7 @@ namespace TryOn.Silo;
 /// <summary>
 /// The standalone silo of a cluster deployment (the GPU workers): grains, the inference scheduler and the engines,
 /// with PostgreSQL for membership, state, reminders and the read model, and Azure Blob Storage for images. Its only
-/// HTTP endpoints are health and metrics. <c>TryOn.Silo migrate</c> applies the database schema and exits;
+/// HTTP endpoints are health and the Prometheus scrape (<c>/metrics</c>). <c>TryOn.Silo migrate</c> applies the database schema and exits;
 /// <c>TryOn.Silo cluster-certificate &lt;file&gt;</c> writes a new self-signed certificate for the cluster's TLS.
 /// </summary>
 internal static class SiloProgram
@@ -36,6 +36,7 @@ internal static class SiloProgram
         }
 
         builder.Logging.AddTryOnLogDefaults();
+        builder.AddTryOnTelemetry("tryon-silo");
         // Webhook events carry the generation with its signed result link, which the silo signs as the API does.
         var missingSettings = new[] { "Files:SigningKey", "Files:PublicBaseUrl" }
             .Where(key => string.IsNullOrEmpty(builder.Configuration[key]))
@@ -43,7 +44,7 @@ internal static class SiloProgram
         builder.AddTryOnSilo(settings.Validated(isSilo: true, missingSettings));
         var app = builder.Build();
         app.MapHealthEndpoints();
-        app.MapInferenceMetrics();
+        app.MapTelemetryEndpoints();
         await app.RunAsync();
         return 0;
     }

@@ -3,6 +3,7 @@ using TryOn.Contracts.Errors;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Logging;
 using TryOn.Hosting.Operators;
+using TryOn.Hosting.Telemetry;
 using TryOn.Web.Accounts;
 using TryOn.Web.Admin;
 using TryOn.Web.Authentication;
@@ -44,7 +45,10 @@ public static class TryOnApiExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order, and every endpoint: health, OpenAPI, admin, files, Stripe, then the merchant API.</summary>
+    /// <summary>
+    /// The middleware, in order, and every endpoint: health and the Prometheus scrape (the host adds the telemetry,
+    /// <see cref="TelemetryExtensions.AddTryOnTelemetry"/>), OpenAPI, admin, files, Stripe, then the merchant API.
+    /// </summary>
     public static WebApplication MapTryOnApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -56,6 +60,7 @@ public static class TryOnApiExtensions
         app.UseIdempotencyKeys();
 
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
         app.MapTryOnOpenApi();
         app.MapAdminEndpoints();
         app.MapOrleansDashboardWhenEnabled(app.Configuration)?

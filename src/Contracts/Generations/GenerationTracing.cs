@@ -5,8 +5,10 @@ namespace TryOn.Contracts.Generations;
 /// <summary>
 /// The stages of a generation as spans of the activity source <see cref="SourceName"/>: the admission's credit and
 /// start, the queue wait, the grain's transitions, loading the images, the engine's own stages, the result's check,
-/// watermark and store. Each attempt is one trace whose root carries <see cref="GenerationIdTag"/>. Nothing is
-/// recorded, and next to nothing spent, unless a listener (OpenTelemetry, the benchmark program) subscribes.
+/// watermark and store. Each attempt is a span that carries <see cref="GenerationIdTag"/>: a child of the try-on
+/// request that queued it (so the request, the grain calls, the admission and the attempt are one trace, across
+/// processes with Orleans' activity propagation), or the root of a trace of its own when recovery queued it. Nothing
+/// is recorded, and next to nothing spent, unless a listener (OpenTelemetry, the benchmark program) subscribes.
 /// </summary>
 public static class GenerationTracing
 {
@@ -20,7 +22,7 @@ public static class GenerationTracing
     /// <summary>Admission: the generation grain persists PENDING, lists it and queues it.</summary>
     public const string StartGeneration = "admission.start_generation";
 
-    /// <summary>The root of an attempt, from the moment it was queued to its outcome delivered.</summary>
+    /// <summary>An attempt, from the moment it was queued to its outcome delivered.</summary>
     public const string Attempt = "generation.attempt";
 
     /// <summary>From being queued to a slot taking it.</summary>
@@ -62,16 +64,20 @@ public static class GenerationTracing
     /// <summary>The generation grain persists the outcome, lists it and settles the credit.</summary>
     public const string Finish = "generation.finish";
 
+    /// <summary>A merchant-supplied image URL fetched through the safe fetcher (a product image, or the shopper's photo at intake).</summary>
+    public const string Fetch = "fetch.image";
+
     public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>A stage of the current trace; null (and free) when nobody listens.</summary>
     public static Activity? Stage(string name) => Source.StartActivity(name);
 
     /// <summary>
-    /// The root of an attempt that a slot takes now, started when the generation was queued
-    /// (<paramref name="queued"/> ago), with its queue wait as the first stage.
+    /// The span of an attempt that a slot takes now, started when the generation was queued (<paramref name="queued"/>
+    /// ago), with its queue wait as the first stage; under <paramref name="queuedBy"/>, the span that was current when
+    /// it was queued (none: the attempt is a trace's root).
     /// </summary>
-    public static Activity? StartAttempt(string generationId, TimeSpan queued)
+    public static Activity? StartAttempt(string generationId, TimeSpan queued, ActivityContext queuedBy = default)
     {
         if (!Source.HasListeners())
         {
@@ -79,7 +85,7 @@ public static class GenerationTracing
         }
 
         var queuedAt = DateTimeOffset.UtcNow - queued;
-        var attempt = Source.StartActivity(Attempt, ActivityKind.Internal, parentContext: default, startTime: queuedAt);
+        var attempt = Source.StartActivity(Attempt, ActivityKind.Internal, queuedBy, startTime: queuedAt);
         attempt?.SetTag(GenerationIdTag, generationId);
         Source.StartActivity(QueueWait, ActivityKind.Internal, parentContext: default, startTime: queuedAt)?.Dispose();
         return attempt;

@@ -6,6 +6,7 @@ using TryOn.Contracts.ApiKeys;
 using TryOn.Contracts.Billing;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.RateLimits;
+using TryOn.Contracts.Telemetry;
 using TryOn.Grains.Persistence;
 using TryOn.Storage.Blobs;
 
@@ -141,6 +142,11 @@ internal sealed partial class AccountGrain(
         if (reservation.Status == CreditReservationStatus.Reserved)
         {
             await CommitAsync(now);
+            TryOnMetrics.CreditMoved(TryOnMetrics.CreditMovement.Reserved);
+        }
+        else if (reservation.Status != CreditReservationStatus.AlreadyReserved)
+        {
+            TryOnMetrics.CreditRefused(reservation.Status.ToString());
         }
 
         return reservation;
@@ -393,6 +399,7 @@ internal sealed partial class AccountGrain(
         if (settlement != CreditSettlement.NothingOpen)
         {
             await CommitAsync(now);
+            TryOnMetrics.CreditMoved(settlement == CreditSettlement.Charged ? TryOnMetrics.CreditMovement.Charged : TryOnMetrics.CreditMovement.Released);
         }
 
         return settlement;

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using TryOn.Contracts.Generations;
+using TryOn.Contracts.Telemetry;
 using TryOn.Pipeline.Images;
 
 namespace TryOn.Grains.Engines;
@@ -32,7 +33,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(progress);
         ImageResult<ImageTensor> person, garment;
-        using (GenerationTracing.Stage(GenerationTracing.EngineDecode))
+        using (TryOnMetrics.EngineStage(Name, GenerationTracing.EngineDecode))
         {
             person = pipeline.ToTensor(input.ShopperImage, PersonWidth, PersonHeight, TensorFit.Cover);
             garment = pipeline.ToTensor(input.ProductImage, GarmentSide, GarmentSide, TensorFit.Contain);
@@ -46,7 +47,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
         float[]? mask = null;
         if (cutout.IsAvailable)
         {
-            using var stage = GenerationTracing.Stage(GenerationTracing.EngineCutout);
+            using var stage = TryOnMetrics.EngineStage(Name, GenerationTracing.EngineCutout);
             mask = await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken);
         }
 
@@ -62,7 +63,7 @@ internal sealed class CompositeEngine(OnnxModels models, ImagePipeline pipeline,
         }
 
         IDisposableReadOnlyCollection<OrtValue> outputs;
-        using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
+        using (TryOnMetrics.EngineStage(Name, GenerationTracing.EngineOnnx))
         {
             outputs = session.Run(inputs, ["result"], cancellationToken);
         }

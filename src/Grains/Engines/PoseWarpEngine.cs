@@ -3,6 +3,7 @@ using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.People;
 using TryOn.Contracts.Products;
+using TryOn.Contracts.Telemetry;
 using TryOn.Grains.People;
 using TryOn.Pipeline.Images;
 using TryOn.Vision.Dressing;
@@ -80,7 +81,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
 
         RgbImage photo;
         ImageTensor garment;
-        using (GenerationTracing.Stage(GenerationTracing.EngineDecode))
+        using (TryOnMetrics.EngineStage(Name, GenerationTracing.EngineDecode))
         {
             photo = pipeline.DecodeRgb(input.ShopperImage).Value
                 ?? throw new InvalidOperationException("The stored shopper image could not be decoded.");
@@ -95,7 +96,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         DressingOutcome outcome;
         if (worn)
         {
-            using var stage = GenerationTracing.Stage(GenerationTracing.EngineFit);
+            using var stage = TryOnMetrics.EngineStage(Name, GenerationTracing.EngineFit);
             var garmentWorn = Worn(input.ProductImage, garment, kind, cancellationToken);
             (alpha, labels) = (garmentWorn.Alpha, garmentWorn.Parts);
             progress.Report(0.2);
@@ -104,7 +105,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         else
         {
             GarmentMask mask;
-            using (GenerationTracing.Stage(GenerationTracing.EngineCutout))
+            using (TryOnMetrics.EngineStage(Name, GenerationTracing.EngineCutout))
             {
                 mask = cutout.IsAvailable
                     ? GarmentMask.From(await cutout.GarmentMaskAsync(input.ProductImage, GarmentSide, cancellationToken), GarmentSide, GarmentSide)
@@ -112,7 +113,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
             }
 
             progress.Report(0.2);
-            using var stage = GenerationTracing.Stage(GenerationTracing.EngineFit);
+            using var stage = TryOnMetrics.EngineStage(Name, GenerationTracing.EngineFit);
             var reading = GarmentShapes.Read(mask, kind);
             var shape = reading.Shape ?? throw new EngineRefusalException(
                 $"The garment's shape could not be read: {reading.Problem}. Use a flat-lay photo of the garment alone, front up, on a plain light background.");
@@ -124,7 +125,7 @@ internal sealed class PoseWarpEngine(OnnxModels models, ImagePipeline pipeline, 
         cancellationToken.ThrowIfCancellationRequested();
         progress.Report(0.4);
         var region = layout.Region;
-        using (GenerationTracing.Stage(GenerationTracing.EngineOnnx))
+        using (TryOnMetrics.EngineStage(Name, GenerationTracing.EngineOnnx))
         {
             var parts = GarmentParts(garment.Data, alpha, labels);
             using var personValue = OrtValue.CreateTensorValueFromMemory(Planar(photo, region), [1, 3, region.Height, region.Width]);

@@ -2,6 +2,7 @@ using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Products;
+using TryOn.Contracts.Telemetry;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Products;
 using TryOn.Pipeline.Images;
@@ -66,7 +67,7 @@ internal sealed class GenerationExecutor(
         var personMask = request.Shopper.MaskBlobKey is { } maskKey ? (await loader.ReadStoredAsync(maskKey, cancellationToken)).Bytes : null;
         progress.Report(0.1);
         RgbImage output;
-        using (GenerationTracing.Stage(GenerationTracing.Engine))
+        using (TryOnMetrics.EngineStage(engine.Name, GenerationTracing.Engine))
         {
             try
             {

@@ -7,6 +7,7 @@ using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Images;
+using TryOn.Contracts.Telemetry;
 using TryOn.Contracts.Webhooks;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations.Admission;
@@ -354,6 +355,8 @@ internal sealed partial class GenerationGrain(
         Generation.WebhookEventPending = true;
         Generation.Version++;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
+        TryOnMetrics.GenerationFinished(
+            Generation.Status.ToString().ToUpperInvariant(), Generation.ErrorCode, Generation.Request.EngineName, now - Generation.CreatedAt);
         await Publisher.PublishAsync();
         LogFinished(logger, Id, Generation.Status, Generation.ErrorCode);
         await FollowUpFinishAsync();

@@ -54,6 +54,8 @@ public static class TryOnSiloBuilderExtensions
     public static ISiloBuilder AddTryOnGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        // The trace context of a grain call goes with it (a request's trace reaches the grains, across silos too).
+        silo.AddActivityPropagation();
         silo.Services.AddTryOnClocks();
         silo.Services.AddTryOnImagePipeline();
         silo.Services.AddTryOnEngines();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Inference;
+using TryOn.Contracts.Telemetry;
 using TryOn.Grains.Engines;
 using TryOn.Grains.Generations;
 
@@ -19,7 +20,8 @@ namespace TryOn.Grains.Inference;
 /// more (they stay PENDING in storage and run on another silo when their grain is next called: a poll or the
 /// recovery sweep), and running attempts
 /// get <see cref="EngineOptions.DrainTimeout"/> to finish; the ones still running then are abandoned, stay PROCESSING
-/// and are driven again elsewhere (processing is at least once).
+/// and are driven again elsewhere (processing is at least once). Its queue depth, waits, slot use and attempts are
+/// measurements of <see cref="TryOnMetrics"/>; each attempt's span is a child of the span that queued it.
 /// </summary>
 internal sealed partial class InferenceScheduler(
     IGrainFactory grains,
@@ -29,8 +31,8 @@ internal sealed partial class InferenceScheduler(
 {
     private readonly Lock _gate = new();
     private readonly FairQueue _waiting = new();
-    /// <summary>Queued or running ids, with when they were queued and the ticket their grain gave them.</summary>
-    private readonly Dictionary<string, (long QueuedAt, Guid Ticket)> _known = new(StringComparer.Ordinal);
+    /// <summary>Queued or running ids, with when they were queued, the ticket their grain gave them and the span that queued them.</summary>
+    private readonly Dictionary<string, (long QueuedAt, Guid Ticket, ActivityContext QueuedBy)> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _queued = new(0);
 
     /// <summary>Cancels running attempts: only when a stop has waited out the drain timeout.</summary>
@@ -92,9 +94,10 @@ internal sealed partial class InferenceScheduler(
             }
 
             _waiting.Enqueue(accountId, generationId);
-            _known.Add(generationId, (Stopwatch.GetTimestamp(), ticket));
+            _known.Add(generationId, (Stopwatch.GetTimestamp(), ticket, Activity.Current?.Context ?? default));
         }
 
+        TryOnMetrics.Queued();
         _queued.Release();
         return true;
     }
@@ -129,6 +132,7 @@ internal sealed partial class InferenceScheduler(
 
                 taken.Add((generationId, _known[generationId].Ticket));
                 _known.Remove(generationId);
+                TryOnMetrics.Dequeued(waited: null);
             }
         }
 
@@ -169,8 +173,19 @@ internal sealed partial class InferenceScheduler(
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Slots).Select(_ => RunSlotAsync(stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var slots = options.Value.Slots;
+        TryOnMetrics.SlotsStarted(slots);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, slots).Select(_ => RunSlotAsync(stoppingToken)));
+        }
+        finally
+        {
+            TryOnMetrics.SlotsStopped(slots);
+        }
+    }
 
     private async Task RunSlotAsync(CancellationToken stoppingToken)
     {
@@ -182,15 +197,19 @@ internal sealed partial class InferenceScheduler(
                 string generationId;
                 long queuedAt;
                 Guid ticket;
+                ActivityContext queuedBy;
                 lock (_gate)
                 {
                     _waiting.TryDequeue(out generationId);
-                    (queuedAt, ticket) = _known[generationId];
+                    (queuedAt, ticket, queuedBy) = _known[generationId];
                 }
 
                 var started = Stopwatch.GetTimestamp();
+                var waited = Stopwatch.GetElapsedTime(queuedAt, started);
                 Interlocked.Increment(ref _running);
-                var trace = GenerationTracing.StartAttempt(generationId, Stopwatch.GetElapsedTime(queuedAt, started));
+                TryOnMetrics.Dequeued(waited);
+                TryOnMetrics.SlotTaken();
+                var trace = GenerationTracing.StartAttempt(generationId, waited, queuedBy);
                 try
                 {
                     await RunAttemptAsync(generationId, ticket, _abandon.Token);
@@ -210,7 +229,9 @@ internal sealed partial class InferenceScheduler(
                     }
 
                     trace?.Dispose();
-                    Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                    var busy = Stopwatch.GetElapsedTime(started);
+                    Interlocked.Add(ref _busyTicks, busy.Ticks);
+                    TryOnMetrics.SlotFreed(busy);
                 }
             }
         }
@@ -244,6 +265,7 @@ internal sealed partial class InferenceScheduler(
         }
 
         Interlocked.Increment(ref _runs);
+        TryOnMetrics.AttemptBegun();
 
         var deadline = options.Value.AttemptDeadline;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(abandonToken);

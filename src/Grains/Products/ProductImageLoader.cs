@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using TryOn.Contracts.Errors;
+using TryOn.Contracts.Generations;
 using TryOn.Contracts.Products;
+using TryOn.Contracts.Telemetry;
 using TryOn.Pipeline.Fetching;
 using TryOn.Pipeline.Images;
 using TryOn.Pipeline.IO;
@@ -41,7 +44,14 @@ internal sealed class ProductImageLoader(SafeImageFetcher fetcher, ImagePipeline
     /// <summary>Fetches, checks, normalises, classifies and caches a URL image.</summary>
     public async Task<(ProductImageAnalysis Analysis, LoadedProductImage Image)> FetchAsync(string accountId, ProductImage image, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(image.SourceUrl, cancellationToken);
+        FetchOutcome fetched;
+        using (GenerationTracing.Stage(GenerationTracing.Fetch))
+        {
+            var started = Stopwatch.GetTimestamp();
+            fetched = await fetcher.FetchAsync(image.SourceUrl, cancellationToken);
+            TryOnMetrics.Fetched(TryOnMetrics.ProductImageFetch, fetched.Failure?.ToString(), Stopwatch.GetElapsedTime(started));
+        }
+
         if (!fetched.Succeeded)
         {
             return Failed(image, fetched.Failure.ToString()!, ErrorCodes.ProductImageFetchFailed, $"The product image could not be downloaded: {fetched.Message}");

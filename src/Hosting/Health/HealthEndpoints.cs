@@ -20,10 +20,13 @@ public static class HealthEndpoints
     /// <summary>Checks with this tag decide readiness; each hosting mode adds its own.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Where both health endpoints live.</summary>
+    public const string PathPrefix = "/health";
+
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        endpoints.MapHealthChecks(PathPrefix + "/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        endpoints.MapHealthChecks(PathPrefix + "/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
         return endpoints;
     }
 

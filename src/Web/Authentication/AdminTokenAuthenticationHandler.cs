@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TryOn.Contracts.Errors;
+using TryOn.Contracts.Telemetry;
 using TryOn.Hosting.Operators;
 using TryOn.Web.Errors;
 
@@ -101,6 +102,7 @@ internal sealed class AdminTokenAuthenticationHandler(
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(refusedFor.TotalSeconds));
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            TryOnMetrics.RateLimited("adminToken");
             await ErrorEnvelopeWriter.WriteAsync(Context, ApiError.Of(
                 ErrorCodes.RateLimited,
                 $"{result.Failure?.Message} Retry after {seconds} s.",

@@ -40,6 +40,8 @@ public static class ClusterGatewayExtensions
         builder.UseOrleansClient(client => client
             .Configure<ClusterOptions>(cluster.Identify)
             .Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = ResponseTimeout)
+            // A request's trace goes on into the silos with its grain calls (src/Hosting/Telemetry).
+            .AddActivityPropagation()
             .UseClusterTransport(cluster.Certificates)
             .UsePostgresClustering(cluster.DatabaseConnectionString!)
             .AddOrleansDashboardWhenEnabled(configuration));

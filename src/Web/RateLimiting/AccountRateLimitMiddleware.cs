@@ -1,6 +1,7 @@
 using System.Globalization;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
+using TryOn.Contracts.Telemetry;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
 
@@ -39,6 +40,7 @@ internal sealed class AccountRateLimitMiddleware(RequestDelegate next, AccountRa
 
         headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var budget = requestClass == RequestClass.Read ? "reads" : "writes";
+        TryOnMetrics.RateLimited(budget);
         await ErrorEnvelopeWriter.WriteAsync(context, ApiError.Of(
             ErrorCodes.RateLimited,
             $"The account's {budget} budget of {decision.PerMinute} requests per minute is spent. Retry after {decision.RetryAfterSeconds} s.",

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using TryOn.Contracts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.Products;
+using TryOn.Contracts.Telemetry;
 using TryOn.Pipeline.Fetching;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
@@ -183,7 +185,14 @@ internal sealed class TryOnIntake(
         byte[] bytes;
         if (tryOn.Person.Url is { } url)
         {
-            var fetched = await fetcher.FetchAsync(url, cancellationToken);
+            FetchOutcome fetched;
+            using (GenerationTracing.Stage(GenerationTracing.Fetch))
+            {
+                var started = Stopwatch.GetTimestamp();
+                fetched = await fetcher.FetchAsync(url, cancellationToken);
+                TryOnMetrics.Fetched(TryOnMetrics.PersonImageFetch, fetched.Failure?.ToString(), Stopwatch.GetElapsedTime(started));
+            }
+
             if (!fetched.Succeeded)
             {
                 return (null, ApiError.Of(ErrorCodes.CustomerImageFetchFailed, $"The shopper image URL could not be downloaded: {fetched.Message}"));

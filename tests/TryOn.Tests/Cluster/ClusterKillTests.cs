@@ -177,13 +177,11 @@ public sealed class ClusterKillTests(ClusterFixture cluster)
         Assert.InRange(admitted, 20, 20 + refilled);
     }
 
-    /// <summary>Generations a silo is holding or has run, from its metrics endpoint.</summary>
+    /// <summary>Generations a silo is holding or has run, from its metrics endpoint: waiting, running, attempts begun.</summary>
     private static async Task<double> HeldWorkAsync(ServiceProcess silo)
     {
-        using var client = new HttpClient { BaseAddress = silo.BaseAddress };
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return metrics.Split('\n')
-            .Where(line => line.StartsWith("tryon_inference_", StringComparison.Ordinal) && !line.StartsWith("tryon_inference_slots", StringComparison.Ordinal) && !line.StartsWith("tryon_inference_busy", StringComparison.Ordinal))
-            .Sum(line => double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture));
+        var metrics = await PrometheusText.ScrapeAsync(silo.BaseAddress);
+        return new[] { "tryon_inference_queue_depth", "tryon_inference_slots_busy", "tryon_inference_attempts_total" }
+            .Sum(name => metrics.GetValueOrDefault(name));
     }
 }

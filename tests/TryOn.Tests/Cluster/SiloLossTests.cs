@@ -117,7 +117,7 @@ public sealed class SiloLossTests(SiloLossClusterFixture cluster, ITestOutputHel
 
         // The work left then: what the survivor holds (the clients' own view lags behind their polls).
         var survivor = await MetricsAsync(cluster.Silos[1]);
-        return (killedAt, rejoinedAt, (int)(survivor["tryon_inference_waiting"] + survivor["tryon_inference_running"]));
+        return (killedAt, rejoinedAt, (int)(survivor.GetValueOrDefault("tryon_inference_queue_depth") + survivor.GetValueOrDefault("tryon_inference_slots_busy")));
     }
 
     /// <summary>One merchant's client: submits its try-ons (honouring Retry-After), then polls each until it ends.</summary>
@@ -235,18 +235,10 @@ public sealed class SiloLossTests(SiloLossClusterFixture cluster, ITestOutputHel
         Assert.Equal(Credits - charged, credits.GetProperty("creditBalance").GetInt64());
     }
 
-    private static async Task<long> AttemptsRunAsync(ServiceProcess silo) => (long)(await MetricsAsync(silo))["tryon_inference_attempts_total"];
+    private static async Task<long> AttemptsRunAsync(ServiceProcess silo) => (long)(await MetricsAsync(silo)).GetValueOrDefault("tryon_inference_attempts_total");
 
     /// <summary>The silo's inference figures, from its metrics endpoint.</summary>
-    private static async Task<Dictionary<string, double>> MetricsAsync(ServiceProcess silo)
-    {
-        using var client = new HttpClient { BaseAddress = silo.BaseAddress };
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return metrics.Split('\n')
-            .Where(line => line.StartsWith("tryon_", StringComparison.Ordinal))
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));
-    }
+    private static Task<IReadOnlyDictionary<string, double>> MetricsAsync(ServiceProcess silo) => PrometheusText.ScrapeAsync(silo.BaseAddress);
 
     private static string Percentiles(IEnumerable<Call> calls)
     {
