@@ -9,7 +9,8 @@ namespace TryOn.Benchmarks;
 /// <c>dotnet run -c Release --project tests/TryOn.Benchmarks -- --filter '*'</c>. Benchmarks run in-process
 /// (the generated-project toolchain would inherit the repository's strict build settings). With the single
 /// argument <c>scheduler</c> it measures slot use at saturation instead; with <c>e2e</c> (and its options) the
-/// time a generation spends outside the engine, by stage; with <c>isnet</c> the optional ISNet cut-out; <c>person-pictures</c> draws what the person analysis sees; <c>dress-pictures</c> the pose-warp engine's gallery.
+/// time a generation spends outside the engine, by stage; with <c>isnet</c> the optional ISNet cut-out; <c>person-pictures</c> draws what the person analysis sees; <c>dress-pictures</c> the pose-warp engine's gallery;
+/// <c>image-bombs</c> the decompression-bomb matrix through NetVips and ImageSharp.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -43,6 +44,12 @@ public static class BenchmarkProgram
         if (args is ["dress-pictures", .. var dressOptions])
         {
             DressPictures.Run(dressOptions);
+            return;
+        }
+
+        if (args is ["image-bombs", .. var bombOptions])
+        {
+            ImageBombMatrix.Run(bombOptions);
             return;
         }
 
