@@ -23,7 +23,7 @@ internal static class SiloHostingExtensions
             .Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"))
             .AddTryOnGrains()
             .AddOrleansDashboardWhenEnabled(builder.Configuration)
-            .UseClusterStorage(cluster.DatabaseConnectionString!, cluster.MigrateAtStartup));
+            .UseClusterStorage(cluster.DatabaseConnectionString!, cluster.MigrateAtStartup, cluster.UsesAzureTables ? cluster.TablesConnectionString : null));
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
 
         builder.Services.AddHealthChecks()

@@ -33,6 +33,7 @@ load_ports() {
     api_port=${TRYON_API_PORT:-5100}
     pg_port=${TRYON_PG_PORT:-55433}
     blob_port=${TRYON_BLOB_PORT:-10100}
+    table_port=${TRYON_TABLE_PORT:-10102}    # the Azure Storage profile only (Orleans__Storage=AzureStorage)
     silo_port=${TRYON_SILO_PORT:-11211}       # silo 2: one more
     gateway_port=${TRYON_GATEWAY_PORT:-30100} # silo 2: one more
     health_port=${TRYON_HEALTH_PORT:-8181}    # silo 2: one more
@@ -49,7 +50,7 @@ ours() { # name pid
   local mark
   case "$1" in
   script) mark="local-cluster.sh" ;;
-  azurite) mark="$state/azurite" ;;
+  azurite | azurite-table) mark="$state/azurite" ;;
   *) mark="$PWD/" ;; # the hosts run as `dotnet <this checkout>/src/…/bin/…/TryOn.*.dll`
   esac
   alive "$2" && grep -qaF -- "$mark" "/proc/$2/cmdline" 2>/dev/null
@@ -62,7 +63,7 @@ as_postgres() {
 
 stop_all() {
   # The API first, then the silos (they drain for up to Engines:DrainTimeout), then the storage they need to stop.
-  for name in api silo1 silo2 azurite; do
+  for name in api silo1 silo2 azurite azurite-table; do
     pid=$(recorded_pid "$name")
     if ours "$name" "$pid"; then
       kill "$pid" 2>/dev/null || true
@@ -125,7 +126,7 @@ stop)
 status)
   [ -d "$state" ] || { echo "no local cluster here (nothing under artifacts/local-cluster)"; exit 1; }
   load_ports
-  for name in api silo1 silo2 azurite; do
+  for name in api silo1 silo2 azurite azurite-table; do
     pid=$(recorded_pid "$name")
     case "$name" in
     api) url="http://127.0.0.1:$api_port" ;;
@@ -270,6 +271,14 @@ echo "starting Azurite on 127.0.0.1:$blob_port…"
 node artifacts/tools/node_modules/azurite/dist/src/blob/main.js --blobHost 127.0.0.1 --blobPort "$blob_port" \
   --location "$state/azurite" --skipApiVersionCheck --silent --disableTelemetry >"$state/azurite.log" 2>&1 &
 echo $! >"$state/azurite.pid"
+if [ "${Orleans__Storage:-}" = AzureStorage ]; then
+  # The Azure Storage profile: Orleans' membership, grain state and reminders in Azurite's table service.
+  echo "starting Azurite's table service on 127.0.0.1:$table_port…"
+  node artifacts/tools/node_modules/azurite/dist/src/table/main.js --tableHost 127.0.0.1 --tablePort "$table_port" \
+    --location "$state/azurite" --skipApiVersionCheck --silent --disableTelemetry >"$state/azurite-table.log" 2>&1 &
+  echo $! >"$state/azurite-table.pid"
+  export ConnectionStrings__Tables="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
+fi
 
 # Set by the script, whatever the environment says: where the storage is, the cluster certificate, the silos' and the
 # API's addresses. Taken from the environment when set: Admin__Token, Files__SigningKey, Logging__LogLevel__Default.
@@ -280,13 +289,15 @@ export ConnectionStrings__TryOn="Host=127.0.0.1;Port=$pg_port;Username=postgres;
 # Azurite's documented development account (public, accepted by Azurite only).
 export ConnectionStrings__Blobs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;"
 export Orleans__AdvertisedAddress=127.0.0.1 Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+# Silos sign the result links of webhook events with the gateways' key and origin.
+export Files__SigningKey="$signing_key" Files__PublicBaseUrl="http://127.0.0.1:$api_port"
 # One certificate for the whole cluster: silos and the API authenticate each other with it (mutual TLS).
 dotnet "$silo_dll" cluster-certificate "$state/cluster.pfx" >/dev/null
 export Orleans__Tls__Certificate="$state/cluster.pfx"
 
 # What restart-silo and status need later: the ports, and every configuration key of this environment
 # (Section__Key, DOTNET_*, ASPNETCORE_*), so a restarted silo gets the settings its predecessor had.
-declare -p api_port pg_port blob_port silo_port gateway_port health_port | sed 's/^declare -- /declare -g /' >"$state/ports.env"
+declare -p api_port pg_port blob_port table_port silo_port gateway_port health_port | sed 's/^declare -- /declare -g /' >"$state/ports.env"
 (
   umask 077
   for name in $(compgen -e); do
@@ -304,8 +315,7 @@ wait_ready "http://127.0.0.1:$health_port" "silo 1" "$state/silo1.log" || exit 1
 wait_ready "http://127.0.0.1:$((health_port + 1))" "silo 2" "$state/silo2.log" || exit 1
 
 echo "starting the API on http://127.0.0.1:$api_port…"
-Admin__Token="$admin_token" Files__SigningKey="$signing_key" \
-  Files__PublicBaseUrl="http://127.0.0.1:$api_port" dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
+Admin__Token="$admin_token" dotnet "$api_dll" --urls "http://127.0.0.1:$api_port" >"$state/api.log" 2>&1 &
 echo $! >"$state/api.pid"
 wait_ready "http://127.0.0.1:$api_port" "the API" "$state/api.log" || exit 1
 
@@ -314,6 +324,7 @@ account=$(curl -sf -X POST "http://127.0.0.1:$api_port/admin/v1/accounts" -H "Au
 key=$(curl -sf -X POST "http://127.0.0.1:$api_port/admin/v1/accounts/$account/keys" -H "Authorization: Bearer $admin_token" \
   -H 'Content-Type: application/json' -d '{"name":"local"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 (umask 077 && echo "$key" >"$state/api-key.txt")
+echo "$account" >"$state/account-id.txt"
 
 cat <<INFO
 

@@ -7,7 +7,7 @@ namespace TryOn.Load;
 /// Command line of the load tool. Everything is bounded: loopback targets only, at most five minutes, at most 1000
 /// requests in flight.
 /// </summary>
-internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirectory, TimeSpan Duration, int Concurrency, int Accounts, int? ServerPid)
+internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirectory, TimeSpan Duration, int Concurrency, int Accounts, int? ServerPid, string AccountId = LoadTarget.DevelopmentAccountId)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tests/TryOn.Load -- <scenario> [options]
@@ -19,6 +19,8 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
           --accounts N       merchant accounts to spread the workers over (1-64, default 1: the development
                              account; more are made through the admin API)
           --pid N            the service's process id, to report its peak memory (VmHWM)
+          --account ID       the account of the data directory's dev-api-key.txt (default acct_dev, the
+                             embedded development account)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -35,6 +37,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
         var concurrency = scenario == "p6" ? 200 : 64;
         var accounts = 1;
         int? pid = null;
+        var account = LoadTarget.DevelopmentAccountId;
         for (var i = 1; i < args.Length; i += 2)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -46,6 +49,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
                 case "--concurrency": concurrency = Bounded(value, 1, 1000, "--concurrency"); break;
                 case "--accounts": accounts = Bounded(value, 1, 64, "--accounts"); break;
                 case "--pid": pid = Bounded(value, 1, int.MaxValue, "--pid"); break;
+                case "--account": account = value; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
@@ -55,7 +59,7 @@ internal sealed record LoadOptions(string Scenario, Uri Target, string DataDirec
             throw new ArgumentException("The load tool only targets loopback addresses (127.0.0.1, [::1], localhost).");
         }
 
-        return new LoadOptions(scenario, target, data, TimeSpan.FromSeconds(seconds), concurrency, accounts, pid);
+        return new LoadOptions(scenario, target, data, TimeSpan.FromSeconds(seconds), concurrency, accounts, pid, account);
     }
 
     private static int Bounded(string value, int min, int max, string name) =>

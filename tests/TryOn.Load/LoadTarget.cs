@@ -34,8 +34,11 @@ internal sealed class LoadTarget : IDisposable
     /// <summary>A completed generation of the first merchant, the one p2 polls.</summary>
     public string GenerationId { get; private set; } = "";
 
-    /// <summary>A small PNG of noise (512 x 640), the shopper photo of every scenario but p6.</summary>
+    /// <summary>A small PNG of noise (512 x 640): the garment, and what the mixed scenario uploads.</summary>
     public byte[] SmallPhoto { get; } = NoisePng(512, 640);
+
+    /// <summary>The shopper photo every try-on uses: the repository's sample (a person must be found in it before a try-on is accepted).</summary>
+    public static byte[] ShopperPhoto { get; } = File.ReadAllBytes(FindSample("photo.jpg"));
 
     public static async Task<LoadTarget> PrepareAsync(LoadOptions options, CancellationToken cancellationToken)
     {
@@ -44,8 +47,8 @@ internal sealed class LoadTarget : IDisposable
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReadSecret(options.DataDirectory, "admin-token.txt"));
         var target = new LoadTarget(connections, admin);
 
-        await Expect(admin.PatchAsJsonAsync($"/admin/v1/accounts/{DevelopmentAccountId}", new { limits = MaximumLimits }, cancellationToken));
-        await Expect(admin.PostAsJsonAsync($"/admin/v1/accounts/{DevelopmentAccountId}/credits", new { amount = 1_000_000, reason = "load test" }, cancellationToken));
+        await Expect(admin.PatchAsJsonAsync($"/admin/v1/accounts/{options.AccountId}", new { limits = MaximumLimits }, cancellationToken));
+        await Expect(admin.PostAsJsonAsync($"/admin/v1/accounts/{options.AccountId}/credits", new { amount = 1_000_000, reason = "load test" }, cancellationToken));
         await target.AddMerchantAsync(options, ReadSecret(options.DataDirectory, "dev-api-key.txt"), cancellationToken);
         for (var i = 1; i < options.Accounts; i++)
         {
@@ -89,7 +92,7 @@ internal sealed class LoadTarget : IDisposable
         var client = new HttpClient(_connections, disposeHandler: false) { BaseAddress = options.Target, Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Add("x-api-key", apiKey);
         var merchant = new Merchant(client);
-        merchant.ImageId = (await merchant.UploadAsync(SmallPhoto, cancellationToken)).GetProperty("imageId").GetString()!;
+        merchant.ImageId = (await merchant.UploadAsync(ShopperPhoto, cancellationToken, "image/jpeg")).GetProperty("imageId").GetString()!;
 
         using var product = new MultipartFormDataContent
         {
@@ -98,6 +101,21 @@ internal sealed class LoadTarget : IDisposable
         };
         await Expect(client.PostAsync("/tryon/v1/products", product, cancellationToken));
         Merchants.Add(merchant);
+    }
+
+    /// <summary>A file of the repository's <c>samples</c>, found from the tool's own folder upwards.</summary>
+    private static string FindSample(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "samples", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"samples/{name} was not found above {AppContext.BaseDirectory}: run the tool from its build output in the repository.");
     }
 
     /// <summary>Random pixels, stored without compression: the PNG's size is about width x height x 3 bytes.</summary>
@@ -139,11 +157,11 @@ internal sealed class Merchant(HttpClient client)
 
     public object TryOnBody() => new { products = new[] { new { externalId = LoadTarget.ProductId } }, person = new { image = new { source = new { id = ImageId } } } };
 
-    public async Task<JsonElement> UploadAsync(byte[] photo, CancellationToken cancellationToken)
+    public async Task<JsonElement> UploadAsync(byte[] photo, CancellationToken cancellationToken, string contentType = "image/png")
     {
         using var form = new MultipartFormDataContent
         {
-            { new ByteArrayContent(photo) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "file", "photo.png" },
+            { new ByteArrayContent(photo) { Headers = { ContentType = new MediaTypeHeaderValue(contentType) } }, "file", contentType == "image/png" ? "photo.png" : "photo.jpg" },
         };
         return await LoadTarget.Expect(Client.PostAsync("/tryon/v1/images/upload", form, cancellationToken));
     }

@@ -2,6 +2,11 @@ using TryOn.Load;
 
 // The load tool: drives a running TryOn service on loopback for a bounded time and prints throughput,
 // latency percentiles and outcomes. See docs/PERFORMANCE.md for the commands behind each figure.
+if (args is ["bare", ..])
+{
+    return await BareEndpoint.RunAsync(args);
+}
+
 LoadOptions options;
 try
 {

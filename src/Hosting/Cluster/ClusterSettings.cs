@@ -5,16 +5,33 @@ using Microsoft.Extensions.Options;
 namespace TryOn.Hosting.Cluster;
 
 /// <summary>
-/// Settings every process of a cluster deployment shares: the PostgreSQL database (membership, grain state,
-/// reminders, read model), the blob storage, and the cluster's identity. Bound from <c>ConnectionStrings:TryOn</c>,
-/// <c>ConnectionStrings:Blobs</c>, <c>Storage:BlobContainer</c> and <c>Orleans:*</c> (<c>Orleans:Tls:*</c> for the
-/// certificates of <see cref="ClusterTransport"/>).
+/// Settings every process of a cluster deployment shares: the PostgreSQL database (the read models, and with the
+/// default storage profile membership, grain state and reminders too), Azure Table storage for those three with the
+/// <see cref="AzureStorage"/> profile, the blob storage, and the cluster's identity. Bound from
+/// <c>ConnectionStrings:TryOn</c>, <c>ConnectionStrings:Tables</c>, <c>ConnectionStrings:Blobs</c>,
+/// <c>Storage:BlobContainer</c> and <c>Orleans:*</c> (<c>Orleans:Tls:*</c> for the certificates of
+/// <see cref="ClusterTransport"/>).
 /// </summary>
 public sealed class ClusterSettings
 {
     public const string ServiceId = "tryon";
 
+    /// <summary>The default storage profile: membership, grain state and reminders in the PostgreSQL database.</summary>
+    public const string PostgreSql = "PostgreSql";
+
+    /// <summary>The storage profile that keeps membership, grain state and reminders in Azure Table storage.</summary>
+    public const string AzureStorage = "AzureStorage";
+
     public string? DatabaseConnectionString { get; set; }
+
+    /// <summary>Where Orleans keeps membership, grain state and reminders: <see cref="PostgreSql"/> or <see cref="AzureStorage"/>.</summary>
+    public string Storage { get; set; } = PostgreSql;
+
+    /// <summary>The Azure Table storage connection string of the <see cref="AzureStorage"/> profile.</summary>
+    public string? TablesConnectionString { get; set; }
+
+    /// <summary>Whether membership, grain state and reminders live in Azure Table storage (<see cref="TablesConnectionString"/>).</summary>
+    public bool UsesAzureTables => string.Equals(Storage, AzureStorage, StringComparison.OrdinalIgnoreCase);
 
     public string? BlobConnectionString { get; set; }
 
@@ -56,6 +73,7 @@ public sealed class ClusterSettings
         configuration.GetSection("Orleans").Bind(settings);
         settings.DatabaseConnectionString = configuration.GetConnectionString("TryOn");
         settings.BlobConnectionString = configuration.GetConnectionString("Blobs");
+        settings.TablesConnectionString = configuration.GetConnectionString("Tables");
         settings.BlobContainer = configuration["Storage:BlobContainer"] is { Length: > 0 } container ? container : settings.BlobContainer;
         return settings;
     }
@@ -66,7 +84,16 @@ public sealed class ClusterSettings
         var failures = new List<string>(hostFailures ?? []);
         if (string.IsNullOrWhiteSpace(DatabaseConnectionString))
         {
-            failures.Add("ConnectionStrings:TryOn (the PostgreSQL connection string) is required in cluster mode.");
+            failures.Add("ConnectionStrings:TryOn (the PostgreSQL connection string) is required in cluster mode (the read models live there with either storage profile).");
+        }
+
+        if (!string.Equals(Storage, PostgreSql, StringComparison.OrdinalIgnoreCase) && !UsesAzureTables)
+        {
+            failures.Add($"Orleans:Storage must be {PostgreSql} (the default) or {AzureStorage}, not '{Storage}'.");
+        }
+        else if (UsesAzureTables && string.IsNullOrWhiteSpace(TablesConnectionString))
+        {
+            failures.Add($"ConnectionStrings:Tables (the Azure Table storage connection string) is required with Orleans:Storage={AzureStorage}.");
         }
 
         if (string.IsNullOrWhiteSpace(BlobConnectionString))

@@ -43,7 +43,7 @@ public static class ClusterGatewayExtensions
             // A request's trace goes on into the silos with its grain calls (src/Hosting/Telemetry).
             .AddActivityPropagation()
             .UseClusterTransport(cluster.Certificates)
-            .UsePostgresClustering(cluster.DatabaseConnectionString!)
+            .UseClusterMembership(cluster)
             .AddOrleansDashboardWhenEnabled(configuration));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);

@@ -32,6 +32,7 @@ public class ClusterFixture : IAsyncLifetime
     private readonly TempDirectory _secrets = new();
     private PostgresServer? _postgres;
     private AzuriteServer? _azurite;
+    private AzuriteServer? _tables;
     private Dictionary<string, string> _shared = null!;
     private readonly List<Dictionary<string, string>> _siloEnvironments = [];
 
@@ -56,6 +57,7 @@ public class ClusterFixture : IAsyncLifetime
 
         _postgres = await PostgresServer.StartAsync();
         _azurite = await AzuriteServer.StartAsync();
+        _tables = OnAzureTables ? await AzuriteServer.StartTablesAsync() : null;
         var database = await _postgres.CreateDatabaseAsync();
         await PostgresDatabase.MigrateAsync(database, CancellationToken.None);
         _shared = new Dictionary<string, string>
@@ -68,6 +70,12 @@ public class ClusterFixture : IAsyncLifetime
             ["Files__SigningKey"] = "cluster-test-file-signing-key-0123456789-abcdef",
             ["Files__PublicBaseUrl"] = PublicBaseUrl,
         };
+        if (_tables is not null)
+        {
+            _shared["Orleans__Storage"] = ClusterSettings.AzureStorage;
+            _shared["ConnectionStrings__Tables"] = _tables.ConnectionString;
+        }
+
         foreach (var (key, value) in SharedSettings)
         {
             _shared[key] = value;
@@ -97,6 +105,9 @@ public class ClusterFixture : IAsyncLifetime
             Apis.Add(Track(await ServiceProcess.StartHostAsync("TryOn.Gateway.dll", api)));
         }
     }
+
+    /// <summary>Whether Orleans' membership, grain state and reminders live in Azure Table storage (Azurite's table service) instead of PostgreSQL.</summary>
+    protected virtual bool OnAzureTables => false;
 
     /// <summary>Settings every process of the cluster gets besides the fixture's own (none here).</summary>
     protected virtual IReadOnlyDictionary<string, string> SharedSettings { get; } = new Dictionary<string, string>();
@@ -130,9 +141,9 @@ public class ClusterFixture : IAsyncLifetime
         }
 
         // Either may be missing when the start failed half-way.
-        if (_azurite is not null)
+        foreach (var azurite in new[] { _azurite, _tables }.OfType<AzuriteServer>())
         {
-            await _azurite.DisposeAsync();
+            await azurite.DisposeAsync();
         }
 
         if (_postgres is not null)

@@ -12,7 +12,7 @@ namespace TryOn.Tests.Cluster;
 /// FAILED, each credit is settled exactly once, and the API keeps answering.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterKillTests(ClusterFixture cluster)
+public class ClusterKillTests(ClusterFixture cluster)
 {
     private const int Credits = 50;
     private const int Generations = 30;
@@ -185,3 +185,19 @@ public sealed class ClusterKillTests(ClusterFixture cluster)
             .Sum(name => metrics.GetValueOrDefault(name));
     }
 }
+
+/// <summary>The same cluster on the Azure Storage profile: Orleans' membership, grain state and reminders on Azurite's table service.</summary>
+public sealed class AzureTablesClusterFixture : ClusterFixture
+{
+    protected override bool OnAzureTables => true;
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzureTablesClusterCollection : ICollectionFixture<AzureTablesClusterFixture>
+{
+    public const string Name = "cluster-azure-tables";
+}
+
+/// <summary>Every promise of <see cref="ClusterKillTests"/>, kept on the Azure Storage profile.</summary>
+[Collection(AzureTablesClusterCollection.Name)]
+public sealed class AzureTablesClusterKillTests(AzureTablesClusterFixture cluster) : ClusterKillTests(cluster);

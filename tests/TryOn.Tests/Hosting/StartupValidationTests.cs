@@ -54,6 +54,27 @@ public sealed class StartupValidationTests
     }
 
     [Theory]
+    [InlineData("Tables", null, "Orleans:Storage must be PostgreSql (the default) or AzureStorage, not 'Tables'.")]
+    [InlineData("AzureStorage", null, "ConnectionStrings:Tables (the Azure Table storage connection string) is required with Orleans:Storage=AzureStorage.")]
+    [InlineData("azurestorage", "", "ConnectionStrings:Tables (the Azure Table storage connection string) is required")]
+    public void Cluster_mode_names_a_wrong_storage_profile(string profile, string? tables, string message)
+    {
+        using var directory = new TempDirectory();
+        using var app = new TryOnApp(directory.Path, new Dictionary<string, string?>
+        {
+            ["Orleans:Mode"] = "Cluster",
+            ["Orleans:Storage"] = profile,
+            ["ConnectionStrings:TryOn"] = "Host=127.0.0.1;Port=1;Database=tryon;Username=tryon",
+            ["ConnectionStrings:Tables"] = tables,
+            ["ConnectionStrings:Blobs"] = "UseDevelopmentStorage=true",
+        });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => app.Start());
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, "Orleans:Tls:Certificate (this process's certificate")]
     [InlineData("missing.pfx", "Orleans:Tls:Certificate: the file")]
     [InlineData("not-a-certificate.pem", "could not be read as a certificate")]

@@ -6,8 +6,9 @@ using System.Net.Sockets;
 namespace TryOn.Tests.Infrastructure;
 
 /// <summary>
-/// Azurite's blob service (npm <c>azurite</c>, installed by <c>./test.sh</c> under <c>artifacts/tools</c>) as a child
-/// process on 127.0.0.1 and a free port, in memory. Stopped by its process id on dispose.
+/// One of Azurite's services, blob (<see cref="StartAsync"/>) or table (<see cref="StartTablesAsync"/>) (npm
+/// <c>azurite</c>, installed by <c>./test.sh</c> under <c>artifacts/tools</c>), as a child process on 127.0.0.1 and a
+/// free port, in memory. Stopped by its process id on dispose.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
@@ -17,21 +18,27 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly Process _process;
 
-    private AzuriteServer(Process process, int port)
+    private AzuriteServer(Process process, string endpoint, int port)
     {
         _process = process;
         ConnectionString = string.Create(
             CultureInfo.InvariantCulture,
-            $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};BlobEndpoint=http://127.0.0.1:{port}/{DevelopmentAccount};");
+            $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};{endpoint}Endpoint=http://127.0.0.1:{port}/{DevelopmentAccount};");
     }
 
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteServer> StartAsync()
+    /// <summary>The blob service.</summary>
+    public static Task<AzuriteServer> StartAsync() => StartServiceAsync("blob", "Blob");
+
+    /// <summary>The table service.</summary>
+    public static Task<AzuriteServer> StartTablesAsync() => StartServiceAsync("table", "Table");
+
+    private static async Task<AzuriteServer> StartServiceAsync(string service, string endpoint)
     {
-        var script = FindBlobScript();
+        var script = FindScript(service);
         var port = FreePort();
-        var start = new ProcessStartInfo("node", [script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture),
+        var start = new ProcessStartInfo("node", [script, $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(CultureInfo.InvariantCulture),
             "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--disableTelemetry"])
         {
             RedirectStandardOutput = true,
@@ -43,7 +50,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, port);
+        var server = new AzuriteServer(process, endpoint, port);
         await Eventually.HoldsAsync(
             async () =>
             {
@@ -75,8 +82,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>Azurite's blob entry point, from <c>TRYON_AZURITE</c> or the repository's <c>artifacts/tools</c>.</summary>
-    private static string FindBlobScript()
+    /// <summary>The entry point of one of Azurite's services, from <c>TRYON_AZURITE</c> or the repository's <c>artifacts/tools</c>.</summary>
+    private static string FindScript(string service)
     {
         var root = Environment.GetEnvironmentVariable("TRYON_AZURITE");
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); root is null && directory is not null; directory = directory.Parent)
@@ -88,7 +95,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
         }
 
-        var script = root is null ? null : Path.Combine(root, "dist", "src", "blob", "main.js");
+        var script = root is null ? null : Path.Combine(root, "dist", "src", service, "main.js");
         return script is not null && File.Exists(script)
             ? script
             : throw new InvalidOperationException("Azurite is not installed: run ./test.sh, which installs it under artifacts/tools.");
