@@ -34,11 +34,14 @@ internal sealed class LoadTarget : IDisposable
     /// <summary>A completed generation of the first merchant, the one p2 polls.</summary>
     public string GenerationId { get; private set; } = "";
 
-    /// <summary>A small PNG of noise (512 x 640): the garment, and what the mixed scenario uploads.</summary>
+    /// <summary>A small PNG of noise (512 x 640, about 1 MB): what the mixed scenario uploads.</summary>
     public byte[] SmallPhoto { get; } = NoisePng(512, 640);
 
     /// <summary>The shopper photo every try-on uses: the repository's sample (a person must be found in it before a try-on is accepted).</summary>
     public static byte[] ShopperPhoto { get; } = File.ReadAllBytes(FindSample("photo.jpg"));
+
+    /// <summary>The product photo: the repository's sample shirt (a JPEG of 30 KB, as a shop's product photo is).</summary>
+    public static byte[] Garment { get; } = File.ReadAllBytes(FindSample("shirt.jpg"));
 
     public static async Task<LoadTarget> PrepareAsync(LoadOptions options, CancellationToken cancellationToken)
     {
@@ -97,7 +100,7 @@ internal sealed class LoadTarget : IDisposable
         using var product = new MultipartFormDataContent
         {
             { new StringContent($$$"""{"externalId":"{{{ProductId}}}","title":"mock","category":"tops","images":[{"source":{"fileKey":"g"}}]}"""), "data" },
-            { new ByteArrayContent(SmallPhoto) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "g", "g.png" },
+            { new ByteArrayContent(Garment) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } }, "g", "g.jpg" },
         };
         await Expect(client.PostAsync("/tryon/v1/products", product, cancellationToken));
         Merchants.Add(merchant);
