@@ -26,9 +26,14 @@ internal static class SiloHostingExtensions
             .UseClusterStorage(cluster.DatabaseConnectionString!, cluster.MigrateAtStartup, cluster.UsesAzureTables ? cluster.TablesConnectionString : null));
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
 
-        builder.Services.AddHealthChecks()
+        var checks = builder.Services.AddHealthChecks()
             .AddClusterDatabaseCheck(HealthEndpoints.ReadyTag)
             .AddModelsCheck(HealthEndpoints.ReadyTag);
+        if (cluster.UsesAzureTables)
+        {
+            checks.AddTableStorageCheck(cluster.TablesConnectionString!, HealthEndpoints.ReadyTag);
+        }
+
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +52,35 @@ public static class DatabaseHealthChecks
 
     public static IHealthChecksBuilder AddClusterDatabaseCheck(this IHealthChecksBuilder checks, params string[] tags) =>
         checks.AddCheck<ClusterDatabaseHealthCheck>("database", tags: tags);
+
+    /// <summary>The Azure Storage profile's Table storage (membership, grain state, reminders), under the name "tables".</summary>
+    public static IHealthChecksBuilder AddTableStorageCheck(this IHealthChecksBuilder checks, string connectionString, params string[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        var client = new TableServiceClient(connectionString);
+        return checks.Add(new HealthCheckRegistration("tables", _ => new TableStorageHealthCheck(client), failureStatus: null, tags));
+    }
+}
+
+/// <summary>The Azure Storage profile is ready when Table storage answers a listing of its tables.</summary>
+internal sealed class TableStorageHealthCheck(TableServiceClient tables) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var _ in tables.QueryAsync(maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
+            {
+                break;
+            }
+
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("Azure Table storage does not answer.", exception);
+        }
+    }
 }
 
 /// <summary>Embedded mode is ready when the SQLite file answers a query against our schema.</summary>

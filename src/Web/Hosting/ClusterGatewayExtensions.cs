@@ -47,7 +47,12 @@ public static class ClusterGatewayExtensions
             .AddOrleansDashboardWhenEnabled(configuration));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
-        builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);
+        var checks = builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);
+        if (cluster.UsesAzureTables)
+        {
+            checks.AddTableStorageCheck(cluster.TablesConnectionString!, HealthEndpoints.ReadyTag);
+        }
+
         return builder;
     }
 }

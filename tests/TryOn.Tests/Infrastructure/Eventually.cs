@@ -8,7 +8,11 @@ public static class Eventually
     /// Polls <paramref name="condition"/> until it holds or <paramref name="within"/> has passed, and fails naming
     /// what it waited for. A bounded wait for behaviour the contract bounds in time, never a sleep.
     /// </summary>
-    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    public static Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, string what) =>
+        HoldsAsync(condition, within, () => what);
+
+    /// <summary>As above, with the failure's words made when it fails (to name what was seen instead).</summary>
+    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, Func<string> what)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -20,7 +24,7 @@ public static class Eventually
 
             if (clock.Elapsed > within)
             {
-                Assert.Fail($"Waited {within.TotalMilliseconds:0} ms for {what}; it did not happen.");
+                Assert.Fail($"Waited {within.TotalMilliseconds:0} ms for {what()}; it did not happen.");
             }
 
             await Task.Delay(20);

@@ -82,6 +82,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The process's last lines of output, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', _output);
 
+    /// <summary>Whether the process has ended (killed by a test, or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
