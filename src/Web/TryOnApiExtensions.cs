@@ -9,6 +9,7 @@ using TryOn.Web.Admin;
 using TryOn.Web.Authentication;
 using TryOn.Web.Billing;
 using TryOn.Web.Customers;
+using TryOn.Web.Dashboard;
 using TryOn.Web.Errors;
 using TryOn.Web.Files;
 using TryOn.Web.Hosting;
@@ -28,7 +29,7 @@ namespace TryOn.Web;
 /// </summary>
 public static class TryOnApiExtensions
 {
-    /// <summary>The API's services: errors, authentication, rate limits, billing, images, the OpenAPI document, erasure.</summary>
+    /// <summary>The API's services: errors, authentication, rate limits, billing, images, the OpenAPI document, erasure, the dashboard.</summary>
     public static WebApplicationBuilder AddTryOnApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,12 +43,13 @@ public static class TryOnApiExtensions
         builder.Services.AddTryOnImages(builder.Configuration);
         builder.Services.AddTryOnOpenApi();
         builder.Services.AddSingleton<EndUserErasure>();
+        builder.Services.AddTryOnDashboard(builder.Configuration);
         return builder;
     }
 
     /// <summary>
     /// The middleware, in order, and every endpoint: health and the Prometheus scrape (the host adds the telemetry,
-    /// <see cref="TelemetryExtensions.AddTryOnTelemetry"/>), OpenAPI, admin, files, Stripe, then the merchant API.
+    /// <see cref="TelemetryExtensions.AddTryOnTelemetry"/>), OpenAPI, admin, files, Stripe, the dashboard, then the merchant API.
     /// </summary>
     public static WebApplication MapTryOnApi(this WebApplication app)
     {
@@ -62,12 +64,13 @@ public static class TryOnApiExtensions
         app.MapHealthEndpoints();
         app.MapTelemetryEndpoints();
         app.MapTryOnOpenApi();
-        app.MapAdminEndpoints();
+        app.MapAdminEndpoints().MapDashboardAdminEndpoints();
         app.MapOrleansDashboardWhenEnabled(app.Configuration)?
             .RequireAuthorization(AuthorizationPolicies.Admin)
             .ExcludeFromDescription();
         app.MapFileEndpoints();
         app.MapStripeWebhook();
+        app.MapTryOnDashboard();
         var merchant = app.MapGroup("/tryon/v1")
             .RequireAuthorization(AuthorizationPolicies.Merchant)
             .RequireAccountRateLimits()

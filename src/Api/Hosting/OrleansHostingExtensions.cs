@@ -4,6 +4,7 @@ using TryOn.Grains.Hosting;
 using TryOn.Hosting.Cluster;
 using TryOn.Hosting.Health;
 using TryOn.Hosting.Operators;
+using TryOn.Web.Dashboard;
 using TryOn.Web.Hosting;
 
 namespace TryOn.Api.Hosting;
@@ -38,6 +39,7 @@ internal static class OrleansHostingExtensions
             .AddOrleansDashboardWhenEnabled(configuration)
             .UseEmbeddedStorage(hostOptions.DataDirectoryFullPath));
         builder.Services.AddEmbeddedBootstrap(hostOptions.DataDirectoryFullPath);
+        builder.Services.StoreDashboardKeysInDataDirectory(hostOptions.DataDirectoryFullPath);
         builder.Services.AddHealthChecks()
             .AddEmbeddedDatabaseCheck(HealthEndpoints.ReadyTag)
             .AddModelsCheck(HealthEndpoints.ReadyTag);

@@ -60,6 +60,8 @@ public static class TryOnErrorCodes
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE";
     public const string WebhookEndpointNotFound = "WEBHOOK_ENDPOINT_NOT_FOUND";
+    public const string DashboardUserNotFound = "DASHBOARD_USER_NOT_FOUND";
+    public const string EmailTaken = "EMAIL_TAKEN";
 
     /// <summary>Not a code of the API: the answer was not its error envelope (a proxy's page, a cut-off body).</summary>
     public const string UnrecognisedResponse = "UNRECOGNISED_RESPONSE";

@@ -64,6 +64,8 @@ public static class ErrorCatalog
         Ours(ErrorCodes.IdempotencyKeyInUse, 409, "A request with this Idempotency-Key is still running. Retry once it has answered."),
         Ours(ErrorCodes.PoseNotSupported, 422, "The shopper's pose cannot be dressed with this garment. Ask the shopper for a photo facing the camera, arms at the sides."),
         Ours(ErrorCodes.WebhookEndpointNotFound, 404, "Webhook endpoint not found."),
+        Ours(ErrorCodes.DashboardUserNotFound, 404, "The account has no dashboard user with this e-mail address."),
+        Ours(ErrorCodes.EmailTaken, 409, "This e-mail address already signs in to another account's dashboard."),
     ];
 
     private static readonly FrozenDictionary<string, ErrorDefinition> ByCode =

@@ -59,4 +59,6 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE";
     public const string WebhookEndpointNotFound = "WEBHOOK_ENDPOINT_NOT_FOUND";
+    public const string DashboardUserNotFound = "DASHBOARD_USER_NOT_FOUND";
+    public const string EmailTaken = "EMAIL_TAKEN";
 }

@@ -240,7 +240,7 @@ internal static class AdminEndpoints
         return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
     }
 
-    private static ApiErrorResult AccountNotFound(string accountId) =>
+    internal static ApiErrorResult AccountNotFound(string accountId) =>
         new(ApiError.Of(ErrorCodes.AccountNotFound, $"Account '{accountId}' not found."));
 }
 

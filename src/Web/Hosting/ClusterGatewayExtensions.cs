@@ -4,6 +4,7 @@ using TryOn.Hosting.Health;
 using TryOn.Hosting.Operators;
 using TryOn.Storage.Blobs;
 using TryOn.Storage.ReadModels;
+using TryOn.Web.Dashboard;
 
 namespace TryOn.Web.Hosting;
 
@@ -46,6 +47,7 @@ public static class ClusterGatewayExtensions
             .UseClusterMembership(cluster)
             .AddOrleansDashboardWhenEnabled(configuration));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
+        builder.Services.StoreDashboardKeysInPostgres(cluster.DatabaseConnectionString!);
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
         var checks = builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);
         if (cluster.UsesAzureTables)

@@ -4,7 +4,8 @@ namespace TryOn.Web.Hosting;
 /// Headers every answer carries: <c>X-Content-Type-Options: nosniff</c> everywhere (a browser never guesses a type we
 /// did not send), <c>Cache-Control: no-store</c> on the merchant and admin JSON (balances, keys shown once, signed
 /// links), so no shared or browser cache keeps them, and a Content-Security-Policy on HTML pages (the API reference at
-/// <c>/docs</c>, the Orleans Dashboard). Set as the answer starts, so error answers have them too.
+/// <c>/docs</c>, the Orleans Dashboard, and a stricter one on the merchant dashboard, whose pages are never cached and
+/// send no referrer). Set as the answer starts, so error answers have them too.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -14,6 +15,15 @@ internal static class SecurityHeaders
     /// Dashboard's stylesheet carries its icon font so.
     /// </summary>
     public const string HtmlContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The merchant dashboard's pages: only this service's own stylesheet, script and images, no inline script or style,
+    /// forms posted only here, never framed.
+    /// </summary>
+    public const string DashboardContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+    private static readonly PathString Dashboard = "/dashboard";
 
     private static readonly PathString[] PrivateJson = ["/tryon/v1", "/admin/v1"];
 
@@ -33,6 +43,17 @@ internal static class SecurityHeaders
                 if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     response.Headers.ContentSecurityPolicy = HtmlContentSecurityPolicy;
+                }
+
+                // Dashboard pages show secrets (a new key, a link's token in its path): never cached, never a referrer.
+                if (context.Request.Path.StartsWithSegments(Dashboard, StringComparison.OrdinalIgnoreCase))
+                {
+                    response.Headers["Referrer-Policy"] = "no-referrer";
+                    if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+                    {
+                        response.Headers.ContentSecurityPolicy = DashboardContentSecurityPolicy;
+                        response.Headers.CacheControl = "no-store";
+                    }
                 }
 
                 return Task.CompletedTask;

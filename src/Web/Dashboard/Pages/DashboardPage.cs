@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using TryOn.Contracts.Accounts;
+using TryOn.Web.Authentication;
+
+namespace TryOn.Web.Dashboard.Pages;
+
+/// <summary>
+/// A page of a signed-in user: the account comes from the session's cookie only, never from the request, so a user
+/// sees and changes their own account alone. The account is loaded before the handler runs (its name heads every page).
+/// </summary>
+public abstract class DashboardPage(IGrainFactory grains) : PageModel
+{
+    protected IGrainFactory Grains { get; } = grains;
+
+    /// <summary>The signed-in user's account.</summary>
+    public AccountSnapshot Account { get; private set; } = null!;
+
+    public string AccountId => User.GetAccountId();
+
+    public string UserEmail => User.GetDashboardEmail();
+
+    public bool IsOwner => User.IsOwner();
+
+    protected IAccountGrain AccountGrain => Grains.GetGrain<IAccountGrain>(AccountId);
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (await AccountGrain.GetAsync(HttpContext.RequestAborted) is not { } account)
+        {
+            context.Result = NotFound();
+            return;
+        }
+
+        Account = account;
+        await next();
+    }
+}
