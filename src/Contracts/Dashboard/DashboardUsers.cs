@@ -95,10 +95,11 @@ public static class DashboardLinks
 }
 
 /// <summary>Why a link is there: to join an account, or to choose a new password.</summary>
+[GenerateSerializer, Alias("tryon.dashboard.DashboardLinkKind")]
 public enum DashboardLinkKind
 {
-    Invitation,
-    PasswordReset,
+    Invitation = 0,
+    PasswordReset = 1,
 }
 
 /// <summary>A one-time link as issued: whom it is for, in which account and role, until when.</summary>
@@ -112,19 +113,20 @@ public sealed record DashboardLink(
     [property: Id(5)] DateTimeOffset ExpiresAt);
 
 /// <summary>The outcome of using a link to set a password.</summary>
+[GenerateSerializer, Alias("tryon.dashboard.LinkRedemption")]
 public enum LinkRedemption
 {
     /// <summary>The password is set; the link is used up.</summary>
-    Redeemed,
+    Redeemed = 0,
 
     /// <summary>Unknown, wrong secret, expired or already used.</summary>
-    Invalid,
+    Invalid = 1,
 
     /// <summary>The address already belongs to a user of another account.</summary>
-    EmailTaken,
+    EmailTaken = 2,
 
     /// <summary>A reset for a user who is no longer in the account.</summary>
-    NoSuchUser,
+    NoSuchUser = 3,
 }
 
 /// <summary>A dashboard user as the account lists it; never the password hash.</summary>
@@ -143,11 +145,12 @@ public sealed record DashboardSignIn(
     [property: Id(2)] string? Role = null,
     [property: Id(3)] DateTimeOffset? LockedUntil = null);
 
+[GenerateSerializer, Alias("tryon.dashboard.SignInOutcome")]
 public enum SignInOutcome
 {
-    SignedIn,
-    WrongCredentials,
-    LockedOut,
+    SignedIn = 0,
+    WrongCredentials = 1,
+    LockedOut = 2,
 }
 
 /// <summary>A signed-in session, as the cookie check sees it.</summary>
