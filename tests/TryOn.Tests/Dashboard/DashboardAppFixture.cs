@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Dashboard;
@@ -10,6 +11,9 @@ namespace TryOn.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardAppFixture : IAsyncLifetime
 {
+    /// <summary>The password every test user chooses.</summary>
+    public const string Password = "correct horse battery staple";
+
     private readonly TempDirectory _directory = new();
 
     public TryOnApp App { get; private set; } = null!;
@@ -30,12 +34,19 @@ public sealed class DashboardAppFixture : IAsyncLifetime
         _directory.Dispose();
     }
 
-    public async Task<Merchant> CreateMerchantAsync()
+    public Task<Merchant> CreateMerchantAsync(long credits = 10) => App.CreateMerchantAsync(Admin, credits);
+
+    /// <summary>The operator's invitation of <paramref name="email"/> as <paramref name="role"/>.</summary>
+    public async Task<JsonElement> InviteAsync(string accountId, string email, string role) =>
+        await (await Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/invitations", new { email, role })).ShouldBeOkAsync(HttpStatusCode.Created);
+
+    /// <summary>A visitor invited by the operator who chose <see cref="Password"/> and is signed in.</summary>
+    public async Task<DashboardVisitor> SignedInAsync(string accountId, string email, string role = "owner")
     {
-        var account = await (await Admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Test shop", credits = 10 })).ShouldBeOkAsync(HttpStatusCode.Created);
-        var accountId = account.GetProperty("accountId").GetString()!;
-        var key = await (await Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "server" })).ShouldBeOkAsync(HttpStatusCode.Created);
-        var secret = key.GetProperty("key").GetString()!;
-        return new Merchant(accountId, secret, key.GetProperty("keyId").GetString()!, App.CreateMerchantClient(secret));
+        var url = (await InviteAsync(accountId, email, role)).GetProperty("url").GetString()!;
+        var visitor = new DashboardVisitor(App);
+        using var joined = await visitor.ChoosePasswordAsync(url, Password);
+        Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
+        return visitor;
     }
 }

@@ -11,7 +11,7 @@ namespace TryOn.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<DashboardAppFixture>
 {
-    private const string Password = "correct horse battery staple";
+    private const string Password = DashboardAppFixture.Password;
 
     [Fact]
     public async Task The_operator_invites_a_user_who_chooses_a_password_and_is_signed_in()
@@ -232,20 +232,12 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
         }
     }
 
-    private async Task<JsonElement> InviteAsync(string accountId, string email, string role) =>
-        await (await fixture.Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/invitations", new { email, role })).ShouldBeOkAsync(HttpStatusCode.Created);
+    private Task<JsonElement> InviteAsync(string accountId, string email, string role) => fixture.InviteAsync(accountId, email, role);
 
     private async Task JoinAsync(string accountId, string email)
     {
         using var visitor = await SignedInAsync(accountId, email);
     }
 
-    private async Task<DashboardVisitor> SignedInAsync(string accountId, string email)
-    {
-        var url = (await InviteAsync(accountId, email, "owner")).GetProperty("url").GetString()!;
-        var visitor = new DashboardVisitor(fixture.App);
-        using var joined = await visitor.ChoosePasswordAsync(url, Password);
-        Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
-        return visitor;
-    }
+    private Task<DashboardVisitor> SignedInAsync(string accountId, string email) => fixture.SignedInAsync(accountId, email);
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace TryOn.Tests.Infrastructure;
@@ -31,18 +30,7 @@ public sealed class EmbeddedAppFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an account through the admin API and issues it a key.</summary>
-    public async Task<Merchant> CreateMerchantAsync(long credits = 10, object? limits = null)
-    {
-        var account = await (await Admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "Test shop", credits, limits }))
-            .ShouldBeOkAsync(System.Net.HttpStatusCode.Created);
-        var accountId = account.GetProperty("accountId").GetString()!;
-        var key = await IssueKeyAsync(accountId);
-        return new Merchant(accountId, key.GetProperty("key").GetString()!, key.GetProperty("keyId").GetString()!, App.CreateMerchantClient(key.GetProperty("key").GetString()!));
-    }
+    public Task<Merchant> CreateMerchantAsync(long credits = 10, object? limits = null) => App.CreateMerchantAsync(Admin, credits, limits);
 
-    public async Task<JsonElement> IssueKeyAsync(string accountId, string name = "server") =>
-        await (await Admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name }))
-            .ShouldBeOkAsync(System.Net.HttpStatusCode.Created);
+    public Task<JsonElement> IssueKeyAsync(string accountId, string name = "server") => Admin.IssueKeyAsync(accountId, name);
 }
-
-public sealed record Merchant(string AccountId, string ApiKey, string KeyId, HttpClient Client);
