@@ -38,7 +38,10 @@ public sealed record GenerationRequest(
     [property: Id(5)] string? WatermarkBlobKey = null,
     [property: Id(6)] string? EngineName = null);
 
-/// <summary>A generation as its owner sees it.</summary>
+/// <summary>
+/// A generation as its owner sees it. <see cref="PersonBlobKey"/> is the shopper photo it used while that photo is kept
+/// (null once removed or erased): the dashboard shows it beside the result; the API never answers with it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("tryon.generations.GenerationView")]
 public sealed record GenerationView(
     [property: Id(0)] string GenerationId,
@@ -52,7 +55,8 @@ public sealed record GenerationView(
     [property: Id(8)] string? ErrorMessage,
     [property: Id(9)] long? GenerationTimeMs,
     [property: Id(10)] DateTimeOffset CreatedAt,
-    [property: Id(11)] DateTimeOffset UpdatedAt);
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] string? PersonBlobKey = null);
 
 [GenerateSerializer, Alias("tryon.generations.GenerationLookupStatus")]
 public enum GenerationLookupStatus

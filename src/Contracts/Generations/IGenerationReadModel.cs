@@ -16,6 +16,9 @@ public sealed record GenerationRecord(
 /// <summary>Counts of a product's generations in a window (docs/products.md).</summary>
 public sealed record ProductGenerationStats(long Total, long Completed, long Failed, long AverageGenerationTimeMs);
 
+/// <summary>Counts of an account's generations created on one UTC day (the dashboard's overview).</summary>
+public sealed record GenerationDay(DateOnly Day, long Total, long Completed, long Failed);
+
 /// <summary>
 /// The relational side of generations, written by the generation grain after each persisted transition (upserts
 /// guarded by version) and read by the list, stats and recovery; never a scan of grains.
@@ -38,6 +41,12 @@ public interface IGenerationReadModel
 
     /// <summary>Counts over generations created in [<paramref name="from"/>, <paramref name="to"/>] (either end open).</summary>
     Task<ProductGenerationStats> StatsAsync(string accountId, string productExternalId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The account's generations created in [<paramref name="from"/>, <paramref name="to"/>), counted per UTC day, in
+    /// day order; days without any are left out.
+    /// </summary>
+    Task<IReadOnlyList<GenerationDay>> DailyAsync(string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of generations not finished and last changed before <paramref name="changedBefore"/>, oldest first.</summary>
     Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default);

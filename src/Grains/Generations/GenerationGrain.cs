@@ -576,7 +576,9 @@ internal sealed partial class GenerationGrain(
             Generation.ErrorMessage,
             Generation.FinishedAt is { } finished ? (long)(finished - Generation.CreatedAt).TotalMilliseconds : null,
             Generation.CreatedAt,
-            Generation.UpdatedAt);
+            Generation.UpdatedAt,
+            // A photo stored as an image outlives the generation's own files; one without a record went with them.
+            Generation.EndUserErased || (Generation.FilesRemovedAt is not null && request.Shopper.ImageId is null) ? null : request.Shopper.BlobKey);
     }
 
     [LoggerMessage(4, LogLevel.Warning, "Generation {GenerationId} is stored but the queue filled up meanwhile; recovery will queue it")]

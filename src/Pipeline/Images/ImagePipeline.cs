@@ -165,6 +165,24 @@ public sealed class ImagePipeline
     }
 
     /// <summary>
+    /// A small JPEG of a stored image for a page to show: fitted in <paramref name="maxSide"/> pixels a side (never
+    /// enlarged), transparency flattened onto white, no metadata.
+    /// </summary>
+    public ImageResult<StoredImage> Preview(byte[] bytes, int maxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
+        return Decode(bytes, format =>
+        {
+            using var fitted = format == ImageFormat.Heic
+                ? FitHeic(bytes, maxSide)
+                : Image.ThumbnailBuffer(bytes, maxSide, StrictLoad, height: maxSide, size: Enums.Size.Down);
+            using var opaque = ToOpaqueRgb(fitted);
+            var jpeg = opaque.JpegsaveBuffer(q: _options.JpegQuality, keep: Enums.ForeignKeep.None);
+            return new StoredImage(jpeg, ImageFormat.Jpeg, opaque.Width, opaque.Height);
+        });
+    }
+
+    /// <summary>
     /// An engine's result as stored: checked (a whole RGB image, each side within the limits of an upload), with
     /// <paramref name="logo"/> (a stored PNG, its transparency kept) stamped on its bottom-right corner at a sixth of
     /// its width when given, and encoded once as JPEG without metadata. Null when the pixels are not a usable image.

@@ -52,6 +52,14 @@ internal static class PostgresReadModelSql
                 FROM generations
                 WHERE account_id = @account AND product_external_id = @product
                   AND created_at >= @from AND created_at <= @to;
+                """,
+            Daily: """
+                SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*),
+                       count(*) FILTER (WHERE status = 'Completed'),
+                       count(*) FILTER (WHERE status = 'Failed')
+                FROM generations
+                WHERE account_id = @account AND created_at >= @from AND created_at < @to
+                GROUP BY day ORDER BY day;
                 """));
 
     /// <summary>The instant as PostgreSQL stores it: UTC, cut to whole microseconds.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Paging;
@@ -36,7 +37,7 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
         await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
         await using var command = connection.Command(_dialect.Generations.VersionOf);
         command.With("@id", generationId);
-        return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, CultureInfo.InvariantCulture) : null;
     }
 
     public async Task<GenerationView?> FindAsync(string accountId, string generationId, CancellationToken cancellationToken = default)
@@ -89,6 +90,24 @@ internal sealed class GenerationReadModel(IReadModelDatabase database) : IGenera
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new ProductGenerationStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), (long)Math.Round(reader.GetDouble(3)));
+    }
+
+    public async Task<IReadOnlyList<GenerationDay>> DailyAsync(string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadModelConnectionAsync(cancellationToken);
+        await using var command = connection.Command(_dialect.Generations.Daily);
+        command.With("@account", accountId);
+        command.With("@from", _dialect.Timestamp(from));
+        command.With("@to", _dialect.Timestamp(to));
+        var days = new List<GenerationDay>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new GenerationDay(
+                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return days;
     }
 
     public async Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default)

@@ -62,9 +62,9 @@ internal sealed record ProductSql(string Upsert, string List)
 
 /// <summary>
 /// The generation statements: the engine writes the generation's upsert (its JSON document), the find, the list and
-/// the stats (aggregates); <see cref="Upsert"/> writes the generation's files index with it, in one batch.
+/// the stats and daily counts (aggregates, a day of a timestamp); <see cref="Upsert"/> writes the generation's files index with it, in one batch.
 /// </summary>
-internal sealed record GenerationSql(string UpsertGeneration, string Find, string List, string Stats)
+internal sealed record GenerationSql(string UpsertGeneration, string Find, string List, string Stats, string Daily)
 {
     public string Upsert { get; } = UpsertGeneration + "\n" + StandardReadModelSql.UpsertGenerationFiles;
 

@@ -47,5 +47,14 @@ internal static class SqliteReadModelSql
                 FROM generations
                 WHERE account_id = @account AND product_external_id = @product
                   AND created_at >= @from AND created_at <= @to;
+                """,
+            // Times are fixed-width UTC text, so the day is the first ten characters.
+            Daily: """
+                SELECT substr(created_at, 1, 10) AS day, count(*),
+                       coalesce(sum(status = 'Completed'), 0),
+                       coalesce(sum(status = 'Failed'), 0)
+                FROM generations
+                WHERE account_id = @account AND created_at >= @from AND created_at < @to
+                GROUP BY day ORDER BY day;
                 """));
 }

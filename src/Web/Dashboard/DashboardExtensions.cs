@@ -104,6 +104,7 @@ public static class DashboardExtensions
     {
         app.UseRateLimiter();
         app.MapDashboardAssets();
+        app.MapDashboardGenerationEndpoints();
         app.MapRazorPages();
         return app;
     }

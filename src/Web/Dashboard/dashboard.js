@@ -22,3 +22,41 @@ document.addEventListener('click', async (event) => {
     button.textContent = 'Selected: press Ctrl+C';
   }
 });
+
+// A running try-on's page: <span hidden data-live-status="/dashboard/generations/{id}/status"> follows its status every
+// 1.5 s and reloads the page once it has finished, which then shows the result (or the error). Stops after 10 minutes.
+(() => {
+  const live = document.querySelector('[data-live-status]');
+  if (!live) {
+    return;
+  }
+  const status = document.querySelector('[data-testid="generation-status"]');
+  const detail = document.querySelector('[data-live-detail]');
+  const stopAt = Date.now() + 10 * 60 * 1000;
+  const follow = async () => {
+    try {
+      const response = await fetch(live.dataset.liveStatus, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (response.ok) {
+        const generation = await response.json();
+        if (generation.finished) {
+          window.location.reload();
+          return;
+        }
+        const word = generation.status.charAt(0) + generation.status.slice(1).toLowerCase();
+        status.textContent = word;
+        status.className = 'status status-' + generation.status.toLowerCase();
+        if (detail) {
+          detail.textContent = generation.queuePosition != null
+            ? generation.queuePosition + ' ahead in the queue'
+            : Math.round(generation.progress * 100) + ' % done';
+        }
+      }
+    } catch {
+      // A failed poll (a restart, the network) is tried again on the next tick.
+    }
+    if (Date.now() < stopAt) {
+      window.setTimeout(follow, 1500);
+    }
+  };
+  window.setTimeout(follow, 1500);
+})();

@@ -49,7 +49,8 @@ internal static class FileEndpoints
         return TypedResults.Stream(stream, ContentTypeOf(blobKey));
     }
 
-    private static string ContentTypeOf(string blobKey) => Path.GetExtension(blobKey) switch
+    /// <summary>The media type of a stored file, from its key's extension (the store writes only these).</summary>
+    internal static string ContentTypeOf(string blobKey) => Path.GetExtension(blobKey) switch
     {
         ".png" => "image/png",
         ".jpg" => "image/jpeg",

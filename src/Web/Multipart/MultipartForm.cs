@@ -11,7 +11,7 @@ using TryOn.Web.Errors;
 namespace TryOn.Web.Multipart;
 
 /// <summary>A file part of a multipart form, read whole (never more than the per-file cap).</summary>
-internal sealed record FormFile(string Name, string? FileName, byte[] Content);
+internal sealed record FilePart(string Name, string? FileName, byte[] Content);
 
 /// <summary>
 /// A <c>multipart/form-data</c> body read as a stream, section by section, with the caps enforced while reading:
@@ -29,7 +29,7 @@ internal sealed class MultipartForm : IDisposable
 
     private readonly IDisposable _place;
 
-    private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FormFile> files, IDisposable place)
+    private MultipartForm(Dictionary<string, string> fields, Dictionary<string, FilePart> files, IDisposable place)
     {
         Fields = fields;
         Files = files;
@@ -38,7 +38,7 @@ internal sealed class MultipartForm : IDisposable
 
     public IReadOnlyDictionary<string, string> Fields { get; }
 
-    public IReadOnlyDictionary<string, FormFile> Files { get; }
+    public IReadOnlyDictionary<string, FilePart> Files { get; }
 
     public string? Field(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 
@@ -100,11 +100,11 @@ internal sealed class MultipartForm : IDisposable
         }
     }
 
-    private static async Task<(Dictionary<string, string>? Fields, Dictionary<string, FormFile>? Files, ApiError? Error)> ReadSectionsAsync(
+    private static async Task<(Dictionary<string, string>? Fields, Dictionary<string, FilePart>? Files, ApiError? Error)> ReadSectionsAsync(
         HttpRequest request, string boundary, int maxFiles, CancellationToken cancellationToken)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        var files = new Dictionary<string, FormFile>(StringComparer.Ordinal);
+        var files = new Dictionary<string, FilePart>(StringComparer.Ordinal);
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         try
         {
@@ -141,7 +141,7 @@ internal sealed class MultipartForm : IDisposable
                         return (null, null, ApiError.Of(ErrorCodes.FileTooLarge, $"The file '{name}' exceeds {MaxFileBytes / (1024 * 1024)} MB."));
                     }
 
-                    files[name] = new FormFile(name, HeaderUtilities.RemoveQuotes(disposition.FileName).Value, content);
+                    files[name] = new FilePart(name, HeaderUtilities.RemoveQuotes(disposition.FileName).Value, content);
                 }
                 else
                 {

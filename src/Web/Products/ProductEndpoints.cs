@@ -59,7 +59,7 @@ internal static class ProductEndpoints
             }
 
             var accountId = user.GetAccountId();
-            var (images, imageError) = await intake.AcceptAsync(accountId, product.Images, form, "", cancellationToken);
+            var (images, imageError) = await intake.AcceptAsync(accountId, product.Images, form?.Files, "", cancellationToken);
             if (imageError is not null)
             {
                 return new ApiErrorResult(imageError);

@@ -26,7 +26,7 @@ internal sealed class ProductImageIntake(
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock)
 {
     public async Task<(ImmutableArray<ProductImageInput>? Images, ApiError? Error)> AcceptAsync(
-        string accountId, ImmutableArray<ProductImageRequest>? requested, MultipartForm? form, string path, CancellationToken cancellationToken)
+        string accountId, ImmutableArray<ProductImageRequest>? requested, IReadOnlyDictionary<string, FilePart>? files, string path, CancellationToken cancellationToken)
     {
         if (requested is not { } images)
         {
@@ -49,7 +49,7 @@ internal sealed class ProductImageIntake(
             ApiError? error;
             try
             {
-                (input, error) = await StoreUploadAsync(accountId, image, form, $"{path}images.{index}", cancellationToken);
+                (input, error) = await StoreUploadAsync(accountId, image, files, $"{path}images.{index}", cancellationToken);
             }
             catch
             {
@@ -74,9 +74,9 @@ internal sealed class ProductImageIntake(
     public Task DiscardAsync(IEnumerable<string> blobKeys) => blobs.DeleteAllAsync(blobKeys);
 
     private async Task<(ProductImageInput? Input, ApiError? Error)> StoreUploadAsync(
-        string accountId, ProductImageRequest image, MultipartForm? form, string path, CancellationToken cancellationToken)
+        string accountId, ProductImageRequest image, IReadOnlyDictionary<string, FilePart>? files, string path, CancellationToken cancellationToken)
     {
-        if (form is null || !form.Files.TryGetValue(image.FileKey!, out var file))
+        if (files is null || !files.TryGetValue(image.FileKey!, out var file))
         {
             return (null, ApiError.Of(ErrorCodes.MultipartFileNotFound, $"{path}.source.fileKey names the part '{image.FileKey}', which is not in the request."));
         }

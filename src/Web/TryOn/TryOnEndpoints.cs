@@ -141,39 +141,13 @@ internal static class TryOnEndpoints
     internal static async Task<Results<Ok<GenerationResponse>, ApiErrorResult>> GetAsync(
         string generationId, ClaimsPrincipal user, IGrainFactory grains, IGenerationReadModel generations, FileLinks links, CancellationToken cancellationToken)
     {
-        var lookup = generationId.StartsWith("gen_", StringComparison.Ordinal) && generationId.Length <= 64
-            ? await FindAsync(generationId, user.GetAccountId(), grains, generations, cancellationToken)
-            : new GenerationLookup(GenerationLookupStatus.NotFound, null);
+        var lookup = await GenerationLookups.FindAsync(grains, generations, generationId, user.GetAccountId(), cancellationToken);
         return lookup.Status switch
         {
             GenerationLookupStatus.Found => TypedResults.Ok(GenerationResponse.From(lookup.Generation!, links)),
             GenerationLookupStatus.OtherAccount => new ApiErrorResult(ApiError.Of(ErrorCodes.Forbidden, $"Generation '{generationId}' belongs to another account.")),
             _ => new ApiErrorResult(ApiError.Of(ErrorCodes.GenerationNotFound, $"Generation '{generationId}' not found.")),
         };
-    }
-
-    /// <summary>
-    /// The generation from its grain, or, while the grain cannot be reached (its silo died and the cluster has not
-    /// moved it yet) or does not answer within the read deadline, as the read model last has it for this account, so a
-    /// poll neither fails nor hangs for a silo's death.
-    /// </summary>
-    private static async Task<GenerationLookup> FindAsync(
-        string generationId, string accountId, IGrainFactory grains, IGenerationReadModel generations, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await grains.GetGrain<IGenerationGrain>(generationId).FindAsync(accountId, cancellationToken).WithinReadDeadline(cancellationToken);
-        }
-        catch (Exception exception) when (ClusterFailures.IsUnreachable(exception))
-        {
-            var published = await generations.FindAsync(accountId, generationId, cancellationToken);
-            if (published is null)
-            {
-                throw;
-            }
-
-            return new GenerationLookup(GenerationLookupStatus.Found, published);
-        }
     }
 }
 

@@ -70,37 +70,47 @@ internal sealed class TryOnIntake(
                 return (null, invalid);
             }
 
-            var accountId = user.GetAccountId();
-            var (product, productError) = await TakeProductAsync(accountId, tryOn.Product, form, cancellationToken);
-            if (productError is not null)
-            {
-                return (null, productError);
-            }
-
-            var (shopper, shopperError) = await TakeShopperAsync(accountId, tryOn, form, cancellationToken);
-            if (shopperError is not null)
-            {
-                await productImages.DiscardAsync(product!.Upsert?.Images?.Select(image => image.StoredBlobKey).OfType<string>() ?? []);
-                return (null, shopperError);
-            }
-
-            // With an Idempotency-Key, every retry of the request admits under the same id: one that follows a lost
-            // answer finds the generation the first attempt stored instead of starting (and charging) a second one.
-            var idempotent = request.HttpContext.Features.Get<IdempotentRequest>();
-            var generationId = "gen_" + (idempotent?.Reference ?? Ulid.NewUlid(clock).ToLowerInvariant());
-            var admission = new AdmissionRequest(accountId, product!, shopper!, tryOn.ExternalUserId, tryOn.Watermark != false, tryOn.KeepForDays);
-            var result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
-            if (result.IsClosed)
-            {
-                // An earlier attempt of this request gave the id up (its admission failed, its credit went back).
-                generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
-                result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
-            }
-
-            return result.Refusal is { } refusal
-                ? (null, refusal.InvalidPath is { } path ? ApiError.Validation(path, refusal.Message!) : ApiError.Of(refusal.Code, refusal.Message, refusal.Details))
-                : (new TryOnStartedResponse(generationId, "PENDING", result.Generation!.ProductExternalId), null);
+            return await AcceptAsync(user.GetAccountId(), tryOn, form?.Files, request.HttpContext.Features.Get<IdempotentRequest>(), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A try-on already read and checked, with the files its sources name: the API's path after its body, and the
+    /// dashboard's playground, which builds the same request from its own form. With an Idempotency-Key
+    /// (<paramref name="idempotent"/>), every retry of the request admits under the same id.
+    /// </summary>
+    public async Task<(TryOnStartedResponse? Started, ApiError? Error)> AcceptAsync(
+        string accountId, TryOnRequest tryOn, IReadOnlyDictionary<string, FilePart>? files, IdempotentRequest? idempotent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tryOn);
+        var (product, productError) = await TakeProductAsync(accountId, tryOn.Product, files, cancellationToken);
+        if (productError is not null)
+        {
+            return (null, productError);
+        }
+
+        var (shopper, shopperError) = await TakeShopperAsync(accountId, tryOn, files, cancellationToken);
+        if (shopperError is not null)
+        {
+            await productImages.DiscardAsync(product!.Upsert?.Images?.Select(image => image.StoredBlobKey).OfType<string>() ?? []);
+            return (null, shopperError);
+        }
+
+        // A retry that follows a lost answer finds the generation the first attempt stored instead of starting (and
+        // charging) a second one.
+        var generationId = "gen_" + (idempotent?.Reference ?? Ulid.NewUlid(clock).ToLowerInvariant());
+        var admission = new AdmissionRequest(accountId, product!, shopper!, tryOn.ExternalUserId, tryOn.Watermark != false, tryOn.KeepForDays);
+        var result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
+        if (result.IsClosed)
+        {
+            // An earlier attempt of this request gave the id up (its admission failed, its credit went back).
+            generationId = "gen_" + Ulid.NewUlid(clock).ToLowerInvariant();
+            result = await AdmitAsync(grains.GetGrain<IGenerationGrain>(generationId), admission, idempotent);
+        }
+
+        return result.Refusal is { } refusal
+            ? (null, refusal.InvalidPath is { } path ? ApiError.Validation(path, refusal.Message!) : ApiError.Of(refusal.Code, refusal.Message, refusal.Details))
+            : (new TryOnStartedResponse(generationId, "PENDING", result.Generation!.ProductExternalId), null);
     }
 
     /// <summary>
@@ -154,14 +164,14 @@ internal sealed class TryOnIntake(
 
     /// <summary>A reference as it is; an inline product's uploaded images checked, normalised and stored for its upsert.</summary>
     private async Task<(AdmittedProduct? Product, ApiError? Error)> TakeProductAsync(
-        string accountId, ProductRequest request, MultipartForm? form, CancellationToken cancellationToken)
+        string accountId, ProductRequest request, IReadOnlyDictionary<string, FilePart>? files, CancellationToken cancellationToken)
     {
         if (request.IsReference)
         {
             return (new AdmittedProduct(request.ExternalId), null);
         }
 
-        var (images, imageError) = await productImages.AcceptAsync(accountId, request.Images, form, "products.0.", cancellationToken);
+        var (images, imageError) = await productImages.AcceptAsync(accountId, request.Images, files, "products.0.", cancellationToken);
         if (imageError is not null)
         {
             return (null, imageError);
@@ -175,7 +185,7 @@ internal sealed class TryOnIntake(
 
     /// <summary>An uploaded image by its id (admission checks it), or the photo from a URL or a part, stored for admission to record.</summary>
     private async Task<(AdmittedShopper? Shopper, ApiError? Error)> TakeShopperAsync(
-        string accountId, TryOnRequest tryOn, MultipartForm? form, CancellationToken cancellationToken)
+        string accountId, TryOnRequest tryOn, IReadOnlyDictionary<string, FilePart>? files, CancellationToken cancellationToken)
     {
         if (tryOn.Person.ImageId is { } imageId)
         {
@@ -200,7 +210,7 @@ internal sealed class TryOnIntake(
 
             bytes = fetched.Bytes!;
         }
-        else if (form is not null && form.Files.TryGetValue(tryOn.Person.FileKey!, out var part))
+        else if (files is not null && files.TryGetValue(tryOn.Person.FileKey!, out var part))
         {
             bytes = part.Content;
         }

@@ -37,6 +37,32 @@ public sealed partial class DashboardVisitor : IDisposable
     /// <summary>Loads <paramref name="page"/>, then posts <paramref name="fields"/> to <paramref name="action"/> (the page itself when null) with the page's token.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string page, IReadOnlyDictionary<string, string> fields, string? action = null, bool withToken = true)
     {
+        var form = await FieldsWithTokenAsync(page, fields, withToken);
+        using var content = new FormUrlEncodedContent(form);
+        return await _client.PostAsync(new Uri(action ?? page, UriKind.Relative), content);
+    }
+
+    /// <summary>As <see cref="SubmitAsync"/>, as <c>multipart/form-data</c> with <paramref name="files"/> (part name → file name and bytes).</summary>
+    public async Task<HttpResponseMessage> UploadAsync(
+        string page, IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, (string FileName, byte[] Content)> files, bool withToken = true)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in await FieldsWithTokenAsync(page, fields, withToken))
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        foreach (var (name, (fileName, bytes)) in files)
+        {
+            content.Add(new ByteArrayContent(bytes), name, fileName);
+        }
+
+        return await _client.PostAsync(new Uri(page, UriKind.Relative), content);
+    }
+
+    private async Task<Dictionary<string, string>> FieldsWithTokenAsync(string page, IReadOnlyDictionary<string, string> fields, bool withToken)
+    {
         var html = await PageAsync(page);
         var form = new Dictionary<string, string>(fields);
         if (withToken)
@@ -46,8 +72,7 @@ public sealed partial class DashboardVisitor : IDisposable
                 : throw new InvalidOperationException($"{page} renders no antiforgery token.");
         }
 
-        using var content = new FormUrlEncodedContent(form);
-        return await _client.PostAsync(new Uri(action ?? page, UriKind.Relative), content);
+        return form;
     }
 
     /// <summary>Chooses a password on an invitation or reset link; the answer signs this visitor in.</summary>

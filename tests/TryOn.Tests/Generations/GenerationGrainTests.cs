@@ -91,6 +91,9 @@ public sealed class CountingGenerationReadModel(IGenerationReadModel inner) : IG
     public Task<ProductGenerationStats> StatsAsync(string accountId, string productExternalId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default) =>
         inner.StatsAsync(accountId, productExternalId, from, to, cancellationToken);
 
+    public Task<IReadOnlyList<GenerationDay>> DailyAsync(string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        inner.DailyAsync(accountId, from, to, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListUnfinishedAsync(DateTimeOffset changedBefore, int limit, CancellationToken cancellationToken = default) =>
         inner.ListUnfinishedAsync(changedBefore, limit, cancellationToken);
 

@@ -414,6 +414,29 @@ public sealed class ReadModelContractTests(ReadModelStoresFixture fixture) : ICl
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Daily_counts_group_an_accounts_generations_by_utc_day_within_a_half_open_window(string kind)
+    {
+        var generations = new GenerationReadModel(await StoreAsync(kind));
+        var accountId = NewAccountId();
+        var midnight = new DateTimeOffset(T0.UtcDateTime.Date, TimeSpan.Zero);
+        await generations.UpsertAsync(Generation(accountId, "gen_1", midnight, GenerationStatus.Completed));
+        await generations.UpsertAsync(Generation(accountId, "gen_2", midnight.AddHours(23.99), GenerationStatus.Failed));
+        await generations.UpsertAsync(Generation(accountId, "gen_3", midnight.AddHours(23.99), GenerationStatus.Pending, product: "p2"));
+        // 20:00 at UTC-5 is 01:00 the next day in UTC: days are UTC days.
+        await generations.UpsertAsync(Generation(accountId, "gen_4", midnight.AddDays(2).AddHours(1).ToOffset(TimeSpan.FromHours(-5)), GenerationStatus.Completed));
+        await generations.UpsertAsync(Generation(accountId, "gen_5", midnight.AddDays(3), GenerationStatus.Completed));
+        await generations.UpsertAsync(Generation(NewAccountId(), "gen_6", midnight, GenerationStatus.Completed));
+
+        var day = DateOnly.FromDateTime(midnight.UtcDateTime);
+        Assert.Equal(
+            [new GenerationDay(day, 3, 1, 1), new GenerationDay(day.AddDays(2), 1, 1, 0)],
+            await generations.DailyAsync(accountId, midnight, midnight.AddDays(3)));
+        Assert.Equal([new GenerationDay(day.AddDays(2), 1, 1, 0)], await generations.DailyAsync(accountId, midnight.AddHours(24), midnight.AddDays(3)));
+        Assert.Empty(await generations.DailyAsync(NewAccountId(), midnight, midnight.AddDays(3)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Unfinished_generations_changed_before_a_time_are_listed_oldest_change_first(string kind)
     {
         var generations = new GenerationReadModel(await StoreAsync(kind));
