@@ -89,6 +89,146 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         }
     }
 
+    [ChromiumFact]
+    public async Task A_merchants_try_ons_from_the_api_and_the_playground_show_with_their_images_and_no_one_else_sees_them()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        var origin = fixture.App.Start().GetLeftPart(UriPartial.Authority);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.ExecutablePath, Headless = true });
+        foreach (var width in new[] { 1280, 390 })
+        {
+            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+            var page = await context.NewPageAsync();
+            var problems = Watch(page, origin);
+            var shots = Screenshots(width);
+            await JoinAsync(page, origin, merchant.AccountId, $"runner-{width}@shop.example");
+
+            // A try-on through the API with a key made here shows in the list, with its photo and result.
+            await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+            await page.GetByLabel("Name").FillAsync($"server {width}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create a key" }).ClickAsync();
+            using var api = fixture.App.CreateMerchantClient((await page.GetByTestId("new-key").TextContentAsync())!.Trim());
+            var fromApi = await StartTryOnAsync(api);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Generations" }).ClickAsync();
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    await page.ReloadAsync();
+                    return await page.Locator($"tr[data-generation-id='{fromApi}']").GetByText("Completed").CountAsync() == 1;
+                },
+                TimeSpan.FromSeconds(60),
+                "the API's try-on to show as completed");
+            await AssertImagesLoadedAsync(page.Locator($"tr[data-generation-id='{fromApi}'] img"), 2);
+
+            // The playground: a photo and a garment, run, followed to its result.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Playground" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Playground" }));
+            await page.GetByLabel("A photo of a person").SetInputFilesAsync(new FilePayload { Name = "me.png", MimeType = "image/png", Buffer = TestImages.Read("person-astronaut.png") });
+            await page.GetByLabel("A garment photo, tried once").CheckAsync();
+            await page.GetByLabel("Garment photo", new() { Exact = true }).SetInputFilesAsync(new FilePayload { Name = "tee.jpg", MimeType = "image/jpeg", Buffer = TestImages.GarmentFlatLay() });
+            await page.GetByLabel("Description (optional)").FillAsync("navy tee");
+            await shots(page, "playground");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Run the try-on (1 credit)" }).ClickAsync();
+            await page.WaitForURLAsync("**/dashboard/generations/gen_*");
+            await page.GetByTestId("result-image").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 60_000 });
+            Assert.Equal("Completed", await page.GetByTestId("generation-status").TextContentAsync());
+            await AssertImagesLoadedAsync(page.Locator(".pair img"), 2);
+            await shots(page, "generation");
+            var fromPlayground = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Generations" }).First.ClickAsync();
+            await Expect(page.Locator($"tr[data-generation-id='{fromPlayground}']"));
+            await AssertImagesLoadedAsync(page.Locator($"tr[data-generation-id='{fromApi}'] img, tr[data-generation-id='{fromPlayground}'] img"), 4);
+            await shots(page, "generations");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+            Assert.Equal(width == 1280 ? "2" : "4", await page.GetByTestId("month-generations").TextContentAsync());
+            await page.GetByTestId("daily-chart").WaitForAsync();
+            await shots(page, "overview-activity");
+
+            // Every page of the menu opens, fits the window and breaks no rule; each is pictured for docs/dashboard/.
+            var menu = await page.Locator("nav[aria-label='Dashboard'] a").AllAsync();
+            var links = new List<(string Name, string Href)>();
+            foreach (var link in menu)
+            {
+                links.Add(((await link.TextContentAsync())!.Trim(), (await link.GetAttributeAsync("href"))!));
+            }
+
+            foreach (var (name, href) in links)
+            {
+                var response = await page.GotoAsync(origin + href);
+                Assert.Equal(200, response!.Status);
+                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{name} scrolls sideways at {width} px");
+                await shots(page, "page-" + href.TrimEnd('/').Split('/')[^1]);
+            }
+
+            Assert.True(problems.IsEmpty, string.Join("\n", problems));
+            await context.CloseAsync();
+        }
+
+        // A user of another account sees none of it, in the list, by its address, or by its images' addresses.
+        var other = await fixture.CreateMerchantAsync();
+        var stranger = await browser.NewContextAsync();
+        var strangerPage = await stranger.NewPageAsync();
+        await JoinAsync(strangerPage, origin, other.AccountId, "stranger@elsewhere.example", "member");
+        var someone = await StartTryOnAsync(merchant.Client);
+        await strangerPage.GotoAsync(origin + "/dashboard/generations");
+        Assert.Equal(0, await strangerPage.Locator($"tr[data-generation-id='{someone}']").CountAsync());
+        Assert.Equal(404, (await strangerPage.GotoAsync($"{origin}/dashboard/generations/{someone}"))!.Status);
+        await Expect(strangerPage.GetByRole(AriaRole.Heading, new() { Name = "Generation not found" }));
+        Assert.Equal(404, (await strangerPage.GotoAsync($"{origin}/dashboard/generations/{someone}/images/person"))!.Status);
+
+        // Its cookie, copied before signing out, opens nothing afterwards.
+        await strangerPage.GotoAsync(origin + "/dashboard");
+        var cookies = await stranger.CookiesAsync();
+        await strangerPage.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await strangerPage.WaitForURLAsync("**/dashboard/sign-in**");
+        var thief = await browser.NewContextAsync();
+        await thief.AddCookiesAsync(cookies.Select(cookie => new Microsoft.Playwright.Cookie { Name = cookie.Name, Value = cookie.Value, Domain = cookie.Domain, Path = cookie.Path }));
+        var thiefPage = await thief.NewPageAsync();
+        await thiefPage.GotoAsync(origin + "/dashboard");
+        await thiefPage.WaitForURLAsync("**/dashboard/sign-in**");
+        await thief.CloseAsync();
+        await stranger.CloseAsync();
+    }
+
+    /// <summary>The operator invites <paramref name="email"/>; the invitee chooses a password in the browser and lands on the overview.</summary>
+    private async Task JoinAsync(IPage page, string origin, string accountId, string email, string role = "owner")
+    {
+        var url = (await fixture.InviteAsync(accountId, email, role)).GetProperty("url").GetString();
+        await page.GotoAsync(origin + url);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Password again").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the password and sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" }));
+    }
+
+    /// <summary>A try-on through the API: the test person and a flat-laid tee, uploaded in one request.</summary>
+    private static async Task<string> StartTryOnAsync(HttpClient api)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("""{"products": [{"category": "tops", "images": [{"source": {"fileKey": "g"}}]}], "person": {"image": {"source": {"fileKey": "me"}}}}"""), "data" },
+            { new ByteArrayContent(TestImages.GarmentFlatLay()), "g", "tee.jpg" },
+            { new ByteArrayContent(TestImages.Read("person-astronaut.png")), "me", "me.png" },
+        };
+        return (await (await api.PostAsync("/tryon/v1/try-on", form)).ShouldBeOkAsync()).GetProperty("generationId").GetString()!;
+    }
+
+    /// <summary>Exactly <paramref name="count"/> images, each decoded by the browser (none broken).</summary>
+    private static async Task AssertImagesLoadedAsync(ILocator images, int count)
+    {
+        Assert.Equal(count, await images.CountAsync());
+        foreach (var image in await images.AllAsync())
+        {
+            await image.ScrollIntoViewIfNeededAsync();
+            await Eventually.HoldsAsync(
+                async () => await image.EvaluateAsync<bool>("image => image.complete && image.naturalWidth > 0"),
+                TimeSpan.FromSeconds(10),
+                "an image to load");
+        }
+    }
+
     private static async Task Expect(ILocator locator) =>
         await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
 

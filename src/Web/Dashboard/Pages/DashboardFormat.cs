@@ -1,5 +1,6 @@
 using System.Globalization;
 using TryOn.Contracts.Generations;
+using TryOn.Contracts.Products;
 
 namespace TryOn.Web.Dashboard.Pages;
 
@@ -20,6 +21,16 @@ public static class DashboardFormat
         < 60_000 => (milliseconds.Value / 1000d).ToString("0.0", CultureInfo.InvariantCulture) + " s",
         _ => $"{milliseconds.Value / 60_000} min {milliseconds.Value / 1000 % 60} s",
     };
+
+    /// <summary>
+    /// What a try-on was of, for people: the catalogue product's external id, or, for a garment uploaded with the try-on
+    /// (a one-shot product, whose id is made up), "uploaded garment".
+    /// </summary>
+    public static string Product(GenerationView generation)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        return generation.ProductExternalId.StartsWith(ProductKeys.AnonymousPrefix, StringComparison.Ordinal) ? "uploaded garment" : generation.ProductExternalId;
+    }
 
     /// <summary>A status as a word, e.g. <c>Completed</c>.</summary>
     public static string Status(GenerationStatus status) => status.ToString();
