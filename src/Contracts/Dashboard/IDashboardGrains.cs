@@ -41,6 +41,13 @@ public interface IDashboardTeamGrain : IGrainWithStringKey
     /// <summary>Removes a user and ends every session of theirs at once; false when there was none.</summary>
     [Alias("RemoveUser")]
     Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// An owner's removal of another user (the team page), as <see cref="RemoveUserAsync"/> once the rules hold: the
+    /// remover is still an owner of the account and is not the one removed, so the account always keeps an owner.
+    /// </summary>
+    [Alias("RemoveUserByOwner")]
+    Task<DashboardUserRemoval> RemoveUserByOwnerAsync(string ownerEmail, string email, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
