@@ -215,7 +215,7 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
         var merchant = await fixture.CreateMerchantAsync();
         using var visitor = await SignedInAsync(merchant.AccountId, "headers@shop.example");
         using var anonymous = new DashboardVisitor(fixture.App);
-        foreach (var (page, by) in new[] { ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor) })
+        foreach (var (page, by) in new[] { ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor), ("/dashboard/team", visitor) })
         {
             using var response = await by.GetAsync(page);
             var html = await response.Content.ReadAsStringAsync();
