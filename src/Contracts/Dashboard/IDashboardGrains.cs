@@ -34,10 +34,6 @@ public interface IDashboardTeamGrain : IGrainWithStringKey
     [Alias("ListUsers")]
     Task<IReadOnlyList<DashboardUserInfo>> ListUsersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the address is a user of this account.</summary>
-    [Alias("HasUser")]
-    Task<bool> HasUserAsync(string email, CancellationToken cancellationToken = default);
-
     /// <summary>Removes a user and ends every session of theirs at once; false when there was none.</summary>
     [Alias("RemoveUser")]
     Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default);

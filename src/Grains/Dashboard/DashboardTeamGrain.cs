@@ -133,9 +133,6 @@ internal sealed class DashboardTeamGrain(
         Task.FromResult<IReadOnlyList<DashboardUserInfo>>(
             [.. state.State.Users.Select(user => new DashboardUserInfo(user.Email, user.Role, user.JoinedAt, user.LastSignInAt))]);
 
-    public Task<bool> HasUserAsync(string email, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Find(DashboardCredentials.NormalizeEmail(email)) is not null);
-
     public async Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default)
     {
         if (Find(DashboardCredentials.NormalizeEmail(email)) is not { } user)
