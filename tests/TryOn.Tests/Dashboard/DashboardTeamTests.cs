@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using TryOn.Contracts.Dashboard;
 using TryOn.Tests.Infrastructure;
 
 namespace TryOn.Tests.Dashboard;
@@ -8,7 +10,7 @@ namespace TryOn.Tests.Dashboard;
 /// <summary>
 /// The team page (docs/dashboard.md, "Team"): every user of the account sees its users; owners invite (the link shown
 /// once) and remove (the removed user's sessions end at once); members, forms without their token and another
-/// account's addresses change nothing.
+/// account's addresses change nothing; the team grain's rules for an owner's removal.
 /// </summary>
 public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IClassFixture<DashboardAppFixture>
 {
@@ -228,6 +230,24 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         }
 
         Assert.Equal(["owner@unknown.example"], await EmailsAsync(merchant.AccountId));
+    }
+
+    [Fact]
+    public async Task The_team_grain_lets_only_a_current_owner_remove_another_user()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        using var owner = await fixture.SignedInAsync(merchant.AccountId, "owner@grain-rules.example", "owner");
+        using var member = await fixture.SignedInAsync(merchant.AccountId, "member@grain-rules.example", "member");
+        var team = fixture.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IDashboardTeamGrain>(merchant.AccountId);
+
+        Assert.Equal(DashboardUserRemoval.NotOwner, await team.RemoveUserByOwnerAsync("member@grain-rules.example", "owner@grain-rules.example"));
+        Assert.Equal(DashboardUserRemoval.NotOwner, await team.RemoveUserByOwnerAsync("gone@grain-rules.example", "member@grain-rules.example"));
+        Assert.Equal(DashboardUserRemoval.Self, await team.RemoveUserByOwnerAsync("Owner@Grain-Rules.example", "owner@grain-rules.example"));
+        Assert.Equal(DashboardUserRemoval.NoSuchUser, await team.RemoveUserByOwnerAsync("owner@grain-rules.example", "nobody@grain-rules.example"));
+        Assert.Equal(["member@grain-rules.example", "owner@grain-rules.example"], await EmailsAsync(merchant.AccountId));
+
+        Assert.Equal(DashboardUserRemoval.Removed, await team.RemoveUserByOwnerAsync("owner@grain-rules.example", "MEMBER@grain-rules.example"));
+        Assert.Equal(["owner@grain-rules.example"], await EmailsAsync(merchant.AccountId));
     }
 
     private static Dictionary<string, string> Fields(string email, string role) => new() { ["Email"] = email, ["Role"] = role };
