@@ -92,7 +92,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         Assert.Contains("Only the account", refused, StringComparison.Ordinal);
         Assert.DoesNotContain("/dashboard/links/", refused, StringComparison.Ordinal);
 
-        using var remove = await member.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "boss@member-rules.example" }, Remove);
+        using var remove = await member.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "boss@member-rules.example" }, Remove);
         Assert.Equal(HttpStatusCode.Forbidden, remove.StatusCode);
         Assert.Equal(["boss@member-rules.example", "staff@member-rules.example"], await EmailsAsync(merchant.AccountId));
         Assert.Contains("credit-balance", await owner.PageAsync("/dashboard"), StringComparison.Ordinal);
@@ -107,7 +107,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         using var otherOwner = await fixture.SignedInAsync(merchant.AccountId, "co-owner@removal.example", "owner");
         Assert.Contains("credit-balance", await member.PageAsync("/dashboard"), StringComparison.Ordinal);
 
-        using var removed = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "Leaving@Removal.example" }, Remove);
+        using var removed = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "Leaving@Removal.example" }, Remove);
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
         using (var after = await member.GetAsync("/dashboard"))
         {
@@ -123,7 +123,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         Assert.DoesNotContain("leaving@removal.example", await owner.PageAsync(Team), StringComparison.Ordinal);
 
         // Another owner can be removed too; the remover stays.
-        using var coOwner = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "co-owner@removal.example" }, Remove);
+        using var coOwner = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "co-owner@removal.example" }, Remove);
         Assert.Equal(HttpStatusCode.Redirect, coOwner.StatusCode);
         using (var after = await otherOwner.GetAsync(Team))
         {
@@ -145,15 +145,17 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
 
         // No remove button on one's own row, and a forged post is refused.
         Assert.DoesNotContain("value=\"owner@mine.example\"", await owner.PageAsync(Team), StringComparison.Ordinal);
-        using (var self = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "owner@mine.example" }, Remove))
+        using (var self = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "owner@mine.example" }, Remove))
         {
             Assert.Equal(HttpStatusCode.OK, self.StatusCode);
-            Assert.Contains("You cannot remove yourself", await self.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var html = await self.Content.ReadAsStringAsync();
+            Assert.Contains("You cannot remove yourself", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("value=\"owner@mine.example\"", html, StringComparison.Ordinal);
         }
 
         Assert.Contains("credit-balance", await owner.PageAsync("/dashboard"), StringComparison.Ordinal);
 
-        using (var foreign = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "member@theirs.example" }, Remove))
+        using (var foreign = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "member@theirs.example" }, Remove))
         {
             Assert.Contains("not a user of this account", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
@@ -190,7 +192,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         using var invite = await owner.SubmitAsync(Team, Fields("forged@csrf-team.example", "owner"), Invite, withToken: false);
         Assert.Equal(HttpStatusCode.BadRequest, invite.StatusCode);
         Assert.DoesNotContain("/dashboard/links/", await invite.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using var remove = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = "member@csrf-team.example" }, Remove, withToken: false);
+        using var remove = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = "member@csrf-team.example" }, Remove, withToken: false);
         Assert.Equal(HttpStatusCode.BadRequest, remove.StatusCode);
 
         Assert.Equal(["member@csrf-team.example", "owner@csrf-team.example"], await EmailsAsync(merchant.AccountId));
@@ -224,7 +226,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         using var owner = await fixture.SignedInAsync(merchant.AccountId, "owner@unknown.example", "owner");
         foreach (var email in new[] { "not an address", "nobody@unknown.example" })
         {
-            using var response = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["email"] = email }, Remove);
+            using var response = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["address"] = email }, Remove);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("not a user of this account", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

@@ -70,15 +70,16 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRemoveAsync(string? email)
+    /// <summary>The address comes as <c>address</c>, not <c>email</c>, which would also fill the invite form's field.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(string? address)
     {
         if (await RefuseUnlessOwnerAsync() is { } refused)
         {
             return refused;
         }
 
-        var outcome = DashboardCredentials.IsEmail(email)
-            ? await Team.RemoveUserByOwnerAsync(UserEmail, email, HttpContext.RequestAborted)
+        var outcome = DashboardCredentials.IsEmail(address)
+            ? await Team.RemoveUserByOwnerAsync(UserEmail, address, HttpContext.RequestAborted)
             : DashboardUserRemoval.NoSuchUser;
         if (outcome == DashboardUserRemoval.Removed)
         {
