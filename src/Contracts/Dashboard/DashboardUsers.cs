@@ -129,6 +129,23 @@ public enum LinkRedemption
     NoSuchUser = 3,
 }
 
+/// <summary>The outcome of an owner's removal of a user on the dashboard's team page.</summary>
+[GenerateSerializer, Alias("tryon.dashboard.DashboardUserRemoval")]
+public enum DashboardUserRemoval
+{
+    /// <summary>The user is gone and every session of theirs has ended.</summary>
+    Removed = 0,
+
+    /// <summary>No such user in this account.</summary>
+    NoSuchUser = 1,
+
+    /// <summary>Owners do not remove themselves; another owner or the operator does. So the account keeps an owner.</summary>
+    Self = 2,
+
+    /// <summary>The one removing is not (or no longer) an owner of the account.</summary>
+    NotOwner = 3,
+}
+
 /// <summary>A dashboard user as the account lists it; never the password hash.</summary>
 [GenerateSerializer, Immutable, Alias("tryon.dashboard.DashboardUserInfo")]
 public sealed record DashboardUserInfo(

@@ -34,13 +34,16 @@ public interface IDashboardTeamGrain : IGrainWithStringKey
     [Alias("ListUsers")]
     Task<IReadOnlyList<DashboardUserInfo>> ListUsersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the address is a user of this account.</summary>
-    [Alias("HasUser")]
-    Task<bool> HasUserAsync(string email, CancellationToken cancellationToken = default);
-
     /// <summary>Removes a user and ends every session of theirs at once; false when there was none.</summary>
     [Alias("RemoveUser")]
     Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// An owner's removal of another user (the team page), as <see cref="RemoveUserAsync"/> once the rules hold: the
+    /// remover is still an owner of the account and is not the one removed, so the account always keeps an owner.
+    /// </summary>
+    [Alias("RemoveUserByOwner")]
+    Task<DashboardUserRemoval> RemoveUserByOwnerAsync(string ownerEmail, string email, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

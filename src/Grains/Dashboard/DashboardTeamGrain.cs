@@ -133,22 +133,47 @@ internal sealed class DashboardTeamGrain(
         Task.FromResult<IReadOnlyList<DashboardUserInfo>>(
             [.. state.State.Users.Select(user => new DashboardUserInfo(user.Email, user.Role, user.JoinedAt, user.LastSignInAt))]);
 
-    public Task<bool> HasUserAsync(string email, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Find(DashboardCredentials.NormalizeEmail(email)) is not null);
-
     public async Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default)
     {
-        var normalized = DashboardCredentials.NormalizeEmail(email);
-        if (Find(normalized) is not { } user)
+        if (Find(DashboardCredentials.NormalizeEmail(email)) is not { } user)
         {
             return false;
         }
 
+        await RemoveAsync(user, cancellationToken);
+        return true;
+    }
+
+    public async Task<DashboardUserRemoval> RemoveUserByOwnerAsync(string ownerEmail, string email, CancellationToken cancellationToken = default)
+    {
+        // Checked here, where the users are written one call at a time: two owners removing each other at once cannot
+        // both succeed, since the second is no longer a user when its turn comes.
+        var owner = Find(DashboardCredentials.NormalizeEmail(ownerEmail));
+        if (owner?.Role != DashboardRoles.Owner)
+        {
+            return DashboardUserRemoval.NotOwner;
+        }
+
+        if (Find(DashboardCredentials.NormalizeEmail(email)) is not { } user)
+        {
+            return DashboardUserRemoval.NoSuchUser;
+        }
+
+        if (user == owner)
+        {
+            return DashboardUserRemoval.Self;
+        }
+
+        await RemoveAsync(user, cancellationToken);
+        return DashboardUserRemoval.Removed;
+    }
+
+    private async Task RemoveAsync(DashboardUserRecord user, CancellationToken cancellationToken)
+    {
         // Sessions end with the write: every page checks its session here.
         state.State.Users.Remove(user);
         await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await GrainFactory.GetGrain<IDashboardLoginGrain>(DashboardCredentials.LoginGrainKey(normalized)).ReleaseAsync(AccountId, cancellationToken);
-        return true;
+        await GrainFactory.GetGrain<IDashboardLoginGrain>(DashboardCredentials.LoginGrainKey(user.Email)).ReleaseAsync(AccountId, cancellationToken);
     }
 
     /// <summary>A new password ends every session and any lockout: whoever had the old one is out.</summary>

@@ -95,6 +95,12 @@ public sealed class PostgresDatabase : IReadModelDatabase, IAsyncDisposable
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>
+    /// A connection from the same pool, opened synchronously, for the one caller whose interface is synchronous: Data
+    /// Protection's key repository (<c>PostgresKeyRepository</c>), which it calls rarely.
+    /// </summary>
+    public NpgsqlConnection OpenConnection() => _dataSource.OpenConnection();
+
     async Task<DbConnection> IReadModelDatabase.OpenReadModelConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -21,7 +21,7 @@ internal static class DashboardAuthentication
     /// <summary>How long a session lasts without use; each page seen after half of it renews the cookie.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(8);
 
-    public static ClaimsPrincipal Principal(string accountId, string email, string role, string sessionId) =>
+    private static ClaimsPrincipal Principal(string accountId, string email, string role, string sessionId) =>
         new(new ClaimsIdentity(
             [
                 new Claim(TryOnClaims.AccountId, accountId),
@@ -32,6 +32,20 @@ internal static class DashboardAuthentication
             Scheme,
             Email,
             Role));
+
+    /// <summary>
+    /// Gives the browser the cookie of the session the team grain has just opened: after a sign-in, and after a
+    /// password chosen on an invitation or reset link.
+    /// </summary>
+    public static Task SignInToDashboardAsync(this HttpContext context, string accountId, string email, DashboardSignIn signIn)
+    {
+        if (signIn is not { Outcome: SignInOutcome.SignedIn, SessionId: { } sessionId, Role: { } role })
+        {
+            throw new ArgumentException("Only a successful sign-in has a session to sign in with.", nameof(signIn));
+        }
+
+        return context.SignInAsync(Scheme, Principal(accountId, DashboardCredentials.NormalizeEmail(email), role, sessionId));
+    }
 
     public static string GetDashboardEmail(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(Email) ?? throw new InvalidOperationException("The request was not signed in to the dashboard.");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
+using TryOn.Storage.Postgres;
 
 namespace TryOn.Web.Dashboard;
 
@@ -23,10 +24,14 @@ public static class DashboardKeyRing
         return services;
     }
 
-    public static IServiceCollection StoreDashboardKeysInPostgres(this IServiceCollection services, string connectionString)
+    /// <summary>
+    /// Keys in the cluster database, through the process's <see cref="PostgresDatabase"/> and its connection pool (a
+    /// gateway registers it with <c>AddPostgresReadModels</c>).
+    /// </summary>
+    public static IServiceCollection StoreDashboardKeysInPostgres(this IServiceCollection services)
     {
         services.AddDataProtection();
-        services.AddSingleton(new PostgresKeyRepository(connectionString));
+        services.AddSingleton<PostgresKeyRepository>();
         services.AddOptions<KeyManagementOptions>()
             .Configure<PostgresKeyRepository>((options, repository) => options.XmlRepository = repository);
         return services;
@@ -38,13 +43,12 @@ public static class DashboardKeyRing
 /// rarely (at the first protected cookie, when a key is due, about once a day), so the calls use Npgsql's own
 /// synchronous API rather than blocking on tasks.
 /// </summary>
-internal sealed class PostgresKeyRepository(string connectionString) : IXmlRepository
+internal sealed class PostgresKeyRepository(PostgresDatabase database) : IXmlRepository
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
-
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        using var command = _dataSource.CreateCommand("SELECT xml FROM data_protection_keys ORDER BY created_at, friendly_name");
+        using var connection = database.OpenConnection();
+        using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY created_at, friendly_name", connection);
         using var reader = command.ExecuteReader();
         var elements = new List<XElement>();
         while (reader.Read())
@@ -58,8 +62,9 @@ internal sealed class PostgresKeyRepository(string connectionString) : IXmlRepos
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        using var command = _dataSource.CreateCommand(
-            "INSERT INTO data_protection_keys (friendly_name, xml) VALUES ($1, $2) ON CONFLICT (friendly_name) DO NOTHING");
+        using var connection = database.OpenConnection();
+        using var command = new NpgsqlCommand(
+            "INSERT INTO data_protection_keys (friendly_name, xml) VALUES ($1, $2) ON CONFLICT (friendly_name) DO NOTHING", connection);
         command.Parameters.AddWithValue(friendlyName);
         command.Parameters.AddWithValue(element.ToString(SaveOptions.DisableFormatting));
         command.ExecuteNonQuery();

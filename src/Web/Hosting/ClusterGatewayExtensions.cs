@@ -47,7 +47,7 @@ public static class ClusterGatewayExtensions
             .UseClusterMembership(cluster)
             .AddOrleansDashboardWhenEnabled(configuration));
         builder.Services.AddPostgresReadModels(cluster.DatabaseConnectionString!);
-        builder.Services.StoreDashboardKeysInPostgres(cluster.DatabaseConnectionString!);
+        builder.Services.StoreDashboardKeysInPostgres();
         builder.Services.AddAzureBlobStore(cluster.BlobConnectionString!, cluster.BlobContainer);
         var checks = builder.Services.AddHealthChecks().AddClusterDatabaseCheck(HealthEndpoints.ReadyTag);
         if (cluster.UsesAzureTables)

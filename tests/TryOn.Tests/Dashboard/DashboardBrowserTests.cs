@@ -9,7 +9,9 @@ namespace TryOn.Tests.Dashboard;
 /// <summary>
 /// The dashboard in a real browser (Debian's Chromium through Playwright): a merchant invited by the operator chooses a
 /// password, signs out and in again, creates a key, calls the API with it, revokes it and is refused; at 1280 and 390
-/// pixels wide, with no Content-Security-Policy violation and nothing loaded from elsewhere. With
+/// pixels wide, with no Content-Security-Policy violation and nothing loaded from elsewhere; an owner invites a member on
+/// the team page, who joins, sees no owner's forms and is removed; try-ons from the API and the playground show with
+/// their images, and another account's user sees none of them. With
 /// <c>TRYON_DASHBOARD_SCREENSHOTS</c> set to a folder, the pages are saved there (docs/dashboard/ holds them).
 /// </summary>
 public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassFixture<DashboardAppFixture>
@@ -90,6 +92,59 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
     }
 
     [ChromiumFact]
+    public async Task An_owner_invites_a_member_on_the_team_page_who_joins_sees_no_owner_forms_and_is_removed()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        var origin = fixture.App.Start().GetLeftPart(UriPartial.Authority);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.ExecutablePath, Headless = true });
+        foreach (var width in new[] { 1280, 390 })
+        {
+            var ownerEmail = $"owner-{width}@team.example";
+            var memberEmail = $"member-{width}@team.example";
+            var invitation = await fixture.InviteAsync(merchant.AccountId, ownerEmail, "owner");
+            var owner = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+            var page = await owner.NewPageAsync();
+            var problems = Watch(page, origin);
+            await JoinAsync(page, origin + invitation.GetProperty("url").GetString());
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Team" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team" }));
+            await page.GetByLabel("E-mail address").FillAsync(memberEmail);
+            await page.GetByLabel("Role").SelectOptionAsync("member");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Invite", Exact = true }).ClickAsync();
+            var link = (await page.GetByTestId("invitation-link").TextContentAsync())!.Trim();
+            Assert.StartsWith("/dashboard/links/inv_", link, StringComparison.Ordinal);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^(Copied|Selected)") }));
+            await Screenshots(width)(page, "team-invited");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the team page scrolls sideways at {width} px");
+
+            var member = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+            var memberPage = await member.NewPageAsync();
+            var memberProblems = Watch(memberPage, origin);
+            await JoinAsync(memberPage, origin + link);
+            await memberPage.GotoAsync(origin + "/dashboard/team");
+            await Expect(memberPage.Locator("tr", new() { HasText = ownerEmail }));
+            Assert.Equal(0, await memberPage.GetByRole(AriaRole.Button, new() { Name = "Invite" }).CountAsync());
+            Assert.Equal(0, await memberPage.GetByRole(AriaRole.Button, new() { Name = "Remove" }).CountAsync());
+
+            await page.GotoAsync(origin + "/dashboard/team");
+            await page.GetByRole(AriaRole.Button, new() { Name = $"Remove {memberEmail}" }).ClickAsync();
+            await page.Locator("tr", new() { HasText = memberEmail }).WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+            await Screenshots(width)(page, "team");
+            await memberPage.ReloadAsync();
+            await memberPage.WaitForURLAsync("**/dashboard/sign-in**");
+
+            Assert.True(problems.IsEmpty, string.Join("\n", problems));
+            Assert.True(memberProblems.IsEmpty, string.Join("\n", memberProblems));
+            await member.CloseAsync();
+            await owner.CloseAsync();
+        }
+    }
+
+    [ChromiumFact]
     public async Task A_merchants_try_ons_from_the_api_and_the_playground_show_with_their_images_and_no_one_else_sees_them()
     {
         var merchant = await fixture.CreateMerchantAsync();
@@ -102,7 +157,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
             var page = await context.NewPageAsync();
             var problems = Watch(page, origin);
             var shots = Screenshots(width);
-            await JoinAsync(page, origin, merchant.AccountId, $"runner-{width}@shop.example");
+            await InviteAndJoinAsync(page, origin, merchant.AccountId, $"runner-{width}@shop.example");
 
             // A try-on through the API with a key made here shows in the list, with its photo and result.
             await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
@@ -170,7 +225,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         var other = await fixture.CreateMerchantAsync();
         var stranger = await browser.NewContextAsync();
         var strangerPage = await stranger.NewPageAsync();
-        await JoinAsync(strangerPage, origin, other.AccountId, "stranger@elsewhere.example", "member");
+        await InviteAndJoinAsync(strangerPage, origin, other.AccountId, "stranger@elsewhere.example", "member");
         var someone = await StartTryOnAsync(merchant.Client);
         await strangerPage.GotoAsync(origin + "/dashboard/generations");
         Assert.Equal(0, await strangerPage.Locator($"tr[data-generation-id='{someone}']").CountAsync());
@@ -193,10 +248,16 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
     }
 
     /// <summary>The operator invites <paramref name="email"/>; the invitee chooses a password in the browser and lands on the overview.</summary>
-    private async Task JoinAsync(IPage page, string origin, string accountId, string email, string role = "owner")
+    private async Task InviteAndJoinAsync(IPage page, string origin, string accountId, string email, string role = "owner")
     {
         var url = (await fixture.InviteAsync(accountId, email, role)).GetProperty("url").GetString();
-        await page.GotoAsync(origin + url);
+        await JoinAsync(page, origin + url);
+    }
+
+    /// <summary>Chooses <see cref="Password"/> on an invitation and lands on the overview.</summary>
+    private static async Task JoinAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByLabel("Password again").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the password and sign in" }).ClickAsync();

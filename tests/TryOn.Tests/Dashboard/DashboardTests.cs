@@ -218,7 +218,7 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
         foreach (var (page, by) in new[]
         {
             ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor), ("/dashboard/generations", visitor),
-            ("/dashboard/playground", visitor), ("/dashboard/generations/gen_unknown", visitor),
+            ("/dashboard/playground", visitor), ("/dashboard/generations/gen_unknown", visitor), ("/dashboard/team", visitor),
         })
         {
             using var response = await by.GetAsync(page);

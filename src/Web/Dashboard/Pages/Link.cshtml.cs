@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TryOn.Contracts.Accounts;
@@ -52,9 +51,7 @@ public sealed class LinkModel(IGrainFactory grains) : PageModel
                     return RedirectToPage("/SignIn");
                 }
 
-                await HttpContext.SignInAsync(
-                    DashboardAuthentication.Scheme,
-                    DashboardAuthentication.Principal(link.AccountId, link.Email, signIn.Role!, signIn.SessionId!));
+                await HttpContext.SignInToDashboardAsync(link.AccountId, link.Email, signIn);
                 return RedirectToPage("/Index");
             case LinkRedemption.EmailTaken:
                 Problem = "This e-mail address already signs in to another account's dashboard.";

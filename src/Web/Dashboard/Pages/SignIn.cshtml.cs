@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -46,9 +45,7 @@ public sealed class SignInModel(IGrainFactory grains) : PageModel
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
-                await HttpContext.SignInAsync(
-                    DashboardAuthentication.Scheme,
-                    DashboardAuthentication.Principal(accountId, DashboardCredentials.NormalizeEmail(Email), result.Role!, result.SessionId!));
+                await HttpContext.SignInToDashboardAsync(accountId, Email, result);
                 return Redirect(SafeReturnUrl);
             case SignInOutcome.LockedOut:
                 Problem = $"Too many failed attempts. Try again after {result.LockedUntil:HH:mm} UTC, or ask your operator for a reset link.";

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using TryOn.Contracts.Dashboard;
+
+namespace TryOn.Web.Dashboard.Pages;
+
+/// <summary>
+/// The account's users, for every user of the account to see; owners invite someone (the link is shown once, there
+/// being no mail server) and remove users (their sessions end at once). A member's post to an owner's form is
+/// <c>403</c> and changes nothing (docs/dashboard.md, "Team").
+/// </summary>
+internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invitations, IAuthorizationService authorization) : DashboardPage(grains)
+{
+    private const string OwnersOnly = "Only the account's owners can invite and remove users.";
+
+    [BindProperty] public string? Email { get; set; }
+
+    [BindProperty] public string? Role { get; set; } = DashboardRoles.Member;
+
+    public IReadOnlyList<DashboardUserInfo> Users { get; private set; } = [];
+
+    /// <summary>The invitation just issued: the one moment its link exists.</summary>
+    public IssuedLink? Issued { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    private IDashboardTeamGrain Team => Grains.GetGrain<IDashboardTeamGrain>(AccountId);
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostInviteAsync()
+    {
+        if (await RefuseUnlessOwnerAsync() is { } refused)
+        {
+            return refused;
+        }
+
+        await LoadAsync();
+        if (!DashboardCredentials.IsEmail(Email))
+        {
+            Problem = "Enter one e-mail address, such as ana@shop.example.";
+            return Page();
+        }
+
+        if (!DashboardRoles.IsRole(Role))
+        {
+            Problem = $"Choose the role {DashboardRoles.Member} or {DashboardRoles.Owner}.";
+            return Page();
+        }
+
+        // A new invitation for a user already here would let an owner choose that user's password and role: remove
+        // them first (they see their sessions end), or ask the operator for a reset link.
+        var email = DashboardCredentials.NormalizeEmail(Email);
+        if (Users.Any(user => user.Email == email))
+        {
+            Problem = $"{email} is already a user of this account.";
+            return Page();
+        }
+
+        Issued = await invitations.InviteAsync(AccountId, email, Role!, HttpContext.RequestAborted);
+        if (Issued is null)
+        {
+            Problem = "This e-mail address already signs in to another account's dashboard.";
+            return Page();
+        }
+
+        Email = null;
+        Role = DashboardRoles.Member;
+        ModelState.Clear();
+        return Page();
+    }
+
+    /// <summary>The address comes as <c>address</c>, not <c>email</c>, which would also fill the invite form's field.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(string? address)
+    {
+        if (await RefuseUnlessOwnerAsync() is { } refused)
+        {
+            return refused;
+        }
+
+        var outcome = DashboardCredentials.IsEmail(address)
+            ? await Team.RemoveUserByOwnerAsync(UserEmail, address, HttpContext.RequestAborted)
+            : DashboardUserRemoval.NoSuchUser;
+        if (outcome == DashboardUserRemoval.Removed)
+        {
+            return RedirectToPage();
+        }
+
+        Problem = outcome switch
+        {
+            DashboardUserRemoval.Self => "You cannot remove yourself. Another owner can, or your operator.",
+            DashboardUserRemoval.NotOwner => OwnersOnly,
+            _ => "That address is not a user of this account.",
+        };
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>The owner's forms are for owners (the role is read afresh from the team grain on every request).</summary>
+    private async Task<IActionResult?> RefuseUnlessOwnerAsync()
+    {
+        if ((await authorization.AuthorizeAsync(User, DashboardAuthentication.OwnerPolicy)).Succeeded)
+        {
+            return null;
+        }
+
+        Problem = OwnersOnly;
+        await LoadAsync();
+        var page = Page();
+        page.StatusCode = StatusCodes.Status403Forbidden;
+        return page;
+    }
+
+    private async Task LoadAsync() => Users = await Team.ListUsersAsync(HttpContext.RequestAborted);
+}
