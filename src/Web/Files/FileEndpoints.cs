@@ -49,7 +49,8 @@ internal static class FileEndpoints
         return TypedResults.Stream(stream, ContentTypeOf(blobKey));
     }
 
-    private static string ContentTypeOf(string blobKey) => Path.GetExtension(blobKey) switch
+    /// <summary>The type of a stored image, from the extension its key was given when it was stored.</summary>
+    internal static string ContentTypeOf(string blobKey) => Path.GetExtension(blobKey) switch
     {
         ".png" => "image/png",
         ".jpg" => "image/jpeg",
