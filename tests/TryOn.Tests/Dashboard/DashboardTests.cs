@@ -72,7 +72,7 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
     public async Task Pages_need_a_signed_in_user_and_sign_in_refuses_wrong_passwords_then_locks_out()
     {
         using var anonymous = new DashboardVisitor(fixture.App);
-        foreach (var page in new[] { "/dashboard", "/dashboard/keys" })
+        foreach (var page in new[] { "/dashboard", "/dashboard/keys", "/dashboard/products", "/dashboard/billing", "/dashboard/settings" })
         {
             using var response = await anonymous.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -215,7 +215,11 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
         var merchant = await fixture.CreateMerchantAsync();
         using var visitor = await SignedInAsync(merchant.AccountId, "headers@shop.example");
         using var anonymous = new DashboardVisitor(fixture.App);
-        foreach (var (page, by) in new[] { ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor) })
+        foreach (var (page, by) in new[]
+                 {
+                     ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor),
+                     ("/dashboard/products", visitor), ("/dashboard/billing", visitor), ("/dashboard/settings", visitor),
+                 })
         {
             using var response = await by.GetAsync(page);
             var html = await response.Content.ReadAsStringAsync();
