@@ -49,7 +49,7 @@ internal static class FileEndpoints
         return TypedResults.Stream(stream, ContentTypeOf(blobKey));
     }
 
-    /// <summary>The type of a stored image, from the extension its key was given when it was stored.</summary>
+    /// <summary>The media type of a stored file, from its key's extension (the store writes only these).</summary>
     internal static string ContentTypeOf(string blobKey) => Path.GetExtension(blobKey) switch
     {
         ".png" => "image/png",

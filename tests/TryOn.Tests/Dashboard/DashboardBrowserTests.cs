@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         }
     }
 
-    internal static async Task Expect(ILocator locator) =>
+    private static async Task Expect(ILocator locator) =>
         await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
 
     /// <summary>Console errors, policy violations, failed requests and any request to another origin.</summary>
