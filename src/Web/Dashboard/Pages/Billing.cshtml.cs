@@ -9,14 +9,14 @@ using TryOn.Web.Paging;
 namespace TryOn.Web.Dashboard.Pages;
 
 /// <summary>A credit pack on sale, as the page shows it.</summary>
-public sealed record PackOffer(string Pack, string Name, long Credits, string Price);
+internal sealed record PackOffer(string Pack, string Name, long Credits, string Price);
 
 /// <summary>
 /// Credits: the packs on sale and a button per pack that starts a Stripe Checkout (<see cref="CreditCheckout"/>, as
 /// <c>POST /tryon/v1/account/checkout</c>) and sends the browser there; owners only. Without billing settings the page
 /// says so. Below, the account's ledger, newest first, a page at a time (as the admin API's ledger).
 /// </summary>
-public sealed class BillingModel(IGrainFactory grains, IAccountReadModel accounts) : DashboardPage(grains)
+internal sealed class BillingModel(IGrainFactory grains, IAccountReadModel accounts, CreditCheckout checkout, ILogger<CreditCheckout> logger) : DashboardPage(grains)
 {
     /// <summary>Ledger entries a page shows.</summary>
     public const int PageSize = 25;
@@ -39,13 +39,10 @@ public sealed class BillingModel(IGrainFactory grains, IAccountReadModel account
 
     protected override bool OnlyOwnersChange => true;
 
-    private CreditCheckout Checkout => HttpContext.RequestServices.GetRequiredService<CreditCheckout>();
-
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostBuyAsync(string? pack)
     {
-        var checkout = Checkout;
         if (!checkout.Options.IsConfigured)
         {
             Problem = "Buying credits is not set up on this server. Ask your operator for credits.";
@@ -69,8 +66,7 @@ public sealed class BillingModel(IGrainFactory grains, IAccountReadModel account
             }
             catch (StripeException exception)
             {
-                CheckoutEndpoints.LogCheckoutFailed(
-                    HttpContext.RequestServices.GetRequiredService<ILogger<CreditCheckout>>(), exception, (int?)exception.HttpStatusCode ?? 0, exception.StripeError?.Code);
+                CheckoutEndpoints.LogCheckoutFailed(logger, exception, (int?)exception.HttpStatusCode ?? 0, exception.StripeError?.Code);
                 Problem = "The payment provider could not start a payment. Nothing was charged; try again in a minute.";
             }
         }
@@ -87,7 +83,7 @@ public sealed class BillingModel(IGrainFactory grains, IAccountReadModel account
 
     private async Task LoadAsync()
     {
-        var packs = CheckoutEndpoints.ListPacks(Checkout).Value!;
+        var packs = CheckoutEndpoints.ListPacks(checkout).Value!;
         BillingEnabled = packs.BillingEnabled;
         Packs = [.. packs.Packs.Select(pack => new PackOffer(pack.Pack, pack.Name, pack.Credits, Price(pack.Amount, pack.Currency)))];
 

@@ -20,7 +20,12 @@ public sealed record ProductRow(ProductSnapshot Product, ProductGenerationStats 
 /// dashboard cookie, because signed file links may name another origin (<c>Files:PublicBaseUrl</c>) and the page's
 /// policy allows images from this origin only.
 /// </summary>
-public sealed class ProductsModel(IGrainFactory grains, IProductReadModel products, IGenerationReadModel generations, IBlobStore blobs) : DashboardPage(grains)
+public sealed class ProductsModel(
+    IGrainFactory grains,
+    IProductReadModel products,
+    IGenerationReadModel generations,
+    IBlobStore blobs,
+    [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock) : DashboardPage(grains)
 {
     /// <summary>Products a page shows.</summary>
     public const int PageSize = 20;
@@ -77,7 +82,6 @@ public sealed class ProductsModel(IGrainFactory grains, IProductReadModel produc
             Cursor = null;
         }
 
-        var clock = HttpContext.RequestServices.GetRequiredKeyedService<TimeProvider>(DomainClock.ServiceKey);
         var listed = await products.ListAsync(AccountId, page with { Limit = PageSize }, clock.GetUtcNow(), HttpContext.RequestAborted);
         var rows = new List<ProductRow>(listed.Items.Count);
         foreach (var product in listed.Items)

@@ -19,7 +19,12 @@ namespace TryOn.Web.Dashboard.Pages;
 /// them; owners change them. The form may carry a logo, hence the larger body limit than the service's 1 MiB.
 /// </summary>
 [RequestSizeLimit(MultipartForm.MaxFileBytes + (64 * 1024))]
-public sealed class SettingsModel(IGrainFactory grains, IBlobStore blobs) : DashboardPage(grains)
+internal sealed class SettingsModel(
+    IGrainFactory grains,
+    IBlobStore blobs,
+    AccountLogo accountLogo,
+    IValidator<UpdateAccountRequest> accountChanges,
+    IValidator<WebhookEndpointRequest> webhookEndpoints) : DashboardPage(grains)
 {
     /// <summary>The notices a redirect after a change may ask for; nothing else from the query is shown.</summary>
     private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
@@ -86,7 +91,7 @@ public sealed class SettingsModel(IGrainFactory grains, IBlobStore blobs) : Dash
                 await stream.ReadExactlyAsync(content, HttpContext.RequestAborted);
             }
 
-            var change = await HttpContext.RequestServices.GetRequiredService<AccountLogo>().SetAsync(AccountId, content, HttpContext.RequestAborted);
+            var change = await accountLogo.SetAsync(AccountId, content, HttpContext.RequestAborted);
             if (change.Account is not null)
             {
                 return RedirectToPage(new { saved = "logo" });
@@ -101,7 +106,7 @@ public sealed class SettingsModel(IGrainFactory grains, IBlobStore blobs) : Dash
 
     public async Task<IActionResult> OnPostRemoveLogoAsync()
     {
-        await HttpContext.RequestServices.GetRequiredService<AccountLogo>().RemoveAsync(AccountId, HttpContext.RequestAborted);
+        await accountLogo.RemoveAsync(AccountId, HttpContext.RequestAborted);
         return RedirectToPage(new { saved = "logo-removed" });
     }
 
@@ -109,8 +114,7 @@ public sealed class SettingsModel(IGrainFactory grains, IBlobStore blobs) : Dash
     {
         var days = int.TryParse(retentionDays, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
         // The admin API's own rules for retentionDays, so both refuse the same values.
-        var validator = HttpContext.RequestServices.GetRequiredService<IValidator<UpdateAccountRequest>>();
-        var result = await validator.ValidateAsync(new UpdateAccountRequest(null, null, days, null), HttpContext.RequestAborted);
+        var result = await accountChanges.ValidateAsync(new UpdateAccountRequest(null, null, days, null), HttpContext.RequestAborted);
         if (days is null || !result.IsValid)
         {
             RetentionProblem = $"Choose how many days to keep photos and results: {string.Join(", ", RetentionChoices)}.";
@@ -126,8 +130,7 @@ public sealed class SettingsModel(IGrainFactory grains, IBlobStore blobs) : Dash
     {
         // The merchant API's validator: the same URLs and events are refused here as there.
         var request = new WebhookEndpointRequest(url, events);
-        var validator = HttpContext.RequestServices.GetRequiredService<IValidator<WebhookEndpointRequest>>();
-        var result = await validator.ValidateAsync(request, HttpContext.RequestAborted);
+        var result = await webhookEndpoints.ValidateAsync(request, HttpContext.RequestAborted);
         if (!result.IsValid)
         {
             WebhookProblem = string.Join(" ", result.Errors.Select(error =>
