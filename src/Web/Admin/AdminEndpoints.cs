@@ -4,8 +4,6 @@ using TryOn.Contracts;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Errors;
 using TryOn.Contracts.Ids;
-using TryOn.Pipeline.Images;
-using TryOn.Storage.Blobs;
 using TryOn.Web.Accounts;
 using TryOn.Web.Authentication;
 using TryOn.Web.Errors;
@@ -188,7 +186,7 @@ internal static class AdminEndpoints
     }
 
     internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> SetLogoAsync(
-        string accountId, HttpRequest request, IGrainFactory grains, ImagePipeline pipeline, IBlobStore blobs, StorageQuota quota, CancellationToken cancellationToken)
+        string accountId, HttpRequest request, IGrainFactory grains, AccountLogo logo, CancellationToken cancellationToken)
     {
         if (!ResourceIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).GetAsync(cancellationToken) is null)
         {
@@ -206,37 +204,19 @@ internal static class AdminEndpoints
             return new ApiErrorResult(ApiError.Of(ErrorCodes.FileRequired));
         }
 
-        if (ImageSniffer.Detect(file.Content) != ImageFormat.Png)
+        var change = await logo.SetAsync(accountId, file.Content, cancellationToken);
+        return change switch
         {
-            return new ApiErrorResult(ApiError.Of(ErrorCodes.UnsupportedImageType, "The logo must be a PNG (transparency is kept)."));
-        }
-
-        var normalized = pipeline.Normalize(file.Content);
-        if (normalized.Rejection is { } rejection)
-        {
-            return new ApiErrorResult(Images.ImageErrors.From(rejection));
-        }
-
-        if (await quota.CheckAsync(accountId, normalized.Value!.Bytes.Length, cancellationToken) is { } overQuota)
-        {
-            return new ApiErrorResult(overQuota);
-        }
-
-        var blobKey = AccountBlobs.NewLogo(accountId, png: normalized.Value!.Format == ImageFormat.Png);
-        var account = await blobs.WriteThenRecordAsync(
-            blobKey,
-            normalized.Value.Bytes,
-            () => grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(blobKey, CancellationToken.None),
-            recorded: snapshot => snapshot is not null);
-        return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
+            { Refusal: { } refusal } => new ApiErrorResult(refusal),
+            { Account: { } account } => TypedResults.Ok(AccountResponse.From(account)),
+            _ => AccountNotFound(accountId),
+        };
     }
 
     internal static async Task<Results<Ok<AccountResponse>, ApiErrorResult>> RemoveLogoAsync(
-        string accountId, IGrainFactory grains, CancellationToken cancellationToken)
+        string accountId, AccountLogo logo, CancellationToken cancellationToken)
     {
-        var account = ResourceIds.IsAccountId(accountId)
-            ? await grains.GetGrain<IAccountGrain>(accountId).SetLogoAsync(null, cancellationToken)
-            : null;
+        var account = ResourceIds.IsAccountId(accountId) ? await logo.RemoveAsync(accountId, cancellationToken) : null;
         return account is null ? AccountNotFound(accountId) : TypedResults.Ok(AccountResponse.From(account));
     }
 

@@ -60,7 +60,7 @@ internal static partial class CheckoutEndpoints
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Stripe refused to create a Checkout Session (HTTP {Status}, code {Code})")]
-    private static partial void LogCheckoutFailed(ILogger logger, Exception exception, int status, string? code);
+    internal static partial void LogCheckoutFailed(ILogger logger, Exception exception, int status, string? code);
 }
 
 internal sealed class CheckoutRequestValidator : AbstractValidator<CheckoutRequest>

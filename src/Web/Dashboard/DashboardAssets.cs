@@ -9,6 +9,9 @@ internal static class DashboardAssets
     public const string TooManyAttemptsPage =
         """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Too many attempts · TryOn</title><link rel="stylesheet" href="/dashboard/dashboard.css"></head><body><main class="narrow"><h1>Too many attempts</h1><p>Wait a minute, then <a href="/dashboard/sign-in">try again</a>.</p></main></body></html>""";
 
+    public const string OwnersOnlyPage =
+        """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Owners only · TryOn</title><link rel="stylesheet" href="/dashboard/dashboard.css"></head><body><main class="narrow"><h1>Owners only</h1><p>Only the account's owners can change this. Ask one of them, or go <a href="/dashboard">back to the overview</a>.</p></main></body></html>""";
+
     private static readonly (string Path, string Resource, string ContentType)[] Files =
     [
         ("/dashboard/dashboard.css", "Dashboard.dashboard.css", "text/css; charset=utf-8"),

@@ -60,3 +60,11 @@ document.addEventListener('click', async (event) => {
   };
   window.setTimeout(follow, 1500);
 })();
+
+// Forms with data-confirm ask first (deleting a product); without the script they are sent as they are.
+document.addEventListener('submit', (event) => {
+  const form = event.target instanceof HTMLFormElement ? event.target : null;
+  if (form && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -23,7 +23,16 @@ internal static class SecurityHeaders
     public const string DashboardContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+    /// <summary>
+    /// The billing page's: the same, but its buy buttons may end on Stripe Checkout. The button's form posts here, and
+    /// the answer redirects to Stripe; browsers (Chrome) check such a redirect against the form's form-action too.
+    /// </summary>
+    public const string DashboardBillingContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
     private static readonly PathString Dashboard = "/dashboard";
+
+    private static readonly PathString DashboardBilling = "/dashboard/billing";
 
     private static readonly PathString[] PrivateJson = ["/tryon/v1", "/admin/v1"];
 
@@ -51,7 +60,9 @@ internal static class SecurityHeaders
                     response.Headers["Referrer-Policy"] = "no-referrer";
                     if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                     {
-                        response.Headers.ContentSecurityPolicy = DashboardContentSecurityPolicy;
+                        response.Headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(DashboardBilling, StringComparison.OrdinalIgnoreCase)
+                            ? DashboardBillingContentSecurityPolicy
+                            : DashboardContentSecurityPolicy;
                         response.Headers.CacheControl = "no-store";
                     }
                 }

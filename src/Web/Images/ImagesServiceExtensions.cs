@@ -10,6 +10,7 @@ internal static class ImagesServiceExtensions
     {
         services.AddTryOnImagePipeline();
         services.AddSingleton<Accounts.StorageQuota>();
+        services.AddSingleton<Accounts.AccountLogo>();
         services.AddSingleton<Products.ProductImageIntake>();
         services.AddSingleton<ShopperImages>();
         services.AddSingleton<TryOn.TryOnIntake>();

@@ -159,12 +159,16 @@ internal static class ProductEndpoints
     }
 
     internal static async Task<Results<NoContent, ApiErrorResult>> DeleteAsync(
-        string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
-    {
-        var deleted = ProductKeys.IsValidExternalId(externalId)
-            && await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(user.GetAccountId(), externalId)).DeleteAsync(cancellationToken);
-        return deleted ? TypedResults.NoContent() : NotFound(externalId);
-    }
+        string externalId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken) =>
+        await DeleteProductAsync(grains, user.GetAccountId(), externalId, cancellationToken) ? TypedResults.NoContent() : NotFound(externalId);
+
+    /// <summary>
+    /// Deletes one of <paramref name="accountId"/>'s products and its stored images (past generations keep their
+    /// snapshot); false when it has none of that id. The API's <c>DELETE</c> and the dashboard's delete button.
+    /// </summary>
+    internal static async Task<bool> DeleteProductAsync(IGrainFactory grains, string accountId, string externalId, CancellationToken cancellationToken) =>
+        ProductKeys.IsValidExternalId(externalId)
+        && await grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(accountId, externalId)).DeleteAsync(cancellationToken);
 
     private static ApiErrorResult NotFound(string externalId) =>
         new(ApiError.Of(ErrorCodes.ProductNotFound, $"Product '{externalId}' not found."));

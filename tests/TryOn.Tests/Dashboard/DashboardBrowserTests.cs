@@ -294,7 +294,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
 
     /// <summary>Console errors, policy violations, failed requests and any request to another origin.</summary>
-    private static ConcurrentQueue<string> Watch(IPage page, string origin)
+    internal static ConcurrentQueue<string> Watch(IPage page, string origin)
     {
         var problems = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
@@ -316,7 +316,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         return problems;
     }
 
-    private static Func<IPage, string, Task> Screenshots(int width)
+    internal static Func<IPage, string, Task> Screenshots(int width)
     {
         var folder = Environment.GetEnvironmentVariable("TRYON_DASHBOARD_SCREENSHOTS");
         return async (page, name) =>

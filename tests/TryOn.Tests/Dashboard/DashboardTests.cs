@@ -72,7 +72,11 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
     public async Task Pages_need_a_signed_in_user_and_sign_in_refuses_wrong_passwords_then_locks_out()
     {
         using var anonymous = new DashboardVisitor(fixture.App);
-        foreach (var page in new[] { "/dashboard", "/dashboard/keys", "/dashboard/generations", "/dashboard/generations/gen_01", "/dashboard/playground" })
+        foreach (var page in new[]
+        {
+            "/dashboard", "/dashboard/keys", "/dashboard/generations", "/dashboard/generations/gen_01", "/dashboard/playground",
+            "/dashboard/products", "/dashboard/billing", "/dashboard/settings", "/dashboard/team",
+        })
         {
             using var response = await anonymous.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -219,6 +223,7 @@ public sealed class DashboardTests(DashboardAppFixture fixture) : IClassFixture<
         {
             ("/dashboard/sign-in", anonymous), ("/dashboard", visitor), ("/dashboard/keys", visitor), ("/dashboard/generations", visitor),
             ("/dashboard/playground", visitor), ("/dashboard/generations/gen_unknown", visitor), ("/dashboard/team", visitor),
+            ("/dashboard/products", visitor), ("/dashboard/billing", visitor), ("/dashboard/settings", visitor),
         })
         {
             using var response = await by.GetAsync(page);

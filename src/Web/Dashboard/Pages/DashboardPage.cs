@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TryOn.Contracts.Accounts;
@@ -24,6 +26,12 @@ public abstract class DashboardPage(IGrainFactory grains) : PageModel
 
     protected IAccountGrain AccountGrain => Grains.GetGrain<IAccountGrain>(AccountId);
 
+    /// <summary>
+    /// Pages whose changes are the owners' (settings, buying credits): members see them, and their posts are refused
+    /// with <c>403</c> (<see cref="DashboardAuthentication.OwnerPolicy"/>) before a handler runs.
+    /// </summary>
+    protected virtual bool OnlyOwnersChange => false;
+
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -35,6 +43,18 @@ public abstract class DashboardPage(IGrainFactory grains) : PageModel
         }
 
         Account = account;
+        if (OnlyOwnersChange && HttpMethods.IsPost(Request.Method)
+            && !(await HttpContext.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(User, DashboardAuthentication.OwnerPolicy)).Succeeded)
+        {
+            context.Result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status403Forbidden,
+                ContentType = "text/html; charset=utf-8",
+                Content = DashboardAssets.OwnersOnlyPage,
+            };
+            return;
+        }
+
         await next();
     }
 }
