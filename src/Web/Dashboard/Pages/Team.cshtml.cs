@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using TryOn.Contracts.Dashboard;
 
@@ -9,7 +8,7 @@ namespace TryOn.Web.Dashboard.Pages;
 /// being no mail server) and remove users (their sessions end at once). A member's post to an owner's form is
 /// <c>403</c> and changes nothing (docs/dashboard.md, "Team").
 /// </summary>
-internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invitations, IAuthorizationService authorization) : DashboardPage(grains)
+internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invitations) : DashboardPage(grains)
 {
     private const string OwnersOnly = "Only the account's owners can invite and remove users.";
 
@@ -26,15 +25,13 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
 
     private IDashboardTeamGrain Team => Grains.GetGrain<IDashboardTeamGrain>(AccountId);
 
+    /// <summary>Inviting and removing are the owners' (a member's post is refused before a handler runs).</summary>
+    protected override bool OnlyOwnersChange => true;
+
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostInviteAsync()
     {
-        if (await RefuseUnlessOwnerAsync() is { } refused)
-        {
-            return refused;
-        }
-
         await LoadAsync();
         if (!DashboardCredentials.IsEmail(Email))
         {
@@ -73,11 +70,6 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
     /// <summary>The address comes as <c>address</c>, not <c>email</c>, which would also fill the invite form's field.</summary>
     public async Task<IActionResult> OnPostRemoveAsync(string? address)
     {
-        if (await RefuseUnlessOwnerAsync() is { } refused)
-        {
-            return refused;
-        }
-
         var outcome = DashboardCredentials.IsEmail(address)
             ? await Team.RemoveUserByOwnerAsync(UserEmail, address, HttpContext.RequestAborted)
             : DashboardUserRemoval.NoSuchUser;
@@ -94,21 +86,6 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
         };
         await LoadAsync();
         return Page();
-    }
-
-    /// <summary>The owner's forms are for owners (the role is read afresh from the team grain on every request).</summary>
-    private async Task<IActionResult?> RefuseUnlessOwnerAsync()
-    {
-        if ((await authorization.AuthorizeAsync(User, DashboardAuthentication.OwnerPolicy)).Succeeded)
-        {
-            return null;
-        }
-
-        Problem = OwnersOnly;
-        await LoadAsync();
-        var page = Page();
-        page.StatusCode = StatusCodes.Status403Forbidden;
-        return page;
     }
 
     private async Task LoadAsync() => Users = await Team.ListUsersAsync(HttpContext.RequestAborted);
