@@ -3,7 +3,6 @@ using TryOn.Contracts.Generations;
 using TryOn.Pipeline.Images;
 using TryOn.Storage.Blobs;
 using TryOn.Web.Authentication;
-using TryOn.Web.Files;
 using TryOn.Web.TryOn;
 
 namespace TryOn.Web.Dashboard;
@@ -16,9 +15,6 @@ namespace TryOn.Web.Dashboard;
 /// </summary>
 internal static class DashboardGenerationEndpoints
 {
-    /// <summary>The longest side of a preview (<c>?size=preview</c>): list thumbnails at twice their drawn size.</summary>
-    public const int PreviewSide = 240;
-
     public static IEndpointRouteBuilder MapDashboardGenerationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var generations = endpoints.MapGroup("/dashboard/generations/{generationId}")
@@ -54,23 +50,14 @@ internal static class DashboardGenerationEndpoints
             ("result", { Status: GenerationStatus.Completed, ResultBlobKey: { } result }) => result,
             _ => null,
         };
-        await using var stream = blobKey is null ? null : await blobs.OpenReadAsync(blobKey, cancellationToken);
-        if (stream is null)
+        if (await DashboardImages.ReadAsync(blobs, pipeline, blobKey, preview: size == "preview", cancellationToken) is not { } file)
         {
             return Results.NotFound();
         }
 
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        var (bytes, contentType) = (buffer.ToArray(), FileEndpoints.ContentTypeOf(blobKey!));
-        if (size == "preview" && pipeline.Preview(bytes, PreviewSide).Value is { } preview)
-        {
-            (bytes, contentType) = (preview.Bytes, "image/jpeg");
-        }
-
         // A generation's images never change; a browser may keep them while the session lasts.
         response.Headers.CacheControl = "private, max-age=3600";
-        return Results.File(bytes, contentType);
+        return Results.File(file.Bytes, file.ContentType);
     }
 
     /// <summary>The generation's status as the running page polls it; 404 for another account's or an unknown id.</summary>

@@ -3,8 +3,8 @@ using TryOn.Contracts;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Paging;
 using TryOn.Contracts.Products;
+using TryOn.Pipeline.Images;
 using TryOn.Storage.Blobs;
-using TryOn.Web.Files;
 using TryOn.Web.Paging;
 using TryOn.Web.Products;
 
@@ -25,6 +25,7 @@ public sealed class ProductsModel(
     IProductReadModel products,
     IGenerationReadModel generations,
     IBlobStore blobs,
+    ImagePipeline pipeline,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock) : DashboardPage(grains)
 {
     /// <summary>Products a page shows.</summary>
@@ -60,14 +61,14 @@ public sealed class ProductsModel(
         var product = ProductKeys.IsValidExternalId(externalId)
             ? await Grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(AccountId, externalId!)).GetAsync(HttpContext.RequestAborted)
             : null;
-        if (product is null || ThumbnailOf(product) is not { } blobKey
-            || await blobs.OpenReadAsync(blobKey, HttpContext.RequestAborted) is not { } image)
+        if (product is null
+            || await DashboardImages.ReadAsync(blobs, pipeline, ThumbnailOf(product), preview: true, HttpContext.RequestAborted) is not { } thumbnail)
         {
             return NotFound();
         }
 
         Response.Headers.CacheControl = "private, max-age=300";
-        return File(image, FileEndpoints.ContentTypeOf(blobKey));
+        return File(thumbnail.Bytes, thumbnail.ContentType);
     }
 
     private static string? ThumbnailOf(ProductSnapshot product) =>
