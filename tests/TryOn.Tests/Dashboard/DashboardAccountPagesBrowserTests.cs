@@ -25,8 +25,8 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
         var logoFile = Path.Combine(Path.GetTempPath(), $"tryon-logo-{Guid.NewGuid():N}.png");
         await File.WriteAllBytesAsync(logoFile, TestImages.Png(logo));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.ExecutablePath, Headless = true });
+        await using var chromium = await ChromiumSession.StartAsync();
+        var browser = chromium.Browser;
         try
         {
             foreach (var width in new[] { 1280, 390 })
