@@ -20,15 +20,17 @@ internal static class SecurityHeaders
     /// The merchant dashboard's pages: only this service's own stylesheet, script and images, no inline script or style,
     /// forms posted only here, never framed.
     /// </summary>
-    public const string DashboardContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    public const string DashboardContentSecurityPolicy = DashboardPolicyUpToFormAction + DashboardPolicyRest;
 
     /// <summary>
     /// The billing page's: the same, but its buy buttons may end on Stripe Checkout. The button's form posts here, and
     /// the answer redirects to Stripe; browsers (Chrome) check such a redirect against the form's form-action too.
     /// </summary>
-    public const string DashboardBillingContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    public const string DashboardBillingContentSecurityPolicy = DashboardPolicyUpToFormAction + " https://checkout.stripe.com" + DashboardPolicyRest;
+
+    private const string DashboardPolicyUpToFormAction = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; form-action 'self'";
+
+    private const string DashboardPolicyRest = "; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
     private static readonly PathString Dashboard = "/dashboard";
 
