@@ -50,13 +50,13 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
                     await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
                 }
 
-                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" }));
+                await DashboardBrowserTests.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" }));
 
                 // Products, by keyboard from the nav; both thumbnails load.
                 await page.GetByRole(AriaRole.Link, new() { Name = "Products" }).FocusAsync();
                 await page.Keyboard.PressAsync("Enter");
-                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Products", Exact = true }));
-                await Expect(page.GetByText("Denim shirt"));
+                await DashboardBrowserTests.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Products", Exact = true }));
+                await DashboardBrowserTests.Expect(page.GetByText("Denim shirt"));
                 await page.WaitForFunctionAsync("() => [...document.querySelectorAll('td.thumb img')].every(image => image.complete && image.naturalWidth > 0)");
                 Assert.Equal(2, await page.Locator("td.thumb img").CountAsync());
                 await shots(page, "products");
@@ -64,17 +64,17 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
 
                 // Billing: off on this server, and the ledger.
                 await page.GetByRole(AriaRole.Link, new() { Name = "Billing" }).ClickAsync();
-                await Expect(page.GetByTestId("billing-off"));
-                await Expect(page.GetByText("Welcome credits"));
+                await DashboardBrowserTests.Expect(page.GetByTestId("billing-off"));
+                await DashboardBrowserTests.Expect(page.GetByText("Welcome credits"));
                 await shots(page, "billing");
                 await NothingWiderAsync(page, "billing", width);
 
                 // Settings: a logo, the retention, a webhook endpoint.
                 await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings" }));
+                await DashboardBrowserTests.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings" }));
                 await page.GetByLabel("PNG file").SetInputFilesAsync(logoFile);
                 await page.GetByRole(AriaRole.Button, new() { Name = width == 1280 ? "Upload the logo" : "Replace the logo" }).ClickAsync();
-                await Expect(page.GetByText("The logo is saved"));
+                await DashboardBrowserTests.Expect(page.GetByText("The logo is saved"));
                 await page.WaitForFunctionAsync("() => { const image = document.querySelector('[data-testid=logo-preview]'); return image && image.complete && image.naturalWidth === 240; }");
                 await page.GetByLabel("Keep for").SelectOptionAsync(width == 1280 ? "3" : "1");
                 await page.GetByRole(AriaRole.Button, new() { Name = "Save the retention" }).ClickAsync();
@@ -83,7 +83,7 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
                 await page.GetByLabel("Address").PressAsync("Enter");
                 var secret = (await page.GetByTestId("webhook-secret").TextContentAsync())!.Trim();
                 Assert.False(string.IsNullOrEmpty(secret));
-                await Expect(page.GetByText($"hooks.shop.example/tryon-{width}"));
+                await DashboardBrowserTests.Expect(page.GetByText($"hooks.shop.example/tryon-{width}"));
                 await shots(page, "settings");
                 await NothingWiderAsync(page, "settings", width);
 
@@ -96,9 +96,6 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
             File.Delete(logoFile);
         }
     }
-
-    private static async Task Expect(ILocator locator) =>
-        await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
 
     private static async Task NothingWiderAsync(IPage page, string name, int width) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the {name} page scrolls sideways at {width} px");
