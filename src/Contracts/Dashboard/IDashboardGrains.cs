@@ -38,6 +38,18 @@ public interface IDashboardTeamGrain : IGrainWithStringKey
     [Alias("RemoveUser")]
     Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default);
 
+    /// <summary>Records an invitation issued for this account, so the team page lists it until it is used, withdrawn or expired.</summary>
+    [Alias("RecordInvitation")]
+    Task RecordInvitationAsync(DashboardLink invitation, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's invitations not yet used, withdrawn or expired, newest first.</summary>
+    [Alias("ListInvitations")]
+    Task<IReadOnlyList<DashboardLink>> ListInvitationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stops listing an invitation; false when it was not pending here.</summary>
+    [Alias("ForgetInvitation")]
+    Task<bool> ForgetInvitationAsync(string invitationId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// An owner's removal of another user (the team page), as <see cref="RemoveUserAsync"/> once the rules hold: the
     /// remover is still an owner of the account and is not the one removed, so the account always keeps an owner.
@@ -81,4 +93,8 @@ public interface IDashboardLinkGrain : IGrainWithStringKey
     /// <summary>Sets the password the link is for and uses the link up; exactly once.</summary>
     [Alias("Redeem")]
     Task<LinkRedemption> RedeemAsync(byte[] secretHash, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes an unused link unusable (an owner withdrew the invitation); false when it was used, expired or unknown.</summary>
+    [Alias("Withdraw")]
+    Task<bool> WithdrawAsync(CancellationToken cancellationToken = default);
 }

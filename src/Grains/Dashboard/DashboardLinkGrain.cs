@@ -11,6 +11,7 @@ internal sealed class DashboardLinkState
 {
     [Id(0)] public DashboardLink? Link { get; set; }
     [Id(1)] public byte[] SecretHash { get; set; } = [];
+    /// <summary>When the link was used, or withdrawn by an owner: either way it opens nothing any more.</summary>
     [Id(2)] public DateTimeOffset? UsedAt { get; set; }
 }
 
@@ -54,6 +55,19 @@ internal sealed class DashboardLinkGrain(
         }
 
         return outcome;
+    }
+
+    public async Task<bool> WithdrawAsync(CancellationToken cancellationToken = default)
+    {
+        var stored = state.State;
+        if (stored.Link is null || stored.UsedAt is not null || stored.Link.ExpiresAt <= timeProvider.GetUtcNow())
+        {
+            return false;
+        }
+
+        stored.UsedAt = timeProvider.GetUtcNow();
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        return true;
     }
 
     private DashboardLink? Usable(byte[] secretHash)

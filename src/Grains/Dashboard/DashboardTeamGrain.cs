@@ -12,6 +12,9 @@ namespace TryOn.Grains.Dashboard;
 internal sealed class DashboardTeamState
 {
     [Id(0)] public List<DashboardUserRecord> Users { get; set; } = [];
+
+    /// <summary>Invitations issued and not yet used or withdrawn, oldest first (expired ones are dropped as they are seen).</summary>
+    [Id(1)] public List<DashboardLink> Invitations { get; set; } = [];
 }
 
 /// <summary>One user: the address (normalised), the role, ASP.NET Core Identity's password hash, lockout and sessions.</summary>
@@ -58,6 +61,8 @@ internal sealed class DashboardTeamGrain(
 
         user.Role = role;
         SetPassword(user, password);
+        // Joined: no invitation of this address is pending any more.
+        state.State.Invitations.RemoveAll(invitation => invitation.Email == normalized);
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         return LinkRedemption.Redeemed;
     }
@@ -133,6 +138,38 @@ internal sealed class DashboardTeamGrain(
         Task.FromResult<IReadOnlyList<DashboardUserInfo>>(
             [.. state.State.Users.Select(user => new DashboardUserInfo(user.Email, user.Role, user.JoinedAt, user.LastSignInAt))]);
 
+    public async Task RecordInvitationAsync(DashboardLink invitation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        if (invitation.Kind != DashboardLinkKind.Invitation || invitation.AccountId != AccountId
+            || state.State.Invitations.Exists(pending => pending.LinkId == invitation.LinkId))
+        {
+            return;
+        }
+
+        DropExpiredInvitations();
+        state.State.Invitations.Add(invitation);
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+    }
+
+    public Task<IReadOnlyList<DashboardLink>> ListInvitationsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return Task.FromResult<IReadOnlyList<DashboardLink>>(
+            [.. state.State.Invitations.Where(invitation => invitation.ExpiresAt > now).Reverse()]);
+    }
+
+    public async Task<bool> ForgetInvitationAsync(string invitationId, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Invitations.RemoveAll(invitation => invitation.LinkId == invitationId) == 0)
+        {
+            return false;
+        }
+
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        return true;
+    }
+
     public async Task<bool> RemoveUserAsync(string email, CancellationToken cancellationToken = default)
     {
         if (Find(DashboardCredentials.NormalizeEmail(email)) is not { } user)
@@ -183,6 +220,13 @@ internal sealed class DashboardTeamGrain(
         user.Sessions.Clear();
         user.FailedSignIns = 0;
         user.LockedUntil = null;
+    }
+
+    /// <summary>Expired invitations are dropped when a new one is recorded, so the list stays as short as what is pending.</summary>
+    private void DropExpiredInvitations()
+    {
+        var now = timeProvider.GetUtcNow();
+        state.State.Invitations.RemoveAll(invitation => invitation.ExpiresAt <= now);
     }
 
     private DashboardUserRecord? Find(string normalizedEmail) =>

@@ -22,7 +22,29 @@ internal sealed class DashboardInvitations(IGrainFactory grains, [FromKeyedServi
             return null;
         }
 
-        return await IssueAsync(DashboardLinkKind.Invitation, accountId, normalized, role, DashboardCredentials.InvitationLifetime, cancellationToken);
+        var (link, issued) = await IssueAsync(DashboardLinkKind.Invitation, accountId, normalized, role, DashboardCredentials.InvitationLifetime, cancellationToken);
+        // Listed on the team page until used, withdrawn or expired. Recorded after the link exists: should this fail,
+        // the link still works and is only missing from the list.
+        await grains.GetGrain<IDashboardTeamGrain>(accountId).RecordInvitationAsync(link, cancellationToken);
+        return issued;
+    }
+
+    /// <summary>
+    /// Withdraws a pending invitation of <paramref name="accountId"/>: its link opens nothing any more and the team page
+    /// stops listing it. False when no such invitation is pending for this account.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(string accountId, string invitationId, CancellationToken cancellationToken)
+    {
+        var team = grains.GetGrain<IDashboardTeamGrain>(accountId);
+        if (!(await team.ListInvitationsAsync(cancellationToken)).Any(invitation => invitation.LinkId == invitationId))
+        {
+            return false;
+        }
+
+        // The link first: once it is unusable, forgetting it is only the list's tidying. (Called one after the other
+        // from here, never grain to grain, so a redemption running at the same time cannot deadlock the two grains.)
+        await grains.GetGrain<IDashboardLinkGrain>(invitationId).WithdrawAsync(cancellationToken);
+        return await team.ForgetInvitationAsync(invitationId, cancellationToken);
     }
 
     /// <summary>A reset link for a user of <paramref name="accountId"/>; null when there is no such user.</summary>
@@ -32,14 +54,15 @@ internal sealed class DashboardInvitations(IGrainFactory grains, [FromKeyedServi
         var user = (await grains.GetGrain<IDashboardTeamGrain>(accountId).ListUsersAsync(cancellationToken)).FirstOrDefault(user => user.Email == normalized);
         return user is null
             ? null
-            : await IssueAsync(DashboardLinkKind.PasswordReset, accountId, normalized, user.Role, DashboardCredentials.ResetLinkLifetime, cancellationToken);
+            : (await IssueAsync(DashboardLinkKind.PasswordReset, accountId, normalized, user.Role, DashboardCredentials.ResetLinkLifetime, cancellationToken)).Issued;
     }
 
-    private async Task<IssuedLink> IssueAsync(DashboardLinkKind kind, string accountId, string email, string role, TimeSpan lifetime, CancellationToken cancellationToken)
+    private async Task<(DashboardLink Link, IssuedLink Issued)> IssueAsync(
+        DashboardLinkKind kind, string accountId, string email, string role, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var link = new DashboardLink(DashboardLinks.NewLinkId(kind, timeProvider), kind, accountId, email, role, timeProvider.GetUtcNow() + lifetime);
         var secret = DashboardLinks.NewSecret();
         await grains.GetGrain<IDashboardLinkGrain>(link.LinkId).IssueAsync(link, DashboardLinks.Hash(secret), cancellationToken);
-        return new IssuedLink(link.LinkId, link.Email, link.Role, DashboardLinks.Url(link.LinkId, secret), link.ExpiresAt);
+        return (link, new IssuedLink(link.LinkId, link.Email, link.Role, DashboardLinks.Url(link.LinkId, secret), link.ExpiresAt));
     }
 }

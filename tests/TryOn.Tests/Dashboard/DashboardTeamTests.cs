@@ -17,6 +17,10 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
     private const string Team = "/dashboard/team";
     private const string Invite = "/dashboard/team?handler=Invite";
     private const string Remove = "/dashboard/team?handler=Remove";
+    private const string Withdraw = "/dashboard/team?handler=Withdraw";
+
+    [GeneratedRegex("data-invitation-id=\"(?<id>inv_[a-z0-9]+)\"")]
+    private static partial Regex PendingInvitation();
 
     [GeneratedRegex("data-testid=\"invitation-link\">(?<url>/dashboard/links/[^<]+)<")]
     private static partial Regex InvitationLink();
@@ -251,6 +255,89 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         Assert.Equal(DashboardUserRemoval.Removed, await team.RemoveUserByOwnerAsync("owner@grain-rules.example", "MEMBER@grain-rules.example"));
         Assert.Equal(["owner@grain-rules.example"], await EmailsAsync(merchant.AccountId));
     }
+
+    [Fact]
+    public async Task Pending_invitations_are_listed_until_used_and_an_owner_withdraws_one_whose_link_then_opens_nothing()
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        using var owner = await fixture.SignedInAsync(merchant.AccountId, "owner@pending.example", "owner");
+        var kept = await InviteOnPageAsync(owner, "kept@pending.example");
+        var withdrawn = await InviteOnPageAsync(owner, "withdrawn@pending.example");
+        // The operator's invitations are listed too.
+        var byOperator = (await fixture.InviteAsync(merchant.AccountId, "operator-made@pending.example", "member")).GetProperty("url").GetString()!;
+
+        var page = await owner.PageAsync(Team);
+        var pending = PendingInvitation().Matches(page).Select(match => match.Groups["id"].Value).ToList();
+        Assert.Equal(3, pending.Count);
+        Assert.Contains("withdrawn@pending.example", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(withdrawn, page, StringComparison.Ordinal);
+
+        // A member sees them, without the button, and cannot withdraw one.
+        using var member = await fixture.SignedInAsync(merchant.AccountId, "member@pending.example", "member");
+        var memberView = await member.PageAsync(Team);
+        Assert.Contains("kept@pending.example", memberView, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Withdraw", memberView, StringComparison.Ordinal);
+        var withdrawnId = LinkIdOf(withdrawn);
+        using (var refused = await member.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = withdrawnId }, Withdraw))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        // Another account's owner cannot withdraw it either; it is "not one of this account's".
+        var other = await fixture.CreateMerchantAsync();
+        using var stranger = await fixture.SignedInAsync(other.AccountId, "owner@elsewhere-pending.example", "owner");
+        using (var foreign = await stranger.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = withdrawnId }, Withdraw))
+        {
+            Assert.Contains("not one of this account", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var anyone = new DashboardVisitor(fixture.App);
+        Assert.Contains("Join Test shop", await anyone.PageAsync(withdrawn), StringComparison.Ordinal);
+
+        // Without its token nothing is withdrawn; with it, the link opens nothing and the list drops it.
+        using (var forged = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = withdrawnId }, Withdraw, withToken: false))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        using (var done = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = withdrawnId }, Withdraw))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        }
+
+        Assert.Contains("This link cannot be used", await anyone.PageAsync(withdrawn), StringComparison.Ordinal);
+
+        Assert.DoesNotContain("withdrawn@pending.example", await owner.PageAsync(Team), StringComparison.Ordinal);
+        using (var again = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = withdrawnId }, Withdraw))
+        {
+            Assert.Contains("not one of this account", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var nonsense = await owner.SubmitAsync(Team, new Dictionary<string, string> { ["invitationId"] = "not-an-id" }, Withdraw))
+        {
+            Assert.Contains("not one of this account", await nonsense.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Used: no longer pending.
+        using var joiner = new DashboardVisitor(fixture.App);
+        using (var joined = await joiner.ChoosePasswordAsync(kept, DashboardAppFixture.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
+        }
+
+        var after = await owner.PageAsync(Team);
+        Assert.Equal([LinkIdOf(byOperator)], PendingInvitation().Matches(after).Select(match => match.Groups["id"].Value));
+        Assert.Contains("<td data-label=\"E-mail address\">kept@pending.example", after, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> InviteOnPageAsync(DashboardVisitor owner, string email)
+    {
+        using var invited = await owner.SubmitAsync(Team, Fields(email, "member"), Invite);
+        return WebUtility.HtmlDecode(InvitationLink().Match(await invited.Content.ReadAsStringAsync()).Groups["url"].Value);
+    }
+
+    /// <summary>The invitation id of a link <c>/dashboard/links/{id}/{secret}</c>.</summary>
+    private static string LinkIdOf(string url) => url.Split('/')[3];
 
     private static Dictionary<string, string> Fields(string email, string role) => new() { ["Email"] = email, ["Role"] = role };
 

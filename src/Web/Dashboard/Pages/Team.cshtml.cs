@@ -5,7 +5,7 @@ namespace TryOn.Web.Dashboard.Pages;
 
 /// <summary>
 /// The account's users, for every user of the account to see; owners invite someone (the link is shown once, there
-/// being no mail server) and remove users (their sessions end at once). A member's post to an owner's form is
+/// being no mail server), withdraw invitations not yet used, and remove users (their sessions end at once). A member's post to an owner's form is
 /// <c>403</c> and changes nothing (docs/dashboard.md, "Team").
 /// </summary>
 internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invitations) : DashboardPage(grains)
@@ -17,6 +17,9 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
     [BindProperty] public string? Role { get; set; } = DashboardRoles.Member;
 
     public IReadOnlyList<DashboardUserInfo> Users { get; private set; } = [];
+
+    /// <summary>Invitations not yet used, withdrawn or expired, newest first (never their links).</summary>
+    public IReadOnlyList<DashboardLink> Invitations { get; private set; } = [];
 
     /// <summary>The invitation just issued: the one moment its link exists.</summary>
     public IssuedLink? Issued { get; private set; }
@@ -88,5 +91,22 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
         return Page();
     }
 
-    private async Task LoadAsync() => Users = await Team.ListUsersAsync(HttpContext.RequestAborted);
+    /// <summary>Withdraws a pending invitation: its link opens nothing any more, whoever holds it.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(string? invitationId)
+    {
+        if (DashboardLinks.IsLinkId(invitationId) && await invitations.WithdrawAsync(AccountId, invitationId!, HttpContext.RequestAborted))
+        {
+            return RedirectToPage();
+        }
+
+        Problem = "That invitation is not one of this account's pending ones: it was used, withdrawn or has expired.";
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        Users = await Team.ListUsersAsync(HttpContext.RequestAborted);
+        Invitations = await Team.ListInvitationsAsync(HttpContext.RequestAborted);
+    }
 }
