@@ -42,6 +42,7 @@ public sealed partial class DashboardTeamTests(DashboardAppFixture fixture) : IC
         Assert.Contains("Invitation for new.member@team.example as member", html, StringComparison.Ordinal);
         Assert.Contains("data-copy=\"invitation-link\"", html, StringComparison.Ordinal);
         Assert.Contains("expires <time datetime=", html, StringComparison.Ordinal);
+        Assert.Contains("<td data-label=\"E-mail address\">new.member@team.example</td>", html, StringComparison.Ordinal);
 
         // Shown once: the page never has the link again.
         Assert.DoesNotContain(url, await owner.PageAsync(Team), StringComparison.Ordinal);

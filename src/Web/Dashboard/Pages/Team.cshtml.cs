@@ -67,6 +67,8 @@ internal sealed class TeamModel(IGrainFactory grains, DashboardInvitations invit
         Email = null;
         Role = DashboardRoles.Member;
         ModelState.Clear();
+        // The new invitation is listed with the others.
+        await LoadAsync();
         return Page();
     }
 
