@@ -34,6 +34,7 @@ public static class DashboardExtensions
         }
 
         services.AddSingleton<DashboardInvitations>();
+        services.AddSingleton<DashboardImages>();
         services.AddDataProtection().SetApplicationName(DataProtectionApplication);
         services.AddRazorPages(options =>
             {

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using TryOn.Contracts.Generations;
-using TryOn.Pipeline.Images;
-using TryOn.Storage.Blobs;
 using TryOn.Web.Authentication;
 using TryOn.Web.TryOn;
 
@@ -38,8 +36,7 @@ internal static class DashboardGenerationEndpoints
         ClaimsPrincipal user,
         IGrainFactory grains,
         IGenerationReadModel generations,
-        IBlobStore blobs,
-        ImagePipeline pipeline,
+        DashboardImages images,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -50,7 +47,7 @@ internal static class DashboardGenerationEndpoints
             ("result", { Status: GenerationStatus.Completed, ResultBlobKey: { } result }) => result,
             _ => null,
         };
-        if (await DashboardImages.ReadAsync(blobs, pipeline, blobKey, preview: size == "preview", cancellationToken) is not { } file)
+        if (await images.ReadAsync(blobKey, preview: size == "preview", cancellationToken) is not { } file)
         {
             return Results.NotFound();
         }

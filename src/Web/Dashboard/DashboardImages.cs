@@ -9,14 +9,13 @@ namespace TryOn.Web.Dashboard;
 /// the account's images from their own origin (their policy allows no other), after checking the image is the
 /// signed-in account's; this is the part they share once they have its key.
 /// </summary>
-internal static class DashboardImages
+internal sealed class DashboardImages(IBlobStore blobs, ImagePipeline pipeline)
 {
     /// <summary>The longest side of a preview: list thumbnails at twice their drawn size.</summary>
     public const int PreviewSide = 240;
 
     /// <summary>The bytes to answer and their type; null when there is no such file.</summary>
-    public static async Task<(byte[] Bytes, string ContentType)?> ReadAsync(
-        IBlobStore blobs, ImagePipeline pipeline, string? blobKey, bool preview, CancellationToken cancellationToken)
+    public async Task<(byte[] Bytes, string ContentType)?> ReadAsync(string? blobKey, bool preview, CancellationToken cancellationToken)
     {
         await using var stream = blobKey is null ? null : await blobs.OpenReadAsync(blobKey, cancellationToken);
         if (stream is null)

@@ -60,14 +60,14 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
                 await page.WaitForFunctionAsync("() => [...document.querySelectorAll('td.thumb img')].every(image => image.complete && image.naturalWidth > 0)");
                 Assert.Equal(2, await page.Locator("td.thumb img").CountAsync());
                 await shots(page, "products");
-                await NothingWiderAsync(page, "products", width);
+                await DashboardBrowserTests.NothingWiderAsync(page, "products", width);
 
                 // Billing: off on this server, and the ledger.
                 await page.GetByRole(AriaRole.Link, new() { Name = "Billing" }).ClickAsync();
                 await DashboardBrowserTests.Expect(page.GetByTestId("billing-off"));
                 await DashboardBrowserTests.Expect(page.GetByText("Welcome credits"));
                 await shots(page, "billing");
-                await NothingWiderAsync(page, "billing", width);
+                await DashboardBrowserTests.NothingWiderAsync(page, "billing", width);
 
                 // Settings: a logo, the retention, a webhook endpoint.
                 await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
@@ -85,7 +85,7 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
                 Assert.False(string.IsNullOrEmpty(secret));
                 await DashboardBrowserTests.Expect(page.GetByText($"hooks.shop.example/tryon-{width}"));
                 await shots(page, "settings");
-                await NothingWiderAsync(page, "settings", width);
+                await DashboardBrowserTests.NothingWiderAsync(page, "settings", width);
 
                 Assert.True(problems.IsEmpty, string.Join("\n", problems));
                 await context.CloseAsync();
@@ -96,7 +96,4 @@ public sealed class DashboardAccountPagesBrowserTests(DashboardAppFixture fixtur
             File.Delete(logoFile);
         }
     }
-
-    private static async Task NothingWiderAsync(IPage page, string name, int width) =>
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the {name} page scrolls sideways at {width} px");
 }

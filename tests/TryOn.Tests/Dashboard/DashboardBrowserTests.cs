@@ -85,7 +85,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
             await (await api.GetAsync("/tryon/v1/account/credits")).ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
 
             // Nothing wider than the window.
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the keys page scrolls sideways at {width} px");
+            await NothingWiderAsync(page, "keys", width);
             Assert.True(problems.IsEmpty, string.Join("\n", problems));
             await context.CloseAsync();
         }
@@ -119,7 +119,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
             await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^(Copied|Selected)") }));
             await Screenshots(width)(page, "team-invited");
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the team page scrolls sideways at {width} px");
+            await NothingWiderAsync(page, "team", width);
 
             var member = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
             var memberPage = await member.NewPageAsync();
@@ -212,7 +212,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
             {
                 var response = await page.GotoAsync(origin + href);
                 Assert.Equal(200, response!.Status);
-                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{name} scrolls sideways at {width} px");
+                await NothingWiderAsync(page, name, width);
             }
 
             Assert.True(problems.IsEmpty, string.Join("\n", problems));
@@ -298,6 +298,10 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
                 "an image to load");
         }
     }
+
+    /// <summary>Nothing on the page is wider than the window: it never scrolls sideways.</summary>
+    internal static async Task NothingWiderAsync(IPage page, string name, int width) =>
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the {name} page scrolls sideways at {width} px");
 
     /// <summary>Waits until <paramref name="locator"/> is visible (a bounded wait, not a timing assertion).</summary>
     internal static async Task Expect(ILocator locator) =>

@@ -3,8 +3,6 @@ using TryOn.Contracts;
 using TryOn.Contracts.Generations;
 using TryOn.Contracts.Paging;
 using TryOn.Contracts.Products;
-using TryOn.Pipeline.Images;
-using TryOn.Storage.Blobs;
 using TryOn.Web.Paging;
 using TryOn.Web.Products;
 
@@ -20,12 +18,11 @@ public sealed record ProductRow(ProductSnapshot Product, ProductGenerationStats 
 /// dashboard cookie, because signed file links may name another origin (<c>Files:PublicBaseUrl</c>) and the page's
 /// policy allows images from this origin only.
 /// </summary>
-public sealed class ProductsModel(
+internal sealed class ProductsModel(
     IGrainFactory grains,
     IProductReadModel products,
     IGenerationReadModel generations,
-    IBlobStore blobs,
-    ImagePipeline pipeline,
+    DashboardImages images,
     [FromKeyedServices(DomainClock.ServiceKey)] TimeProvider clock) : DashboardPage(grains)
 {
     /// <summary>Products a page shows.</summary>
@@ -62,7 +59,7 @@ public sealed class ProductsModel(
             ? await Grains.GetGrain<IProductGrain>(ProductKeys.GrainKey(AccountId, externalId!)).GetAsync(HttpContext.RequestAborted)
             : null;
         if (product is null
-            || await DashboardImages.ReadAsync(blobs, pipeline, ThumbnailOf(product), preview: true, HttpContext.RequestAborted) is not { } thumbnail)
+            || await images.ReadAsync(ThumbnailOf(product), preview: true, HttpContext.RequestAborted) is not { } thumbnail)
         {
             return NotFound();
         }

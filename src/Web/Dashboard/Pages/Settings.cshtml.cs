@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using TryOn.Contracts.Accounts;
 using TryOn.Contracts.Ids;
 using TryOn.Contracts.Webhooks;
-using TryOn.Storage.Blobs;
 using TryOn.Web.Accounts;
 using TryOn.Web.Admin;
 using TryOn.Web.Multipart;
@@ -21,7 +20,7 @@ namespace TryOn.Web.Dashboard.Pages;
 [RequestSizeLimit(MultipartForm.MaxFileBytes + (64 * 1024))]
 internal sealed class SettingsModel(
     IGrainFactory grains,
-    IBlobStore blobs,
+    DashboardImages images,
     AccountLogo accountLogo,
     IValidator<UpdateAccountRequest> accountChanges,
     IValidator<WebhookEndpointRequest> webhookEndpoints) : DashboardPage(grains)
@@ -64,13 +63,14 @@ internal sealed class SettingsModel(
     /// <summary>The account's current logo, for its preview.</summary>
     public async Task<IActionResult> OnGetLogoAsync()
     {
-        if (Account.LogoBlobKey is not { } blobKey || await blobs.OpenReadAsync(blobKey, HttpContext.RequestAborted) is not { } logo)
+        // The file itself, not a preview: a preview would flatten the logo's transparency.
+        if (await images.ReadAsync(Account.LogoBlobKey, preview: false, HttpContext.RequestAborted) is not { } logo)
         {
             return NotFound();
         }
 
         Response.Headers.CacheControl = "private, no-cache";
-        return File(logo, Files.FileEndpoints.ContentTypeOf(blobKey));
+        return File(logo.Bytes, logo.ContentType);
     }
 
     public async Task<IActionResult> OnPostLogoAsync(IFormFile? logo)
